@@ -1,0 +1,195 @@
+"""Organisations, people who sign in, reference geography and the assistant programme."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class Region(models.Model):
+    """A kraj; each has a police regional directorate."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)  # CZ-NUTS code, e.g. CZ064
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_in_region")]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Locality(models.Model):
+    """A socially excluded locality (sociálně vyloučená lokalita) within a municipality."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="localities", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="locality_unique_in_municipality")]
+        verbose_name = _("socially excluded locality")
+        verbose_name_plural = _("socially excluded localities")
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name} – {self.name}"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        MUNICIPALITY = "municipality", _("Municipality")
+        POLICE = "police", _("Police regional directorate")
+        MINISTRY = "ministry", _("Ministry")
+        OPERATOR = "operator", _("System operator")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # For a police directorate, the region whose shared cases its officers review.
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("region")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def provides_the_service(self) -> bool:
+        """NGOs and municipalities employ assistants and keep client files."""
+        return self.kind in (self.Kind.NGO, self.Kind.MUNICIPALITY)
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ASSISTANT)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def police_region_id(self) -> int | None:
+        if self.role == Role.POLICE and self.organisation_id:
+            return self.organisation.region_id
+        return None
+
+
+class FundingSource(models.Model):
+    """Who pays for the programme; each funder wants its own statistics."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City budget")
+        REGION = "region", _("Regional budget")
+        MPSV = "mpsv", _("MPSV social-services funding")
+        ESF = "esf", _("European Social Fund")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssistantProfile(models.Model):
+    """An assistant's place in the programme: where, for whom and paid by whom."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="assistant_profile", verbose_name=_("user"))
+    employer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assistant_profiles", verbose_name=_("employer")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="assistant_profiles", verbose_name=_("municipality")
+    )
+    localities = models.ManyToManyField(
+        Locality, blank=True, related_name="assistant_profiles", verbose_name=_("localities served")
+    )
+    employed_from = models.DateField(_("employed from"))
+    employed_until = models.DateField(_("employed until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("assistant profile")
+        verbose_name_plural = _("assistant profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employed_until__isnull=True) | models.Q(employed_until__gte=models.F("employed_from")),
+                name="assistant_employment_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_employed(self) -> bool:
+        today = timezone.localdate()
+        return self.employed_from <= today and (self.employed_until is None or self.employed_until >= today)
+
+
+class AssistantFunding(models.Model):
+    """A period during which a funder paid for an assistant's post."""
+
+    profile = models.ForeignKey(
+        AssistantProfile, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("assistant")
+    )
+    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funder"))
+    valid_from = models.DateField(_("from"))
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("funding period")
+        verbose_name_plural = _("funding periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="funding_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.valid_from}–{self.valid_until or '…'})"

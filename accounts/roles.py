@@ -1,0 +1,31 @@
+"""Roles and what each may do. Scoping of records lives in each app's selectors."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ASSISTANT = "assistant", _("Assistant")
+    COORDINATOR = "coordinator", _("Coordinator")
+    POLICE = "police", _("Police liaison officer")
+    MINISTRY = "ministry", _("Ministry analyst")
+    ADMIN = "admin", _("Administrator")
+
+    # Client work: assistants and coordinators of NGOs and municipalities.
+    def can_work_with_clients(self) -> bool:
+        return self in (Role.ASSISTANT, Role.COORDINATOR)
+
+    def can_supervise(self) -> bool:
+        return self == Role.COORDINATOR
+
+    def can_review_shared_cases(self) -> bool:
+        return self == Role.POLICE
+
+    def can_see_national_statistics(self) -> bool:
+        return self == Role.MINISTRY
+
+    def can_see_assistant_directory(self) -> bool:
+        return self in (Role.COORDINATOR, Role.MINISTRY, Role.ADMIN)
+
+    def can_manage_reference_data(self) -> bool:
+        return self == Role.ADMIN

@@ -1,0 +1,113 @@
+"""Contact records: an assistant's work with clients and the police or another authority."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Locality, Organisation
+
+
+class Authority(models.Model):
+    """Reference list of the authorities an assistant deals with (editable by administrators)."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("Police")
+        MUNICIPAL_POLICE = "municipal_police", _("Municipal police")
+        OFFICE = "office", _("Public office")
+        JUSTICE = "justice", _("Justice")
+        SERVICE = "service", _("Support service")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField(_("in use"), default=True)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["ordering", "name"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormOfWork(models.TextChoices):
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
+    MEDIATION = "mediation", _("Mediation")
+    CONSULTATION = "consultation", _("Consultation")
+    FIELD_VISIT = "field_visit", _("Field visit")
+    PHONE = "phone", _("Phone")
+    CRISIS = "crisis", _("Crisis intervention")
+    COMMUNITY = "community", _("Community or prevention event")
+
+
+class Contact(models.Model):
+    # The organisation is copied from the assistant when the record is made, so that
+    # scoping is one indexed column and survives the assistant changing employer.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organisation")
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("assistant")
+    )
+    occurred_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    clients = models.ManyToManyField(
+        "clients.Client", blank=True, related_name="contacts", verbose_name=_("clients")
+    )
+    anonymous_persons = models.PositiveSmallIntegerField(
+        _("anonymous persons"),
+        default=0,
+        help_text=_("People present who did not give their name; they count in the statistics."),
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+", verbose_name=_("authority"))
+    form_of_work = models.CharField(_("form of work"), max_length=20, choices=FormOfWork.choices)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("locality")
+    )
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=5000, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("case"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["organisation", "-occurred_at", "-id"], name="contact_org_time_idx"),
+            models.Index(fields=["assistant", "-occurred_at"], name="contact_assistant_time_idx"),
+            models.Index(fields=["organisation", "authority", "-occurred_at"], name="contact_org_authority_idx"),
+            models.Index(fields=["organisation", "form_of_work", "-occurred_at"], name="contact_org_form_idx"),
+            models.Index(fields=["organisation", "locality", "-occurred_at"], name="contact_org_locality_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="contact_duration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} – {self.authority}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Locality, Organisation
+from accounts.models import Locality, Organisation, Region
 
 
 class CrimeType(models.Model):
@@ -51,6 +51,8 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     crime_types = models.ManyToManyField(CrimeType, related_name="cases", verbose_name=_("crime types"))
     incident_date = models.DateField(_("incident date"), null=True, blank=True)
+    # The region decides which police directorate's liaison officer may review a shared case.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases", verbose_name=_("region"))
     locality = models.ForeignKey(
         Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("locality")
     )
@@ -58,6 +60,11 @@ class Case(models.Model):
     police_unit = models.CharField(_("police unit"), max_length=150, blank=True)
     particularly_vulnerable = models.BooleanField(_("particularly vulnerable victim"), default=False)
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    shared_with_police = models.BooleanField(
+        _("shared with the police"),
+        default=False,
+        help_text=_("Only with the client's recorded consent to sharing with the police."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
@@ -71,6 +78,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "-opened_at"], name="case_org_status_idx"),
             models.Index(fields=["assistant", "status"], name="case_assistant_status_idx"),
+            models.Index(fields=["region", "shared_with_police", "status"], name="case_region_shared_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_reference_geography'),
         ('clients', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -40,6 +40,7 @@ class Migration(migrations.Migration):
                 ('police_unit', models.CharField(blank=True, max_length=150, verbose_name='police unit')),
                 ('particularly_vulnerable', models.BooleanField(default=False, verbose_name='particularly vulnerable victim')),
                 ('risk_level', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='low', max_length=10, verbose_name='risk level')),
+                ('shared_with_police', models.BooleanField(default=False, help_text="Only with the client's recorded consent to sharing with the police.", verbose_name='shared with the police')),
                 ('status', models.CharField(choices=[('new', 'New'), ('in_progress', 'In progress'), ('reported', 'Reported to the police'), ('investigation', 'Under investigation'), ('court', 'In court'), ('closed', 'Closed')], default='new', max_length=20, verbose_name='status')),
                 ('outcome', models.CharField(blank=True, max_length=500, verbose_name='outcome')),
                 ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened')),
@@ -49,13 +50,14 @@ class Migration(migrations.Migration):
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='clients.client', verbose_name='client (victim)')),
                 ('locality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.locality', verbose_name='locality')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.organisation', verbose_name='organisation')),
+                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.region', verbose_name='region')),
                 ('crime_types', models.ManyToManyField(related_name='cases', to='cases.crimetype', verbose_name='crime types')),
             ],
             options={
                 'verbose_name': 'case',
                 'verbose_name_plural': 'cases',
                 'ordering': ['-opened_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'status', '-opened_at'], name='case_org_status_idx'), models.Index(fields=['assistant', 'status'], name='case_assistant_status_idx')],
+                'indexes': [models.Index(fields=['organisation', 'status', '-opened_at'], name='case_org_status_idx'), models.Index(fields=['assistant', 'status'], name='case_assistant_status_idx'), models.Index(fields=['region', 'shared_with_police', 'status'], name='case_region_shared_idx')],
             },
         ),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_reference_geography'),
         ('cases', '0001_initial'),
         ('clients', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,199 @@
+"""Synthetic demo data: the seed's organisations, one user per role, and plausible
+clients, consents, contacts and cases. Names are common Czech names, not real people."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, CaseStatus, CrimeType, RiskLevel
+from clients.models import Client, Consent
+from contacts.models import Authority, Contact, FormOfWork, Topic
+
+from .models import AssistantFunding, AssistantProfile, FundingSource, Locality, Municipality, Organisation, User
+from .roles import Role
+
+ORGANISATIONS = [
+    ("Člověk v tísni, o.p.s.", Organisation.Kind.NGO),
+    ("DROM, romské středisko", Organisation.Kind.NGO),
+    ("Vzájemné soužití, o.s.", Organisation.Kind.NGO),
+    ("Sociální služby Karviná, p.o.", Organisation.Kind.MUNICIPALITY),
+    ("Magistrát města Cheb", Organisation.Kind.MUNICIPALITY),
+]
+
+FUNDERS = [
+    ("Statutární město Brno", FundingSource.Kind.CITY),
+    ("Statutární město Ostrava", FundingSource.Kind.CITY),
+    ("Město Cheb", FundingSource.Kind.CITY),
+    ("Jihomoravský kraj", FundingSource.Kind.REGION),
+    ("Moravskoslezský kraj", FundingSource.Kind.REGION),
+    ("MPSV – dotace na sociální služby", FundingSource.Kind.MPSV),
+    ("Evropský sociální fond (OP Zaměstnanost plus)", FundingSource.Kind.ESF),
+]
+
+# username, first name, last name, organisation, role, city, funders
+USERS = [
+    ("asistent.brno", "Jana", "Horváthová", "DROM, romské středisko", Role.ASSISTANT, "Brno",
+     ["Statutární město Brno", "Evropský sociální fond (OP Zaměstnanost plus)"]),
+    ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno", []),
+    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno",
+     ["Jihomoravský kraj"]),
+    ("asistent.ostrava", "Lucie", "Baláková", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Ostrava",
+     ["MPSV – dotace na sociální služby", "Statutární město Ostrava"]),
+    ("asistent.plzen", "Tomáš", "Lakatoš", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Plzeň",
+     ["Evropský sociální fond (OP Zaměstnanost plus)"]),
+    ("asistent.olomouc", "Eva", "Šarközi", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Olomouc",
+     ["MPSV – dotace na sociální služby"]),
+    ("asistent.vzajemne", "Pavel", "Gabčo", "Vzájemné soužití, o.s.", Role.ASSISTANT, "Ostrava",
+     ["Moravskoslezský kraj"]),
+    ("asistent.karvina", "Kateřina", "Pokutová", "Sociální služby Karviná, p.o.", Role.ASSISTANT, "Karviná",
+     ["MPSV – dotace na sociální služby"]),
+    ("asistent.cheb", "Martin", "Berki", "Magistrát města Cheb", Role.ASSISTANT, "Cheb", ["Město Cheb"]),
+    ("policie.jmk", "Roman", "Novotný", "Krajské ředitelství policie Jihomoravského kraje", Role.POLICE, None, []),
+    ("ministerstvo", "Alena", "Dvořáková", "Ministerstvo vnitra ČR", Role.MINISTRY, None, []),
+    ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None, []),
+]
+
+FIRST_NAMES = ["Jan", "Josef", "Pavel", "Martin", "Tomáš", "Jiří", "Petr", "Lukáš", "Roman", "Miroslav",
+               "Marie", "Jana", "Eva", "Anna", "Lenka", "Kateřina", "Lucie", "Veronika", "Monika", "Zdeňka"]
+LAST_NAMES = ["Novák", "Svoboda", "Dvořák", "Černý", "Procházka", "Kučera", "Veselý", "Horák", "Němec", "Pokorný",
+              "Marek", "Pospíšil", "Hájek", "Král", "Jelínek", "Růžička", "Beneš", "Fiala", "Sedláček", "Doležal"]
+NICKNAMES = ["Kuba", "Pepa", "Máňa", "Bára", "Ďula", "Fanda", "Jarka", "Zuzka", "Vašek", "Týna"]
+OUTCOMES = ["Podáno trestní oznámení", "Vyřízena žádost o dávku", "Domluvena další schůzka",
+            "Klient informován o svých právech", "Předáno do intervenčního centra", "Sjednán splátkový kalendář", ""]
+
+
+def _female(last_name: str) -> str:
+    if last_name.endswith("ý"):
+        return last_name[:-1] + "á"
+    if last_name.endswith(("a", "e", "ě")):
+        return last_name[:-1] + "ová"
+    return last_name + "ová"
+
+
+@transaction.atomic
+def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistant: int = 60) -> list[User]:
+    rng = random.Random(2010)  # stable data on every machine
+    organisations = {}
+    for name, kind in ORGANISATIONS:
+        organisations[name], _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    for org in Organisation.objects.filter(kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]):
+        organisations[org.name] = org
+    funders = {name: FundingSource.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in FUNDERS}
+
+    users = []
+    for username, first, last, org_name, role, city, funder_names in USERS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name = first, last
+        user.organisation = organisations[org_name]
+        user.role = role
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.email = f"{username}@example.org"
+        user.set_password(password)
+        user.save()
+        users.append(user)
+        if city:
+            municipality = Municipality.objects.get(name=city)
+            profile, created = AssistantProfile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "employer": user.organisation,
+                    "municipality": municipality,
+                    "employed_from": datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randint(0, 1500)),
+                },
+            )
+            if created:
+                profile.localities.set(Locality.objects.filter(municipality=municipality))
+                for funder_name in funder_names:
+                    AssistantFunding.objects.create(
+                        profile=profile, source=funders[funder_name], valid_from=datetime.date(2024, 1, 1)
+                    )
+
+    for org_name, _kind in ORGANISATIONS:
+        org = organisations[org_name]
+        if not Client.objects.filter(organisation=org).exists():
+            _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
+    return users
+
+
+def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: int, contacts_per_assistant: int) -> None:
+    assistants = list(User.objects.filter(organisation=org, role__in=[Role.ASSISTANT, Role.COORDINATOR]))
+    field_staff = [u for u in assistants if u.role == Role.ASSISTANT] or assistants
+    localities = list(
+        Locality.objects.filter(assistant_profiles__employer=org).select_related("municipality__region").distinct()
+    )
+    authorities = list(Authority.objects.all())
+    topics = list(Topic.objects.all())
+    crime_types = list(CrimeType.objects.all())
+    today = timezone.localdate()
+
+    clients = []
+    for _ in range(clients_per_org):
+        author = rng.choice(field_staff)
+        roll = rng.random()
+        female = rng.random() < 0.5
+        if roll < 0.7:
+            first = rng.choice(FIRST_NAMES[10:] if female else FIRST_NAMES[:10])
+            last = rng.choice(LAST_NAMES)
+            client = Client(identity=Client.Identity.NAMED, first_name=first, last_name=_female(last) if female else last,
+                            birth_year=rng.randint(1950, 2006), phone=f"+420 7{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}")
+        elif roll < 0.9:
+            client = Client(identity=Client.Identity.PSEUDONYM, nickname=rng.choice(NICKNAMES), birth_year=rng.randint(1950, 2006))
+        else:
+            client = Client(identity=Client.Identity.ANONYMOUS)
+        client.organisation = org
+        client.created_by = author
+        client.locality = rng.choice(localities) if localities else None
+        client.save()
+        clients.append(client)
+        if client.identity != Client.Identity.ANONYMOUS:
+            given = today - datetime.timedelta(days=rng.randint(30, 700))
+            Consent.objects.create(client=client, purpose=Consent.Purpose.PROCESSING, given_on=given, recorded_by=author)
+            if rng.random() < 0.35:
+                Consent.objects.create(client=client, purpose=Consent.Purpose.POLICE_SHARING, given_on=given, recorded_by=author)
+
+    cases = []
+    named = [c for c in clients if c.identity != Client.Identity.ANONYMOUS]
+    for client in rng.sample(named, k=min(6, len(named))):
+        locality = client.locality
+        case = Case.objects.create(
+            organisation=org,
+            client=client,
+            assistant=rng.choice(field_staff),
+            title=rng.choice(["Lichva – nevýhodná půjčka", "Vydírání sousedem", "Krádež dokladů", "Domácí násilí",
+                              "Nebezpečné vyhrožování", "Podvod s podpisem smlouvy"]),
+            incident_date=today - datetime.timedelta(days=rng.randint(10, 300)),
+            region=locality.municipality.region if locality else org.region or Municipality.objects.get(name="Brno").region,
+            locality=locality,
+            particularly_vulnerable=rng.random() < 0.2,
+            risk_level=rng.choice(RiskLevel.values),
+            status=rng.choice([CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]),
+            shared_with_police=client.consents.filter(purpose=Consent.Purpose.POLICE_SHARING).exists(),
+        )
+        case.crime_types.set(rng.sample(crime_types, k=rng.randint(1, 2)))
+        cases.append(case)
+
+    now = timezone.now()
+    for assistant in field_staff:
+        for _ in range(contacts_per_assistant):
+            occurred = now - datetime.timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 8), minutes=rng.randint(0, 59))
+            chosen = rng.sample(clients, k=rng.choice([0, 1, 1, 1, 2]))
+            contact = Contact.objects.create(
+                organisation=org,
+                assistant=assistant,
+                occurred_at=occurred.replace(second=0, microsecond=0),
+                duration_minutes=rng.choice([15, 20, 30, 45, 60, 90, 120, 180]),
+                anonymous_persons=0 if chosen else rng.randint(1, 4),
+                authority=rng.choice(authorities),
+                form_of_work=rng.choice(FormOfWork.values),
+                locality=rng.choice(localities) if localities else None,
+                outcome=rng.choice(OUTCOMES),
+                follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14))) if rng.random() < 0.1 else None,
+            )
+            contact.clients.set(chosen)
+            contact.topics.set(rng.sample(topics, k=rng.randint(0, 2)))
+            linked = [case for case in cases if case.client in chosen]
+            if linked:
+                contact.case = linked[0]
+                contact.save(update_fields=["case"])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("", views.client_list, name="list"),
+    path("new/", views.client_create, name="create"),
+    path("pick/", views.client_pick, name="pick"),
+    path("<int:pk>/", views.client_detail, name="detail"),
+    path("<int:pk>/edit/", views.client_edit, name="edit"),
+    path("<int:pk>/consents/new/", views.consent_add, name="consent_add"),
+    path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+]

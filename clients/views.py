@@ -1,0 +1,132 @@
+"""Client files: list and search, detail, create, edit, consents."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import role_can
+from accounts.roles import Role
+from cases.selectors import visible_cases
+from contacts.selectors import contacts_for_list
+from liaison.pagination import paginate, querystring_without_page
+
+from . import services
+from .forms import ClientForm, ConsentForm, ConsentWithdrawForm
+from .models import Client, Consent
+from .selectors import client_consents, search_clients, visible_clients
+
+PICKER_LIMIT = 10
+
+
+def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
+    """The client if the user may see it; a foreign and a missing client are both 404."""
+    return get_object_or_404(visible_clients(request.user).select_related("locality__municipality", "created_by"), pk=pk)
+
+
+@role_can(Role.can_work_with_clients)
+def client_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    clients = search_clients(request.user, query) if query else visible_clients(request.user).select_related(
+        "locality__municipality"
+    )
+    identity = request.GET.get("identity", "")
+    if identity in Client.Identity.values:
+        clients = clients.filter(identity=identity)
+    page = paginate(request, clients)
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "page": page,
+            "query": query,
+            "identity": identity,
+            "identities": Client.Identity.choices,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@role_can(Role.can_work_with_clients)
+def client_pick(request: HttpRequest) -> HttpResponse:
+    """htmx: clients matching a typed name, as check boxes for the contact form."""
+    query = request.GET.get("q", "").strip()[:100]
+    found = list(search_clients(request.user, query)[:PICKER_LIMIT]) if len(query) >= 2 else []
+    return render(request, "clients/_client_pick_results.html", {"clients": found, "query": query})
+
+
+@role_can(Role.can_work_with_clients)
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request, pk)
+    contacts = contacts_for_list(request.user).filter(clients=client)[:20]
+    cases = visible_cases(request.user).filter(client=client).select_related("assistant")
+    return render(
+        request,
+        "clients/client_detail.html",
+        {"client": client, "consents": client_consents(client), "contacts": contacts, "cases": cases},
+    )
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = services.client_create(created_by=request.user, client=form.save(commit=False))
+        messages.success(request, _("The client was saved."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request, pk)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The client was saved."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _get_client_for_user(request, pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                client=client,
+                purpose=form.cleaned_data["purpose"],
+                given_on=form.cleaned_data["given_on"],
+                note=form.cleaned_data["note"],
+                recorded_by=request.user,
+            )
+        except services.ConsentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/consent_form.html", {"form": form, "client": client})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    client = _get_client_for_user(request, pk)
+    consent: Consent = get_object_or_404(client.consents, pk=consent_pk)
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"], withdrawn_by=request.user
+            )
+        except services.ConsentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The withdrawal of the consent was recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/consent_withdraw.html", {"form": form, "client": client, "consent": consent})

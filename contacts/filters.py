@@ -1,0 +1,48 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Locality, User
+from liaison.forms import DateInput
+
+from .models import Authority, Contact, FormOfWork
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ContactFilter(django_filters.FilterSet):
+    """Filters of the contact list; every choice list is limited to the user's organisation."""
+
+    # Dates become local-midnight bounds so that the (organisation, occurred_at) index is used.
+    date_from = django_filters.DateFilter(method="filter_date_from", label=_("From"), widget=DateInput)
+    date_to = django_filters.DateFilter(method="filter_date_to", label=_("To"), widget=DateInput)
+    assistant = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Assistant"))
+    authority = django_filters.ModelChoiceFilter(queryset=Authority.objects.all(), label=_("Authority"))
+    form_of_work = django_filters.ChoiceFilter(choices=FormOfWork.choices, label=_("Form of work"))
+    locality = django_filters.ModelChoiceFilter(
+        queryset=Locality.objects.select_related("municipality"), label=_("Locality")
+    )
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(occurred_at__gte=local_midnight(value))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(occurred_at__lt=local_midnight(value + datetime.timedelta(days=1)))
+
+    def __init__(self, data=None, queryset: QuerySet | None = None, *, user: User, **kwargs) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.filters["assistant"].queryset = User.objects.filter(organisation_id=user.organisation_id).order_by(
+            "last_name", "first_name"
+        )
+        for f in self.form.fields.values():
+            f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm")

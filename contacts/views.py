@@ -1,0 +1,82 @@
+"""Contact records: quick entry, list with filters, detail, edit."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import role_can
+from accounts.models import User
+from accounts.roles import Role
+from clients.selectors import visible_clients
+from liaison.pagination import paginate, querystring_without_page
+
+from . import services
+from .filters import ContactFilter
+from .forms import ContactForm
+from .models import Contact
+from .selectors import contacts_for_list, visible_contacts
+
+
+def _get_contact_for_user(request: HttpRequest, pk: int) -> Contact:
+    """The contact if the user may see it; a foreign and a missing contact are both 404."""
+    return get_object_or_404(contacts_for_list(request.user).select_related("case"), pk=pk)
+
+
+def can_edit_contact(user: User, contact: Contact) -> bool:
+    """The author edits a contact; a coordinator edits any of the organisation's."""
+    return contact.assistant_id == user.pk or Role(user.role).can_supervise()
+
+
+@role_can(Role.can_work_with_clients)
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contact_filter = ContactFilter(request.GET or None, queryset=contacts_for_list(request.user), user=request.user)
+    page = paginate(request, contact_filter.qs)
+    return render(
+        request,
+        "contacts/contact_list.html",
+        {"filter": contact_filter, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@role_can(Role.can_work_with_clients)
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _get_contact_for_user(request, pk)
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {"contact": contact, "can_edit": can_edit_contact(request.user, contact)},
+    )
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    client_id = request.GET.get("client", "")
+    if client_id.isdigit() and visible_clients(request.user).filter(pk=client_id).exists():
+        initial["clients"] = [client_id]
+    form = ContactForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = services.contact_create(assistant=request.user, form=form)
+        messages.success(request, _("The contact was saved."))
+        if "save_and_new" in request.POST:
+            return redirect("contacts:create")
+        return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/contact_form.html", {"form": form})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(visible_contacts(request.user), pk=pk)
+    if not can_edit_contact(request.user, contact):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, instance=contact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(form=form)
+        messages.success(request, _("The contact was saved."))
+        return redirect("contacts:detail", pk=contact.pk)
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})

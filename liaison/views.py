@@ -1,0 +1,26 @@
+"""The start page: what each role needs first."""
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.roles import Role
+from contacts.selectors import contacts_for_list, visible_contacts
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    role = Role(request.user.role)
+    context: dict = {"role": role}
+    if role.can_work_with_clients():
+        today = timezone.localdate()
+        mine = contacts_for_list(request.user).filter(assistant=request.user)
+        context["recent_contacts"] = mine[:10]
+        context["follow_ups"] = (
+            visible_contacts(request.user)
+            .filter(assistant=request.user, follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=14))
+            .select_related("authority")
+            .order_by("follow_up_on")[:10]
+        )
+    return render(request, "home.html", context)

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AssistantFunding, AssistantProfile, FundingSource, Locality, Municipality, Organisation, Region, User
+from .models import (
+    AssistantFunding,
+    AssistantProfile,
+    FundingSource,
+    Locality,
+    Municipality,
+    Organisation,
+    Region,
+    User,
+)
 
 
 @admin.register(User)

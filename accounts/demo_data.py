@@ -34,34 +34,122 @@ FUNDERS = [
 
 # username, first name, last name, organisation, role, city, funders
 USERS = [
-    ("asistent.brno", "Jana", "Horváthová", "DROM, romské středisko", Role.ASSISTANT, "Brno",
-     ["Statutární město Brno", "Evropský sociální fond (OP Zaměstnanost plus)"]),
+    (
+        "asistent.brno",
+        "Jana",
+        "Horváthová",
+        "DROM, romské středisko",
+        Role.ASSISTANT,
+        "Brno",
+        ["Statutární město Brno", "Evropský sociální fond (OP Zaměstnanost plus)"],
+    ),
     ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno", []),
-    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno",
-     ["Jihomoravský kraj"]),
-    ("asistent.ostrava", "Lucie", "Baláková", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Ostrava",
-     ["MPSV – dotace na sociální služby", "Statutární město Ostrava"]),
-    ("asistent.plzen", "Tomáš", "Lakatoš", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Plzeň",
-     ["Evropský sociální fond (OP Zaměstnanost plus)"]),
-    ("asistent.olomouc", "Eva", "Šarközi", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Olomouc",
-     ["MPSV – dotace na sociální služby"]),
-    ("asistent.vzajemne", "Pavel", "Gabčo", "Vzájemné soužití, o.s.", Role.ASSISTANT, "Ostrava",
-     ["Moravskoslezský kraj"]),
-    ("asistent.karvina", "Kateřina", "Pokutová", "Sociální služby Karviná, p.o.", Role.ASSISTANT, "Karviná",
-     ["MPSV – dotace na sociální služby"]),
+    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno", ["Jihomoravský kraj"]),
+    (
+        "asistent.ostrava",
+        "Lucie",
+        "Baláková",
+        "Člověk v tísni, o.p.s.",
+        Role.ASSISTANT,
+        "Ostrava",
+        ["MPSV – dotace na sociální služby", "Statutární město Ostrava"],
+    ),
+    (
+        "asistent.plzen",
+        "Tomáš",
+        "Lakatoš",
+        "Člověk v tísni, o.p.s.",
+        Role.ASSISTANT,
+        "Plzeň",
+        ["Evropský sociální fond (OP Zaměstnanost plus)"],
+    ),
+    (
+        "asistent.olomouc",
+        "Eva",
+        "Šarközi",
+        "Člověk v tísni, o.p.s.",
+        Role.ASSISTANT,
+        "Olomouc",
+        ["MPSV – dotace na sociální služby"],
+    ),
+    (
+        "asistent.vzajemne",
+        "Pavel",
+        "Gabčo",
+        "Vzájemné soužití, o.s.",
+        Role.ASSISTANT,
+        "Ostrava",
+        ["Moravskoslezský kraj"],
+    ),
+    (
+        "asistent.karvina",
+        "Kateřina",
+        "Pokutová",
+        "Sociální služby Karviná, p.o.",
+        Role.ASSISTANT,
+        "Karviná",
+        ["MPSV – dotace na sociální služby"],
+    ),
     ("asistent.cheb", "Martin", "Berki", "Magistrát města Cheb", Role.ASSISTANT, "Cheb", ["Město Cheb"]),
     ("policie.jmk", "Roman", "Novotný", "Krajské ředitelství policie Jihomoravského kraje", Role.POLICE, None, []),
     ("ministerstvo", "Alena", "Dvořáková", "Ministerstvo vnitra ČR", Role.MINISTRY, None, []),
     ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None, []),
 ]
 
-FIRST_NAMES = ["Jan", "Josef", "Pavel", "Martin", "Tomáš", "Jiří", "Petr", "Lukáš", "Roman", "Miroslav",
-               "Marie", "Jana", "Eva", "Anna", "Lenka", "Kateřina", "Lucie", "Veronika", "Monika", "Zdeňka"]
-LAST_NAMES = ["Novák", "Svoboda", "Dvořák", "Černý", "Procházka", "Kučera", "Veselý", "Horák", "Němec", "Pokorný",
-              "Marek", "Pospíšil", "Hájek", "Král", "Jelínek", "Růžička", "Beneš", "Fiala", "Sedláček", "Doležal"]
+FIRST_NAMES = [
+    "Jan",
+    "Josef",
+    "Pavel",
+    "Martin",
+    "Tomáš",
+    "Jiří",
+    "Petr",
+    "Lukáš",
+    "Roman",
+    "Miroslav",
+    "Marie",
+    "Jana",
+    "Eva",
+    "Anna",
+    "Lenka",
+    "Kateřina",
+    "Lucie",
+    "Veronika",
+    "Monika",
+    "Zdeňka",
+]
+LAST_NAMES = [
+    "Novák",
+    "Svoboda",
+    "Dvořák",
+    "Černý",
+    "Procházka",
+    "Kučera",
+    "Veselý",
+    "Horák",
+    "Němec",
+    "Pokorný",
+    "Marek",
+    "Pospíšil",
+    "Hájek",
+    "Král",
+    "Jelínek",
+    "Růžička",
+    "Beneš",
+    "Fiala",
+    "Sedláček",
+    "Doležal",
+]
 NICKNAMES = ["Kuba", "Pepa", "Máňa", "Bára", "Ďula", "Fanda", "Jarka", "Zuzka", "Vašek", "Týna"]
-OUTCOMES = ["Podáno trestní oznámení", "Vyřízena žádost o dávku", "Domluvena další schůzka",
-            "Klient informován o svých právech", "Předáno do intervenčního centra", "Sjednán splátkový kalendář", ""]
+OUTCOMES = [
+    "Podáno trestní oznámení",
+    "Vyřízena žádost o dávku",
+    "Domluvena další schůzka",
+    "Klient informován o svých právech",
+    "Předáno do intervenčního centra",
+    "Sjednán splátkový kalendář",
+    "",
+]
 
 
 def _female(last_name: str) -> str:
@@ -78,9 +166,13 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
     organisations = {}
     for name, kind in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
-    for org in Organisation.objects.filter(kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]):
+    for org in Organisation.objects.filter(
+        kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]
+    ):
         organisations[org.name] = org
-    funders = {name: FundingSource.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in FUNDERS}
+    funders = {
+        name: FundingSource.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in FUNDERS
+    }
 
     users = []
     for username, first, last, org_name, role, city, funder_names in USERS:
@@ -136,10 +228,17 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
         if roll < 0.7:
             first = rng.choice(FIRST_NAMES[10:] if female else FIRST_NAMES[:10])
             last = rng.choice(LAST_NAMES)
-            client = Client(identity=Client.Identity.NAMED, first_name=first, last_name=_female(last) if female else last,
-                            birth_year=rng.randint(1950, 2006), phone=f"+420 7{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}")
+            client = Client(
+                identity=Client.Identity.NAMED,
+                first_name=first,
+                last_name=_female(last) if female else last,
+                birth_year=rng.randint(1950, 2006),
+                phone=f"+420 7{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
+            )
         elif roll < 0.9:
-            client = Client(identity=Client.Identity.PSEUDONYM, nickname=rng.choice(NICKNAMES), birth_year=rng.randint(1950, 2006))
+            client = Client(
+                identity=Client.Identity.PSEUDONYM, nickname=rng.choice(NICKNAMES), birth_year=rng.randint(1950, 2006)
+            )
         else:
             client = Client(identity=Client.Identity.ANONYMOUS)
         client.organisation = org
@@ -149,9 +248,13 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
         clients.append(client)
         if client.identity != Client.Identity.ANONYMOUS:
             given = today - datetime.timedelta(days=rng.randint(30, 700))
-            Consent.objects.create(client=client, purpose=Consent.Purpose.PROCESSING, given_on=given, recorded_by=author)
+            Consent.objects.create(
+                client=client, purpose=Consent.Purpose.PROCESSING, given_on=given, recorded_by=author
+            )
             if rng.random() < 0.35:
-                Consent.objects.create(client=client, purpose=Consent.Purpose.POLICE_SHARING, given_on=given, recorded_by=author)
+                Consent.objects.create(
+                    client=client, purpose=Consent.Purpose.POLICE_SHARING, given_on=given, recorded_by=author
+                )
 
     cases = []
     named = [c for c in clients if c.identity != Client.Identity.ANONYMOUS]
@@ -161,10 +264,20 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
             organisation=org,
             client=client,
             assistant=rng.choice(field_staff),
-            title=rng.choice(["Lichva – nevýhodná půjčka", "Vydírání sousedem", "Krádež dokladů", "Domácí násilí",
-                              "Nebezpečné vyhrožování", "Podvod s podpisem smlouvy"]),
+            title=rng.choice(
+                [
+                    "Lichva – nevýhodná půjčka",
+                    "Vydírání sousedem",
+                    "Krádež dokladů",
+                    "Domácí násilí",
+                    "Nebezpečné vyhrožování",
+                    "Podvod s podpisem smlouvy",
+                ]
+            ),
             incident_date=today - datetime.timedelta(days=rng.randint(10, 300)),
-            region=locality.municipality.region if locality else org.region or Municipality.objects.get(name="Brno").region,
+            region=locality.municipality.region
+            if locality
+            else org.region or Municipality.objects.get(name="Brno").region,
             locality=locality,
             particularly_vulnerable=rng.random() < 0.2,
             risk_level=rng.choice(RiskLevel.values),
@@ -177,7 +290,9 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
     now = timezone.now()
     for assistant in field_staff:
         for _ in range(contacts_per_assistant):
-            occurred = now - datetime.timedelta(days=rng.randint(0, 365), hours=rng.randint(0, 8), minutes=rng.randint(0, 59))
+            occurred = now - datetime.timedelta(
+                days=rng.randint(0, 365), hours=rng.randint(0, 8), minutes=rng.randint(0, 59)
+            )
             chosen = rng.sample(clients, k=rng.choice([0, 1, 1, 1, 2]))
             contact = Contact.objects.create(
                 organisation=org,
@@ -189,7 +304,9 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
                 form_of_work=rng.choice(FormOfWork.values),
                 locality=rng.choice(localities) if localities else None,
                 outcome=rng.choice(OUTCOMES),
-                follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14))) if rng.random() < 0.1 else None,
+                follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14)))
+                if rng.random() < 0.1
+                else None,
             )
             contact.clients.set(chosen)
             contact.topics.set(rng.sample(topics, k=rng.randint(0, 2)))

@@ -24,7 +24,9 @@ class Region(models.Model):
 
 
 class Municipality(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -137,7 +139,9 @@ class FundingSource(models.Model):
 class AssistantProfile(models.Model):
     """An assistant's place in the programme: where, for whom and paid by whom."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="assistant_profile", verbose_name=_("user"))
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="assistant_profile", verbose_name=_("user")
+    )
     employer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="assistant_profiles", verbose_name=_("employer")
     )
@@ -156,7 +160,8 @@ class AssistantProfile(models.Model):
         verbose_name_plural = _("assistant profiles")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(employed_until__isnull=True) | models.Q(employed_until__gte=models.F("employed_from")),
+                condition=models.Q(employed_until__isnull=True)
+                | models.Q(employed_until__gte=models.F("employed_from")),
                 name="assistant_employment_period_ordered",
             )
         ]
@@ -176,7 +181,9 @@ class AssistantFunding(models.Model):
     profile = models.ForeignKey(
         AssistantProfile, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("assistant")
     )
-    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funder"))
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funder")
+    )
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
 

@@ -26,7 +26,5 @@ def visible_cases(user: User) -> QuerySet[Case]:
         return Case.objects.filter(organisation_id=organisation_id)
     region_id = police_region_id(user)
     if region_id is not None:
-        return Case.objects.filter(region_id=region_id, shared_with_police=True).filter(
-            active_police_sharing_consent()
-        )
+        return Case.objects.filter(region_id=region_id, shared_with_police=True).filter(active_police_sharing_consent())
     return Case.objects.none()

@@ -22,14 +22,18 @@ PICKER_LIMIT = 10
 
 def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
     """The client if the user may see it; a foreign and a missing client are both 404."""
-    return get_object_or_404(visible_clients(request.user).select_related("locality__municipality", "created_by"), pk=pk)
+    return get_object_or_404(
+        visible_clients(request.user).select_related("locality__municipality", "created_by"), pk=pk
+    )
 
 
 @role_can(Role.can_work_with_clients)
 def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    clients = search_clients(request.user, query) if query else visible_clients(request.user).select_related(
-        "locality__municipality"
+    clients = (
+        search_clients(request.user, query)
+        if query
+        else visible_clients(request.user).select_related("locality__municipality")
     )
     identity = request.GET.get("identity", "")
     if identity in Client.Identity.values:

@@ -45,4 +45,7 @@ class ContactFilter(django_filters.FilterSet):
             "last_name", "first_name"
         )
         for f in self.form.fields.values():
-            f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm")
+            f.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm",
+            )

@@ -59,7 +59,8 @@ class ContactForm(forms.ModelForm):
         self.fields["locality"].queryset = Locality.objects.select_related("municipality")
         self.fields["case"].queryset = visible_cases(user).select_related("client")
         self.fields["occurred_at"].validators.append(validate_not_in_future)
-        self.fields["duration_minutes"].min_value = 1
+        # One clear message for every out-of-range duration, from clean_duration_minutes.
+        self.fields["duration_minutes"].validators = []
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": MAX_DURATION_MINUTES, "step": 5})
         self.fields["anonymous_persons"].widget.attrs.update({"min": 0, "max": 500})
         if not self.instance.pk and not self.is_bound:
@@ -89,4 +90,3 @@ class ContactForm(forms.ModelForm):
         if case is not None and clients is not None and clients and case.client not in clients:
             self.add_error("case", _("The case belongs to a client who is not among this contact's clients."))
         return data
-

@@ -66,9 +66,7 @@ class Contact(models.Model):
     )
     occurred_at = models.DateTimeField(_("date and time"))
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
-    clients = models.ManyToManyField(
-        "clients.Client", blank=True, related_name="contacts", verbose_name=_("clients")
-    )
+    clients = models.ManyToManyField("clients.Client", blank=True, related_name="contacts", verbose_name=_("clients"))
     anonymous_persons = models.PositiveSmallIntegerField(
         _("anonymous persons"),
         default=0,

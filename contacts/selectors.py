@@ -22,5 +22,10 @@ def contacts_for_list(user: User) -> QuerySet[Contact]:
     return (
         visible_contacts(user)
         .select_related("assistant", "authority", "locality__municipality")
-        .prefetch_related(Prefetch("clients", queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year")))
+        .prefetch_related(
+            Prefetch(
+                "clients",
+                queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year"),
+            )
+        )
     )

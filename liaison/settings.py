@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -134,6 +135,9 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env_str("LIAISON_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Project templates (widgets/) may override form widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

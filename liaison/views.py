@@ -19,7 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["recent_contacts"] = mine[:10]
         context["follow_ups"] = (
             visible_contacts(request.user)
-            .filter(assistant=request.user, follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=14))
+            .filter(
+                assistant=request.user, follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=14)
+            )
             .select_related("authority")
             .order_by("follow_up_on")[:10]
         )

@@ -11,12 +11,16 @@ class Command(BaseCommand):
     help = "Create the demo organisations, users and synthetic records (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", help="Password of every demo user (else LIAISON_DEMO_PASSWORD, else generated).")
+        parser.add_argument(
+            "--password", help="Password of every demo user (else LIAISON_DEMO_PASSWORD, else generated)."
+        )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never on a real system).")
 
     def handle(self, *args, password: str | None, force: bool, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo creates users with a known password; it refuses to run with DEBUG off. Use --force if you mean it.")
+            raise CommandError(
+                "seed_demo sets known passwords, so it refuses to run with DEBUG off (--force overrides)."
+            )
         password = password or os.environ.get("LIAISON_DEMO_PASSWORD") or secrets.token_urlsafe(12)
         users = seed_demo(password)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))

@@ -1,0 +1,42 @@
+# Liaison: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test lint pytest messages clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) --version >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Local demo: SQLite and an embedded Celery broker unless DATABASE_URL / REDIS_URL are set.
+run: install
+	DEBUG=$${DEBUG:-1} PY=$(PY) scripts/run-local.sh
+
+# The whole suite against real PostgreSQL and Redis.
+test: install lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) scripts/check_services.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		SECRET_KEY=tests-only-not-secret DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations."; exit 1; }
+
+# Refresh the Czech catalogue after changing strings; the compiled .mo file is committed
+# so that `make run` works on a machine without gettext.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale cs --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Serve the demo: migrate, seed, then run a Celery worker (with beat) beside the web server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+mkdir -p var
+# One generated demo password per checkout, so that logins stay the same between runs.
+if [ -z "${LIAISON_DEMO_PASSWORD:-}" ]; then
+  [ -s var/demo-password ] || "$PY" -c "import secrets; print(secrets.token_urlsafe(12))" > var/demo-password
+  LIAISON_DEMO_PASSWORD=$(cat var/demo-password)
+fi
+export LIAISON_DEMO_PASSWORD
+"$PY" manage.py migrate --no-input
+"$PY" manage.py seed_demo
+"$PY" -m celery -A liaison worker --beat --pool=solo --loglevel=warning \
+  --schedule var/celerybeat-schedule >var/celery.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "Celery worker running (pid $worker, log in var/celery.log)."
+echo "Open http://127.0.0.1:8000/ and sign in with a login above. Stop with Ctrl+C."
+"$PY" manage.py runserver 127.0.0.1:8000

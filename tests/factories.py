@@ -1,0 +1,113 @@
+"""factory_boy factories. Reference geography comes from the data migrations."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.models import AssistantProfile, Locality, Organisation, Region, User
+from accounts.roles import Role
+from cases.models import Case, CrimeType
+from clients.models import Client, Consent
+from contacts.models import Authority, Contact, FormOfWork
+
+
+def a_locality(municipality: str = "Brno") -> Locality:
+    return Locality.objects.filter(municipality__name=municipality).select_related("municipality__region").first()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organizace {n}")
+    kind = Organisation.Kind.NGO
+
+
+def police_directorate(region_code: str = "CZ064") -> Organisation:
+    return Organisation.objects.get(kind=Organisation.Kind.POLICE, region__code=region_code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Jana"
+    last_name = factory.Sequence(lambda n: f"Nováková{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.ASSISTANT
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object first
+        if create:
+            obj.save()
+
+
+class AssistantProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssistantProfile
+
+    user = factory.SubFactory(UserFactory)
+    employer = factory.SelfAttribute("user.organisation")
+    municipality = factory.LazyFunction(lambda: a_locality().municipality)
+    employed_from = datetime.date(2022, 1, 1)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    identity = Client.Identity.NAMED
+    first_name = "Josef"
+    last_name = factory.Sequence(lambda n: f"Dvořák{n}")
+    locality = factory.LazyFunction(a_locality)
+    created_by = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..organisation"))
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    client = factory.SubFactory(ClientFactory)
+    purpose = Consent.Purpose.PROCESSING
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    recorded_by = factory.SelfAttribute("client.created_by")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+        skip_postgeneration_save = True
+
+    assistant = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("assistant.organisation")
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    duration_minutes = 30
+    authority = factory.LazyFunction(lambda: Authority.objects.get(name="Policie ČR"))
+    form_of_work = FormOfWork.ACCOMPANIMENT
+
+    @factory.post_generation
+    def clients(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.clients.set(extracted)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    organisation = factory.SelfAttribute("client.organisation")
+    assistant = factory.SelfAttribute("client.created_by")
+    title = factory.Sequence(lambda n: f"Případ {n}")
+    region = factory.LazyFunction(lambda: Region.objects.get(code="CZ064"))
+
+    @factory.post_generation
+    def crime_types(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.crime_types.set(extracted or [CrimeType.objects.get(section="§218")])

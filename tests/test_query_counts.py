@@ -1,0 +1,52 @@
+"""List pages run a constant number of queries whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import AssistantProfileFactory, ClientFactory, ContactFactory
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), ctx
+
+
+def _grow(alice, n):
+    for _ in range(n):
+        c1 = ClientFactory(organisation=alice.organisation, created_by=alice)
+        c2 = ClientFactory(organisation=alice.organisation, created_by=alice)
+        ContactFactory(assistant=alice, clients=[c1, c2])
+
+
+@pytest.mark.parametrize("url_name", ["contacts:list", "clients:list", "home"])
+def test_list_query_count_is_constant(client, alice, url_name):
+    client.force_login(alice)
+    _grow(alice, 2)
+    small, _ = _count_queries(client, reverse(url_name))
+    _grow(alice, 20)
+    large, ctx = _count_queries(client, reverse(url_name))
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_contact_list_queries_pinned(client, alice):
+    client.force_login(alice)
+    _grow(alice, 5)
+    count, ctx = _count_queries(client, reverse("contacts:list"))
+    # 1 session, 2 user, 3 organisation (scoping), 4 count, 5 page rows with assistant, authority
+    # and locality, 6 prefetch of clients, 7-9 filter choices (assistants, authorities, localities),
+    # 10-12 session save (savepoint, update, release): idle timeout renews the session.
+    assert count == 12, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_directory_query_count_is_constant(client, carol):
+    client.force_login(carol)
+    AssistantProfileFactory(user__organisation=carol.organisation)
+    small, _ = _count_queries(client, reverse("accounts:directory"))
+    for _ in range(10):
+        AssistantProfileFactory(user__organisation=carol.organisation)
+    large, ctx = _count_queries(client, reverse("accounts:directory"))
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)

@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# A fixed key for tests only; real deployments set their own LIAISON_ENCRYPTION_KEYS.
+TEST_ENCRYPTION_KEY := XFW7bLxgMGBsaQGkanfmABsVxLil7VsRY1kWKctN3qM=
 
 .PHONY: install run test lint pytest messages clean
 
@@ -25,7 +27,8 @@ test: install lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) scripts/check_services.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		SECRET_KEY=tests-only-not-secret DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+		SECRET_KEY=tests-only-not-secret LIAISON_ENCRYPTION_KEYS=$(TEST_ENCRYPTION_KEY) DEBUG=0 \
+		$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
+from liaison.crypto import EncryptedTextField
 
 
 class Client(models.Model):
@@ -27,7 +28,7 @@ class Client(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    note = models.TextField(_("note"), max_length=5000, blank=True)
+    note = EncryptedTextField(_("note"), max_length=5000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
+from liaison.crypto import EncryptedTextField
 
 
 class Authority(models.Model):
@@ -80,7 +81,7 @@ class Contact(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
-    note = models.TextField(_("note"), max_length=5000, blank=True)
+    note = EncryptedTextField(_("note"), max_length=5000, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         on_delete=models.SET_NULL,

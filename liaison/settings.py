@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "liaison",  # project-wide management commands
     "accounts",
     "clients",
     "contacts",
@@ -131,6 +132,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Fernet keys for notes and uploaded files (see liaison/crypto.py); the first one encrypts.
+LIAISON_ENCRYPTION_KEYS = env_list("LIAISON_ENCRYPTION_KEYS")
+if not LIAISON_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured("LIAISON_ENCRYPTION_KEYS is required when DEBUG is off.")
+
 # Uploaded documents live outside anything a web server serves; see cases.attachments.
 PRIVATE_MEDIA_ROOT = Path(env_str("LIAISON_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 

@@ -10,6 +10,12 @@ if [ -z "${LIAISON_DEMO_PASSWORD:-}" ]; then
   LIAISON_DEMO_PASSWORD=$(cat var/demo-password)
 fi
 export LIAISON_DEMO_PASSWORD
+# Likewise one encryption key for the local demo's notes and files.
+if [ -z "${LIAISON_ENCRYPTION_KEYS:-}" ]; then
+  [ -s var/encryption-key ] || "$PY" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > var/encryption-key
+  LIAISON_ENCRYPTION_KEYS=$(cat var/encryption-key)
+fi
+export LIAISON_ENCRYPTION_KEYS
 "$PY" manage.py migrate --no-input
 "$PY" manage.py seed_demo
 "$PY" -m celery -A liaison worker --beat --pool=solo --loglevel=warning \

@@ -1,7 +1,9 @@
 """Clients: the people assistants help. Never an ethnicity field, by design."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
@@ -46,6 +48,29 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        """The identity rules, shared by the form and the API (both call full_clean)."""
+        errors: dict[str, str] = {}
+        if self.birth_year is not None and not (1900 <= self.birth_year <= timezone.localdate().year):
+            errors["birth_year"] = _("Enter a year between 1900 and this year.")
+        if self.identity == self.Identity.NAMED:
+            if not self.first_name:
+                errors["first_name"] = _("A named client needs a first name.")
+            if not self.last_name:
+                errors["last_name"] = _("A named client needs a last name.")
+        elif self.identity == self.Identity.PSEUDONYM:
+            if not self.nickname:
+                errors["nickname"] = _("A pseudonymous client needs a nickname.")
+            if not self.birth_year and "birth_year" not in errors:
+                errors["birth_year"] = _("A pseudonymous client needs a year of birth.")
+        elif self.identity == self.Identity.ANONYMOUS:
+            # Nothing identifying is kept about an anonymous client, whatever was typed.
+            self.first_name = self.last_name = self.nickname = ""
+            self.phone = self.email = self.address = ""
+            self.birth_year = None
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:

@@ -1,21 +1,19 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
 from cases.selectors import visible_cases
 from clients.selectors import visible_clients
-from liaison.forms import DateInput, DateTimeInput, validate_not_in_future
+from liaison.forms import DateInput, DateTimeInput
 
-from .models import Authority, Contact, Topic
+from .models import MAX_DURATION_MINUTES, Authority, Contact, Topic
 from .widgets import ClientPicker
-
-MAX_DURATION_MINUTES = 24 * 60
 
 
 class ContactForm(forms.ModelForm):
-    """Quick entry of a contact; every choice is limited to what the user may see."""
+    """Quick entry of a contact; every choice is limited to what the user may see.
+    The plausibility rules live in Contact.clean(), shared with the API."""
 
     clients = forms.ModelMultipleChoiceField(
         label=_("Clients"),
@@ -58,35 +56,18 @@ class ContactForm(forms.ModelForm):
         self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
         self.fields["locality"].queryset = Locality.objects.select_related("municipality")
         self.fields["case"].queryset = visible_cases(user).select_related("client")
-        self.fields["occurred_at"].validators.append(validate_not_in_future)
-        # One clear message for every out-of-range duration, from clean_duration_minutes.
+        # One clear message for every out-of-range number, from Contact.clean().
         self.fields["duration_minutes"].validators = []
+        self.fields["anonymous_persons"].validators = []
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": MAX_DURATION_MINUTES, "step": 5})
         self.fields["anonymous_persons"].widget.attrs.update({"min": 0, "max": 500})
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("duration_minutes", 30)
 
-    def clean_duration_minutes(self) -> int:
-        minutes = self.cleaned_data["duration_minutes"]
-        if minutes is None or minutes < 1:
-            raise ValidationError(_("The duration must be at least one minute."), code="duration_min")
-        if minutes > MAX_DURATION_MINUTES:
-            raise ValidationError(_("A contact cannot last longer than 24 hours."), code="duration_max")
-        return minutes
-
-    def clean_anonymous_persons(self) -> int:
-        count = self.cleaned_data.get("anonymous_persons") or 0
-        if count > 500:
-            raise ValidationError(_("Enter at most 500 anonymous persons."), code="anonymous_max")
-        return count
-
     def clean(self) -> dict:
         data = super().clean()
-        occurred_at, follow_up_on = data.get("occurred_at"), data.get("follow_up_on")
-        if occurred_at and follow_up_on and follow_up_on < timezone.localtime(occurred_at).date():
-            self.add_error("follow_up_on", _("The follow-up date cannot be before the contact."))
         case, clients = data.get("case"), data.get("clients")
-        if case is not None and clients is not None and clients and case.client not in clients:
+        if case is not None and clients and case.client not in clients:
             self.add_error("case", _("The case belongs to a client who is not among this contact's clients."))
         return data

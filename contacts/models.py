@@ -1,11 +1,14 @@
 """Contact records: an assistant's work with clients and the police or another authority."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
 from liaison.crypto import EncryptedTextField
+from liaison.validators import CLOCK_SKEW
 
 
 class Authority(models.Model):
@@ -54,6 +57,9 @@ class FormOfWork(models.TextChoices):
     PHONE = "phone", _("Phone")
     CRISIS = "crisis", _("Crisis intervention")
     COMMUNITY = "community", _("Community or prevention event")
+
+
+MAX_DURATION_MINUTES = 24 * 60
 
 
 class Contact(models.Model):
@@ -110,3 +116,21 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} – {self.authority}"
+
+    def clean(self) -> None:
+        """Rules of a plausible contact record, shared by the form and the API."""
+        errors: dict[str, str] = {}
+        if self.duration_minutes is not None:
+            if self.duration_minutes < 1:
+                errors["duration_minutes"] = _("The duration must be at least one minute.")
+            elif self.duration_minutes > MAX_DURATION_MINUTES:
+                errors["duration_minutes"] = _("A contact cannot last longer than 24 hours.")
+        if self.anonymous_persons is not None and self.anonymous_persons > 500:
+            errors["anonymous_persons"] = _("Enter at most 500 anonymous persons.")
+        if self.occurred_at is not None:
+            if self.occurred_at > timezone.now() + CLOCK_SKEW:
+                errors["occurred_at"] = _("The date and time cannot be in the future.")
+            elif self.follow_up_on is not None and self.follow_up_on < timezone.localtime(self.occurred_at).date():
+                errors["follow_up_on"] = _("The follow-up date cannot be before the contact.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,14 +1,10 @@
 """Widgets and validators shared by the apps' forms."""
 
-import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-# A clock a few minutes fast on a phone must not reject a contact logged "now".
-CLOCK_SKEW = datetime.timedelta(minutes=5)
+from .validators import validate_not_in_future
+
+__all__ = ["DateInput", "DateTimeInput", "validate_not_in_future"]
 
 
 class DateInput(forms.DateInput):
@@ -23,11 +19,3 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-def validate_not_in_future(value: datetime.date | datetime.datetime) -> None:
-    if isinstance(value, datetime.datetime):
-        if value > timezone.now() + CLOCK_SKEW:
-            raise ValidationError(_("The date and time cannot be in the future."), code="future")
-    elif value > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."), code="future")

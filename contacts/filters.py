@@ -39,13 +39,14 @@ class ContactFilter(django_filters.FilterSet):
     def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.filter(occurred_at__lt=local_midnight(value + datetime.timedelta(days=1)))
 
-    def __init__(self, data=None, queryset: QuerySet | None = None, *, user: User, **kwargs) -> None:
-        super().__init__(data, queryset, **kwargs)
-        self.filters["assistant"].queryset = User.objects.filter(organisation_id=user.organisation_id).order_by(
+    def __init__(self, data=None, queryset: QuerySet | None = None, *, user: User | None = None, request=None, **kwargs):
+        # The API's filter backend passes the request; the pages pass the user.
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = user or getattr(request, "user", None)
+        organisation_id = getattr(user, "organisation_id", None)
+        self.filters["assistant"].queryset = User.objects.filter(organisation_id=organisation_id).order_by(
             "last_name", "first_name"
         )
         for f in self.form.fields.values():
-            f.widget.attrs.setdefault(
-                "class",
-                "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm",
-            )
+            css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+            f.widget.attrs.setdefault("class", css)

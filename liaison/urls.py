@@ -12,5 +12,6 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     # The language switch works on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

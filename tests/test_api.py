@@ -1,0 +1,170 @@
+"""The REST API: same scoping as the pages, JSON errors, 401 without credentials."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from clients.models import Client
+from contacts.models import Authority, Contact, FormOfWork
+from tests.factories import CaseFactory, ConsentFactory
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _contact_payload(**overrides):
+    data = {
+        "occurred_at": (timezone.now() - datetime.timedelta(hours=1)).isoformat(),
+        "duration_minutes": 30,
+        "authority": Authority.objects.get(name="Policie ČR").pk,
+        "form_of_work": FormOfWork.MEDIATION,
+        "anonymous_persons": 0,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_no_credentials_is_401(api, own_client):
+    assert api.get("/api/v1/clients/").status_code == 401
+    assert api.get(f"/api/v1/clients/{own_client.pk}/").status_code == 401
+
+
+def test_wrong_token_is_401(api, db):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api.get("/api/v1/contacts/").status_code == 401
+
+
+def test_token_with_password_when_two_factors_are_relaxed(api, alice, settings):
+    settings.LIAISON_REQUIRE_2FA = False
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "correct-horse-battery"}, format="json"
+    )
+    assert response.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get("/api/v1/clients/").status_code == 200
+
+
+def test_token_refused_without_second_factor_when_required(api, alice, settings):
+    settings.LIAISON_REQUIRE_2FA = True
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "correct-horse-battery"}, format="json"
+    )
+    assert response.status_code == 401
+
+
+def test_wrong_password_is_401(api, alice):
+    response = api.post("/api/v1/auth/token/", {"username": "alice", "password": "nope"}, format="json")
+    assert response.status_code == 401
+
+
+def test_lists_are_scoped(api, alice, own_contact, foreign_contact):
+    api.force_authenticate(alice)
+    ids = [row["id"] for row in api.get("/api/v1/contacts/").json()["results"]]
+    assert ids == [own_contact.pk]
+    client_ids = [row["id"] for row in api.get("/api/v1/clients/").json()["results"]]
+    assert client_ids == [own_contact.clients.get().pk]
+
+
+def test_foreign_ids_are_404(api, alice, foreign_contact):
+    api.force_authenticate(alice)
+    assert api.get(f"/api/v1/contacts/{foreign_contact.pk}/").status_code == 404
+    assert api.get(f"/api/v1/clients/{foreign_contact.clients.get().pk}/").status_code == 404
+    assert api.get("/api/v1/contacts/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["police_officer", "ministry_analyst", "administrator"])
+def test_roles_without_client_work_get_403(api, request, who, own_contact):
+    api.force_authenticate(request.getfixturevalue(who))
+    assert api.get("/api/v1/contacts/").status_code == 403
+    assert api.get("/api/v1/clients/").status_code == 403
+    assert api.get("/api/v1/reference/authorities/").status_code == 200
+
+
+def test_create_contact(api, alice, own_client):
+    api.force_authenticate(alice)
+    response = api.post("/api/v1/contacts/", _contact_payload(clients=[own_client.pk]), format="json")
+    assert response.status_code == 201, response.json()
+    contact = Contact.objects.get(pk=response.json()["id"])
+    assert contact.assistant == alice and contact.organisation == alice.organisation
+    assert list(contact.clients.all()) == [own_client]
+
+
+def test_bad_contact_input_is_400_naming_fields(api, alice, foreign_client):
+    api.force_authenticate(alice)
+    response = api.post(
+        "/api/v1/contacts/",
+        _contact_payload(duration_minutes=-5, clients=[foreign_client.pk], form_of_work="juggling"),
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert {"clients", "form_of_work"} <= set(errors)
+    response = api.post("/api/v1/contacts/", _contact_payload(duration_minutes=-5), format="json")
+    assert response.status_code == 400 and "duration_minutes" in response.json()
+    future = (timezone.now() + datetime.timedelta(days=2)).isoformat()
+    response = api.post("/api/v1/contacts/", _contact_payload(occurred_at=future), format="json")
+    assert response.status_code == 400 and "occurred_at" in response.json()
+    assert Contact.objects.count() == 0
+
+
+def test_errors_are_czech_by_default(api, alice):
+    api.force_authenticate(alice)
+    response = api.post("/api/v1/contacts/", _contact_payload(duration_minutes=0), format="json")
+    assert response.json()["duration_minutes"] == ["Délka musí být alespoň jedna minuta."]
+
+
+def test_posted_organisation_is_ignored(api, alice, other_org):
+    api.force_authenticate(alice)
+    response = api.post(
+        "/api/v1/clients/",
+        {"identity": "named", "first_name": "Jan", "last_name": "Novák", "organisation": other_org.pk},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert Client.objects.get(pk=response.json()["id"]).organisation == alice.organisation
+
+
+def test_client_identity_rules(api, alice):
+    api.force_authenticate(alice)
+    response = api.post("/api/v1/clients/", {"identity": "pseudonym"}, format="json")
+    assert response.status_code == 400 and {"nickname", "birth_year"} <= set(response.json())
+
+
+def test_colleague_cannot_update_anothers_contact(api, bob, own_contact):
+    api.force_authenticate(bob)
+    response = api.patch(f"/api/v1/contacts/{own_contact.pk}/", {"duration_minutes": 99}, format="json")
+    assert response.status_code == 403
+
+
+def test_police_sees_only_shared_consented_cases_of_region(api, police_officer, alice, own_client):
+    shared = CaseFactory(client=own_client, shared_with_police=True)
+    ConsentFactory(client=own_client, purpose="police_sharing", recorded_by=alice)
+    CaseFactory(client=own_client, shared_with_police=False)
+    api.force_authenticate(police_officer)
+    ids = [row["id"] for row in api.get("/api/v1/cases/").json()["results"]]
+    assert ids == [shared.pk]
+
+
+def test_contact_list_query_count_is_constant(api, alice, django_assert_num_queries):
+    from tests.factories import ClientFactory, ContactFactory
+
+    api.force_authenticate(alice)
+
+    def grow(n):
+        for _ in range(n):
+            ContactFactory(assistant=alice, clients=[ClientFactory(organisation=alice.organisation, created_by=alice)])
+
+    grow(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        api.get("/api/v1/contacts/")
+    grow(15)
+    with CaptureQueriesContext(connection) as large:
+        api.get("/api/v1/contacts/")
+    assert len(small) == len(large)

@@ -18,12 +18,18 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# axe-core for the accessibility tests (from the npm registry, pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility tests (Debian: apt-get install npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Local demo: SQLite and an embedded Celery broker unless DATABASE_URL / REDIS_URL are set.
 run: install
 	DEBUG=$${DEBUG:-1} PY=$(PY) scripts/run-local.sh
 
 # The whole suite against real PostgreSQL and Redis.
-test: install lint
+test: install node_modules/.installed lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) scripts/check_services.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
@@ -42,4 +48,4 @@ messages: install
 	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache node_modules test-artifacts

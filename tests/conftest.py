@@ -83,3 +83,54 @@ def _plain_static_storage(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_in_tests(settings):
+    """Production settings redirect to HTTPS (nginx terminates TLS); the test client speaks HTTP."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def real_two_factors():
+    """Ask for it in a test of the sign-in itself: `client.force_login(user)` then leaves the
+    session without the second factor, as after the password alone."""
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_both_factors(request, monkeypatch):
+    """Two factors are mandatory (LIAISON_REQUIRE_2FA). `client.force_login(user)` signs the user
+    in as if they had also given the code of a (test) device, so that tests of other features
+    need not go through the second factor. Tests of sign-in use the `real_two_factors` fixture."""
+    if "real_two_factors" in request.fixturenames:
+        return
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server without the redirect to https: it speaks plain http on
+    localhost (SecurityMiddleware reads the setting once, at start). Secure cookies stay on:
+    browsers accept them from localhost."""
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    plain_http = override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0)
+    plain_http.enable()
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+    plain_http.disable()

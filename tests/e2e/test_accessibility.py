@@ -1,0 +1,40 @@
+"""axe-core on every main page for every role: no serious or critical WCAG 2.1 AA violation."""
+
+import pytest
+
+from tests.e2e.conftest import axe_violations, screenshot, sign_in, with_authenticator
+from tests.factories import ContactFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PAGES_BY_ROLE = {
+    "alice": ["/", "/contacts/", "/contacts/new/", "/clients/", "/clients/new/", "{client}", "{contact}"],
+    "carol": ["/", "/contacts/", "/clients/", "/accounts/assistants/"],
+    "police_officer": ["/"],
+    "ministry_analyst": ["/", "/accounts/assistants/"],
+    "administrator": ["/"],
+}
+
+
+def test_sign_in_page_is_accessible(page, live_server, db):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("who", sorted(PAGES_BY_ROLE))
+def test_main_pages_are_accessible(page, live_server, request, who, alice):
+    user = request.getfixturevalue(who)
+    contact = ContactFactory(assistant=alice, clients=[])
+    client = contact.clients.create(
+        organisation=alice.organisation, first_name="Eva", last_name="Bílá", created_by=alice
+    )
+    sign_in(page, live_server, user, with_authenticator(user))
+    problems = {}
+    for path in PAGES_BY_ROLE[who]:
+        path = path.format(client=f"/clients/{client.pk}/", contact=f"/contacts/{contact.pk}/")
+        page.goto(f"{live_server.url}{path}")
+        violations = axe_violations(page)
+        if violations:
+            problems[path] = violations
+    screenshot(page, f"a11y-{who}")
+    assert problems == {}

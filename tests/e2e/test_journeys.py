@@ -1,0 +1,74 @@
+"""User journeys in a real browser, each ending with a screenshot."""
+
+import re
+
+import pytest
+
+from contacts.models import Contact
+from tests.e2e.conftest import screenshot, sign_in, with_authenticator
+from tests.factories import ClientFactory, ContactFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_assistant_logs_a_contact_with_the_keyboard_only(page, live_server, alice):
+    client = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Marie", last_name="Dušková")
+    sign_in(page, live_server, alice, with_authenticator(alice))
+    page.goto(f"{live_server.url}/contacts/new/")
+    # Keyboard only: type into each field, tab to the next; the date and duration keep their defaults.
+    page.locator("#id_authority").focus()
+    page.keyboard.type("Policie")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Doprovod")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Dušk")
+    result = page.locator(f"#pick_{client.pk}")
+    result.wait_for()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert page.locator(f".client-picker-chosen input[value='{client.pk}']").is_checked()
+    page.locator("#id_outcome").focus()
+    page.keyboard.type("Podáno trestní oznámení")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/contacts/\d+/$", page.url), page.url
+    contact = Contact.objects.get()
+    assert list(contact.clients.all()) == [client]
+    assert contact.authority.name == "Policie ČR" and contact.form_of_work == "accompaniment"
+    assert "Kontakt byl uložen." in page.content()
+    screenshot(page, "assistant-logs-contact")
+
+
+def test_assistant_on_a_phone_sees_errors_announced(page, live_server, alice):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, alice, with_authenticator(alice))
+    page.goto(f"{live_server.url}/contacts/new/")
+    page.locator("#id_duration_minutes").fill("0")
+    page.locator("#id_authority").select_option(label="Policie ČR")
+    page.locator("#id_form_of_work").select_option("phone")
+    with page.expect_navigation():
+        page.locator("form.contact-form button[type=submit]").first.click()
+    summary = page.locator("#form-errors")
+    assert summary.get_attribute("role") == "alert"
+    assert "Délka musí být alespoň jedna minuta." in page.content()
+    assert Contact.objects.count() == 0
+    screenshot(page, "assistant-phone-errors")
+
+
+def test_coordinator_filters_contacts_and_opens_a_client(page, live_server, alice, carol):
+    client = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Karel", last_name="Šebesta")
+    ContactFactory(assistant=alice, clients=[client], form_of_work="phone")
+    ContactFactory(assistant=alice, form_of_work="mediation", anonymous_persons=2)
+    sign_in(page, live_server, carol, with_authenticator(carol))
+    page.goto(f"{live_server.url}/contacts/")
+    page.locator("#id_form_of_work").select_option("phone")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filtrovat").click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1 and "Šebesta" in rows.first.inner_text()
+    with page.expect_navigation():
+        rows.first.locator("a").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Karel Šebesta").click()
+    assert page.locator("h1").inner_text() == "Karel Šebesta"
+    screenshot(page, "coordinator-filters-contacts")

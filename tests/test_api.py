@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from clients.models import Client
 from contacts.models import Authority, Contact, FormOfWork
 from tests.factories import CaseFactory, ConsentFactory
+from tests.otp_helpers import current_code, with_authenticator
 
 
 @pytest.fixture
@@ -168,3 +169,12 @@ def test_contact_list_query_count_is_constant(api, alice, django_assert_num_quer
     with CaptureQueriesContext(connection) as large:
         api.get("/api/v1/contacts/")
     assert len(small) == len(large)
+
+
+def test_token_with_second_factor_and_code_reuse_refused(api, alice, settings):
+    settings.LIAISON_REQUIRE_2FA = True
+    device = with_authenticator(alice)
+    payload = {"username": "alice", "password": "correct-horse-battery", "otp_token": current_code(device)}
+    assert api.post("/api/v1/auth/token/", payload, format="json").status_code == 200
+    # The same code a second time is refused: a TOTP code is single-use.
+    assert api.post("/api/v1/auth/token/", payload, format="json").status_code == 401

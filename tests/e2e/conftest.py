@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
+from tests.otp_helpers import current_code, with_authenticator
+
+__all__ = ["current_code", "with_authenticator", "sign_in", "screenshot", "axe_violations"]
 
 CHROMIUM = os.environ.get("LIAISON_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,19 +65,6 @@ def page(browser, axe_source):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def with_authenticator(user: User):
-    """Give the user a confirmed TOTP device, as after enrolment; returns the device."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-
-
-def current_code(device) -> str:
-    from django_otp.oath import totp
-
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
 
 
 def sign_in(page, live_server, user: User, device=None) -> None:

@@ -17,7 +17,9 @@ from rest_framework.views import APIView
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=200, trim_whitespace=False, style={"input_type": "password"})
-    otp_token = serializers.RegexField(r"^\d{6,8}$", required=False, help_text=_("The current code of the authenticator app."))
+    otp_token = serializers.RegexField(
+        r"^\d{6,8}$", required=False, help_text=_("The current code of the authenticator app.")
+    )
 
 
 def two_factors_required() -> bool:
@@ -45,7 +47,9 @@ class ObtainTokenView(APIView):
     @extend_schema(
         request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}),
+            200: inline_serializer(
+                "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+            ),
         },
     )
     def post(self, request):

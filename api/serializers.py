@@ -105,7 +105,9 @@ class ContactSerializer(ModelCleanMixin, serializers.ModelSerializer):
     clients = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Client.objects.none())
     case = serializers.PrimaryKeyRelatedField(required=False, allow_null=True, queryset=Case.objects.none())
     authority = serializers.PrimaryKeyRelatedField(queryset=Authority.objects.filter(is_active=True))
-    topics = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Topic.objects.filter(is_active=True))
+    topics = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Topic.objects.filter(is_active=True)
+    )
     assistant = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:

@@ -1,0 +1,83 @@
+"""seed_bulk: synthetic data at scale, consistent like real data."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, F
+
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from cases.models import Case, CaseStatus, CaseTransition
+from clients.models import Client, Consent
+from contacts.models import Contact
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_bulk loads with PostgreSQL COPY")
+
+
+@pytest.fixture
+def seeded(db):
+    before = {
+        "contacts": Contact.objects.count(),
+        "clients": Client.objects.count(),
+        "cases": Case.objects.count(),
+        "organisations": Organisation.objects.count(),
+    }
+    call_command("seed_bulk", contacts=3000, clients=400, cases=150, organisations=5, stdout=io.StringIO())
+    return before
+
+
+def test_counts(seeded):
+    assert Contact.objects.count() - seeded["contacts"] == 3000
+    assert Client.objects.count() - seeded["clients"] == 400
+    assert Case.objects.count() - seeded["cases"] == 150
+    assert Organisation.objects.count() - seeded["organisations"] == 5
+    assert Consent.objects.exists()
+    # Every region has organisations' work across ten years, not one day.
+    dates = Contact.objects.dates("occurred_at", "year")
+    assert len(dates) >= 5
+
+
+def test_every_contact_belongs_to_its_assistants_organisation(seeded):
+    assert Contact.objects.exclude(organisation_id=F("assistant__organisation_id")).count() == 0
+    assert not User.objects.filter(contacts__isnull=False).exclude(role__in=[Role.ASSISTANT, Role.COORDINATOR]).exists()
+
+
+def test_clients_and_cases_stay_in_the_organisation(seeded):
+    assert Contact.clients.through.objects.exclude(contact__organisation_id=F("client__organisation_id")).count() == 0
+    assert Case.objects.exclude(organisation_id=F("client__organisation_id")).count() == 0
+    assert Case.objects.exclude(organisation_id=F("assistant__organisation_id")).count() == 0
+    assert Contact.objects.filter(case__isnull=False).exclude(organisation_id=F("case__organisation_id")).count() == 0
+    assert Client.objects.exclude(organisation_id=F("created_by__organisation_id")).count() == 0
+
+
+def test_cases_have_a_status_history_and_sharing_needs_consent(seeded):
+    cases = Case.objects.annotate(n=Count("transitions"))
+    assert not cases.filter(n=0).exists()
+    for case in Case.objects.all()[:50]:
+        last = CaseTransition.objects.filter(case=case).order_by("at", "id").last()
+        assert last.to_status == case.status
+    assert not Case.objects.filter(status=CaseStatus.CLOSED, closed_at__isnull=True).exists()
+    shared = Case.objects.filter(shared_with_police=True)
+    assert shared.exists()
+    assert not shared.exclude(
+        client__consents__purpose=Consent.Purpose.POLICE_SHARING, client__consents__withdrawn_at__isnull=True
+    ).exists()
+
+
+def test_anonymous_clients_keep_nothing_identifying_and_notes_are_encrypted(seeded):
+    anonymous = Client.objects.filter(identity=Client.Identity.ANONYMOUS)
+    assert anonymous.exists()
+    assert not anonymous.exclude(first_name="", last_name="", nickname="", phone="").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM contacts_contact WHERE note <> ''")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and all(value.startswith("enc1:") for value in stored)
+    noted = Contact.objects.exclude(note="").first()
+    assert noted.note  # decrypts with the configured key
+
+
+def test_sequences_continue_after_the_load(seeded, alice):
+    client = Client.objects.create(organisation=alice.organisation, first_name="A", last_name="B", created_by=alice)
+    assert client.pk > Client.objects.exclude(pk=client.pk).order_by("-pk").first().pk

@@ -24,6 +24,16 @@ class Role(models.TextChoices):
     def can_see_national_statistics(self) -> bool:
         return self == Role.MINISTRY
 
+    # Reports: a coordinator makes the organisation's activity report and person-level export.
+    def can_make_organisation_reports(self) -> bool:
+        return self == Role.COORDINATOR
+
+    def can_request_reports(self) -> bool:
+        return self.can_see_national_statistics() or self.can_make_organisation_reports()
+
+    def can_see_dashboard(self) -> bool:
+        return self in (Role.ASSISTANT, Role.COORDINATOR, Role.POLICE, Role.MINISTRY)
+
     def can_see_assistant_directory(self) -> bool:
         return self in (Role.COORDINATOR, Role.MINISTRY, Role.ADMIN)
 

@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +188,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Reports (reports/): statistics and exports made by the worker, kept under PRIVATE_MEDIA_ROOT.
+# Counts below the threshold are suppressed in everything a ministry user can get.
+REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5)
+REPORTS_RESULT_TTL_DAYS = env_int("REPORTS_RESULT_TTL_DAYS", 30)
+REPORTS_SOFT_TIME_LIMIT = env_int("REPORTS_SOFT_TIME_LIMIT", 30 * 60)
+REPORTS_HARD_TIME_LIMIT = REPORTS_SOFT_TIME_LIMIT + 60
+CELERY_BEAT_SCHEDULE = {
+    # The previous month's national statistics and every organisation's activity report.
+    "reports-monthly": {
+        "task": "reports.tasks.schedule_monthly_reports",
+        "schedule": crontab(minute=15, hour=2, day_of_month=1),
+    },
+    # Expired result files are deleted; jobs stuck after a lost worker are marked failed.
+    "reports-cleanup": {"task": "reports.tasks.clean_up_report_jobs", "schedule": crontab(minute=40, hour=3)},
+}
 
 # REST API (api/): knox tokens first so that a missing or wrong token answers 401.
 REST_FRAMEWORK = {

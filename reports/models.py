@@ -1,0 +1,97 @@
+"""Report jobs: a statistics or export file that the worker makes in the background."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+
+
+class ReportType(models.TextChoices):
+    NATIONAL_STATISTICS = "national", _("National statistics")
+    ACTIVITY = "activity", _("Monthly activity report of the organisation")
+    CASE_CONTACT_EXPORT = "export", _("Export of the organisation's contacts and cases")
+
+
+class ReportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX (Excel)"
+    PDF = "pdf", "PDF"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ReportJob(models.Model):
+    # Empty for the reports that the monthly schedule makes for everyone entitled.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("requested by"),
+    )
+    # The organisation an activity report or export is about; empty for national statistics.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+        verbose_name=_("organisation"),
+    )
+    report_type = models.CharField(_("report"), max_length=20, choices=ReportType.choices)
+    # Validated by reports.parameters: period start and end (ISO dates), breakdown, format.
+    parameters = models.JSONField(_("parameters"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error_message = models.CharField(_("error"), max_length=500, blank=True)
+    # A name relative to PRIVATE_MEDIA_ROOT/reports; set only once the whole file is in place.
+    result_file = models.CharField(max_length=200, blank=True, editable=False)
+    result_size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    scheduled = models.BooleanField(_("made by the monthly schedule"), default=False)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="reportjob_requester_idx"),
+            models.Index(fields=["report_type", "organisation", "-created_at"], name="reportjob_type_org_idx"),
+            models.Index(fields=["state", "expires_at"], name="reportjob_state_expiry_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="reportjob_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_report_type_display()} #{self.pk}"
+
+    @property
+    def file_format(self) -> str:
+        return self.parameters.get("format", "")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.state == JobState.DONE and bool(self.result_file)
+
+    @property
+    def download_name(self) -> str:
+        start = self.parameters.get("start", "")
+        end = self.parameters.get("end", "")
+        return f"liaison-{self.report_type}-{start}-{end}.{self.file_format}"

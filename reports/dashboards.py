@@ -1,0 +1,159 @@
+"""The charts of each role's dashboard, each from that role's own scope.
+
+A chart is a title, labels and values; the page draws it with Chart.js and shows the same
+numbers in a table for those who cannot see the chart. The ministry's national series are
+suppressed like the exports.
+"""
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role
+from cases.models import CaseStatus
+from cases.selectors import visible_cases
+from contacts.models import FormOfWork
+from contacts.selectors import visible_contacts
+
+from . import selectors
+from .suppression import suppress
+
+MONTHS_SHOWN = 12
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # "bar" or "line"
+    labels: list[str]
+    values: list[int | None]  # None: suppressed
+    value_label: str
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @property
+    def rows(self) -> list[tuple[str, int | None]]:
+        return list(zip(self.labels, self.values, strict=True))
+
+
+def _recent_months(today: datetime.date) -> list[datetime.date]:
+    month = today.replace(day=1)
+    months = [month]
+    for _i in range(MONTHS_SHOWN - 1):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    return list(reversed(months))
+
+
+def _monthly_series(contacts, today: datetime.date) -> tuple[list[str], list[int]]:
+    months = _recent_months(today)
+    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
+    rows = (
+        contacts.filter(occurred_at__gte=start)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["month"].date(): row["n"] for row in rows}
+    return [month.strftime("%Y-%m") for month in months], [counts.get(month, 0) for month in months]
+
+
+def _this_month(contacts, today: datetime.date):
+    start = timezone.make_aware(datetime.datetime.combine(today.replace(day=1), datetime.time.min))
+    return contacts.filter(occurred_at__gte=start)
+
+
+def _by_choice(queryset, field: str, choices) -> tuple[list[str], list[int]]:
+    counts = {row[field]: row["n"] for row in queryset.values(field).annotate(n=Count("id")).order_by()}
+    return [str(label) for _value, label in choices], [counts.get(value, 0) for value, _label in choices]
+
+
+def _suppressed(values: list[int]) -> list[int | None]:
+    """A one-column table: each value against the series total (also suppressed if small)."""
+    if not values:
+        return []
+    table = suppress([[value] for value in values], settings.REPORTS_SUPPRESSION_THRESHOLD)
+    return [row[0] for row in table.cells]
+
+
+def _contacts_per_month(key: str, title: str, contacts, today, suppressed: bool = False) -> Chart:
+    labels, values = _monthly_series(contacts, today)
+    return Chart(key, title, "line", labels, _suppressed(values) if suppressed else values, _("Contacts"))
+
+
+def _cases_by_status(key: str, title: str, cases, suppressed: bool = False) -> Chart:
+    labels, values = _by_choice(cases, "status", CaseStatus.choices)
+    return Chart(key, title, "bar", labels, _suppressed(values) if suppressed else values, _("Cases"))
+
+
+def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Chart]:
+    today = today or timezone.localdate()
+    role = Role(user.role)
+    if role == Role.ASSISTANT:
+        mine = visible_contacts(user).filter(assistant=user)
+        labels, values = _by_choice(_this_month(mine, today), "form_of_work", FormOfWork.choices)
+        return [
+            Chart("own-forms", _("My contacts this month by form of work"), "bar", labels, values, _("Contacts")),
+            _contacts_per_month("own-months", _("My contacts in the last 12 months"), mine, today),
+        ]
+    if role == Role.COORDINATOR:
+        contacts = visible_contacts(user)
+        per_assistant = list(
+            _this_month(contacts, today)
+            .values("assistant__first_name", "assistant__last_name", "assistant__username")
+            .annotate(n=Count("id"))
+            .order_by("assistant__last_name", "assistant__first_name")
+        )
+        return [
+            _contacts_per_month("org-months", _("Contacts of the organisation in the last 12 months"), contacts, today),
+            Chart(
+                "org-assistants",
+                _("Contacts this month by assistant"),
+                "bar",
+                [
+                    f"{row['assistant__first_name']} {row['assistant__last_name']}".strip()
+                    or row["assistant__username"]
+                    for row in per_assistant
+                ],
+                [row["n"] for row in per_assistant],
+                _("Contacts"),
+            ),
+            _cases_by_status("org-cases", _("Cases of the organisation by status"), visible_cases(user)),
+        ]
+    if role == Role.POLICE:
+        cases = visible_cases(user)
+        crime_rows = list(cases.values("crime_types__name").annotate(n=Count("id", distinct=True)).order_by("-n"))
+        return [
+            _cases_by_status("police-status", _("Cases shared with the police in the region by status"), cases),
+            Chart(
+                "police-crimes",
+                _("Shared cases by crime type"),
+                "bar",
+                [row["crime_types__name"] or _("Not recorded") for row in crime_rows],
+                [row["n"] for row in crime_rows],
+                _("Cases"),
+            ),
+        ]
+    if role == Role.MINISTRY:
+        return [
+            _contacts_per_month(
+                "national-months",
+                _("Contacts nationally in the last 12 months"),
+                selectors.national_contacts(),
+                today,
+                suppressed=True,
+            ),
+            _cases_by_status(
+                "national-cases", _("Cases nationally by status"), selectors.national_cases(), suppressed=True
+            ),
+        ]
+    return []

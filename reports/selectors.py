@@ -1,0 +1,67 @@
+"""Reads of report jobs and the record sets that reports count, scoped to the person asking."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.roles import Role
+from cases.models import Case
+from clients.models import Client
+from contacts.models import Contact
+
+from .models import ReportJob, ReportType
+
+
+def visible_report_jobs(user: User) -> QuerySet[ReportJob]:
+    """The jobs a user may see and download.
+
+    Everyone sees the jobs they asked for while their role still offers that report; ministry
+    staff also see every national statistics job, and coordinators their organisation's activity
+    reports (including the scheduled ones). A person-level export stays with whoever asked for it.
+    """
+    jobs = ReportJob.objects.select_related("requested_by", "organisation")
+    if not user.is_authenticated or not user.is_active:
+        return jobs.none()
+    role = Role(user.role)
+    allowed = Q(pk__in=[])
+    if role.can_see_national_statistics():
+        allowed |= Q(report_type=ReportType.NATIONAL_STATISTICS)
+    if role.can_make_organisation_reports() and user.organisation_id:
+        allowed |= Q(report_type=ReportType.ACTIVITY, organisation_id=user.organisation_id)
+        allowed |= Q(
+            report_type=ReportType.CASE_CONTACT_EXPORT, organisation_id=user.organisation_id, requested_by=user
+        )
+    return jobs.filter(allowed)
+
+
+def report_types_for(user: User) -> list[str]:
+    role = Role(user.role)
+    types = []
+    if role.can_see_national_statistics():
+        types.append(ReportType.NATIONAL_STATISTICS)
+    if role.can_make_organisation_reports() and user.organisation_id:
+        types += [ReportType.ACTIVITY, ReportType.CASE_CONTACT_EXPORT]
+    return types
+
+
+# Record sets for aggregate statistics. They are unscoped on purpose and are only ever counted:
+# national statistics cover the whole country and leave every count below the threshold out.
+
+
+def national_contacts() -> QuerySet[Contact]:
+    return Contact.objects.all()
+
+
+def national_clients() -> QuerySet[Client]:
+    return Client.objects.all()
+
+
+def national_cases() -> QuerySet[Case]:
+    return Case.objects.all()
+
+
+def organisation_contacts(organisation_id: int) -> QuerySet[Contact]:
+    return Contact.objects.filter(organisation_id=organisation_id)
+
+
+def organisation_cases(organisation_id: int) -> QuerySet[Case]:
+    return Case.objects.filter(organisation_id=organisation_id)

@@ -1,0 +1,269 @@
+"""Aggregate reports: national statistics (suppressed) and an organisation's activity report.
+
+Every count is computed in SQL (values/annotate); Python only puts the few aggregate rows into
+tables. The record sets come in already scoped (reports.selectors), so the same code serves a
+ministry user, the monthly schedule and the dashboards.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality, Region, User
+from cases.models import Case, CaseStatus, CrimeType
+from clients.models import Client
+from contacts.models import Authority, Contact, FormOfWork
+
+from .parameters import ReportParameters
+from .tables import COUNT, HOURS, TEXT, Sheet, count_table
+
+UNKNOWN = None  # the key of "no region / municipality recorded"
+
+# Where a contact happened: its locality, or else the municipality the assistant works in.
+CONTACT_MUNICIPALITY = Coalesce("locality__municipality_id", "assistant__assistant_profile__municipality_id")
+CONTACT_REGION = Coalesce("locality__municipality__region_id", "assistant__assistant_profile__municipality__region_id")
+
+
+def contacts_in_period(contacts: QuerySet[Contact], params: ReportParameters) -> QuerySet[Contact]:
+    return contacts.filter(occurred_at__gte=params.start_datetime(), occurred_at__lt=params.end_datetime_exclusive())
+
+
+def cases_in_period(cases: QuerySet[Case], params: ReportParameters) -> QuerySet[Case]:
+    """Cases opened in the period, counted by the status they have now."""
+    return cases.filter(opened_at__gte=params.start_datetime(), opened_at__lt=params.end_datetime_exclusive())
+
+
+def month_label(month) -> str:
+    return formats.date_format(month, "Y-m")
+
+
+def _region_keys(with_unknown: bool) -> list[tuple[object, str]]:
+    keys: list[tuple[object, str]] = list(Region.objects.order_by("name").values_list("id", "name"))
+    if with_unknown:
+        keys.append((UNKNOWN, _("Not recorded")))
+    return keys
+
+
+def _municipality_keys(ids: set) -> list[tuple[object, str]]:
+    named = Municipality.objects.filter(id__in=[i for i in ids if i is not None]).select_related("region")
+    keys: list[tuple[object, str]] = [
+        (m.id, f"{m.region.name} – {m.name}") for m in sorted(named, key=lambda m: (m.region.name, m.name))
+    ]
+    if UNKNOWN in ids:
+        keys.append((UNKNOWN, _("Not recorded")))
+    return keys
+
+
+def _counts(rows, row_field: str, column_field: str, value_field: str = "n") -> dict:
+    return {(row[row_field], row[column_field]): row[value_field] for row in rows}
+
+
+# National statistics -----------------------------------------------------------------------
+
+
+def contacts_by_month_and_region(contacts, params, threshold) -> Sheet:
+    rows = (
+        contacts_in_period(contacts, params)
+        .annotate(month=TruncMonth("occurred_at"), region=CONTACT_REGION)
+        .values("month", "region")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {(row["month"].date(), row["region"]): row["n"] for row in rows}
+    regions = _region_keys(with_unknown=any(region is UNKNOWN for _m, region in counts))
+    return count_table(
+        title=_("Contacts by month and region"),
+        row_heading=_("Month"),
+        row_keys=[(month, month_label(month)) for month in params.months()],
+        column_keys=regions,
+        counts=counts,
+        threshold=threshold,
+        chart_from_row_totals=True,
+    )
+
+
+def contacts_by_municipality_and(contacts, params, threshold, *, column: str) -> Sheet:
+    """Contacts by municipality and `column`: "authority" or "form_of_work"."""
+    rows = list(
+        contacts_in_period(contacts, params)
+        .annotate(municipality=CONTACT_MUNICIPALITY)
+        .values("municipality", column)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = _counts(rows, "municipality", column)
+    if column == "authority":
+        column_keys = list(Authority.objects.order_by("ordering", "name").values_list("id", "name"))
+        title = _("Contacts by municipality and authority")
+    else:
+        column_keys = [(value, str(label)) for value, label in FormOfWork.choices]
+        title = _("Contacts by municipality and form of work")
+    return count_table(
+        title=title,
+        row_heading=_("Municipality"),
+        row_keys=_municipality_keys({row["municipality"] for row in rows}),
+        column_keys=column_keys,
+        counts=counts,
+        threshold=threshold,
+    )
+
+
+def clients_by_region(contacts, clients, params, threshold) -> list[Sheet]:
+    """Distinct clients with a contact in the period, by the region of their locality and identity;
+    people present without a client file (anonymous persons at contacts) in a table of their own."""
+    links = Contact.clients.through.objects.filter(contact__in=contacts_in_period(contacts, params).values("id"))
+    supported = clients.filter(id__in=links.values("client_id")).annotate(region=F("locality__municipality__region_id"))
+    rows = supported.values("region", "identity").annotate(n=Count("id", distinct=True)).order_by()
+    counts = _counts(rows, "region", "identity")
+    identity_keys = [(value, str(label)) for value, label in Client.Identity.choices]
+    distinct_clients = count_table(
+        title=_("Clients supported by region"),
+        row_heading=_("Region"),
+        row_keys=_region_keys(with_unknown=True),
+        column_keys=identity_keys,
+        counts=counts,
+        threshold=threshold,
+        notes=[_("Each client counts once, in the region of the client's locality.")],
+    )
+    anonymous = (
+        contacts_in_period(contacts, params)
+        .annotate(region=CONTACT_REGION)
+        .values("region")
+        .annotate(n=Sum("anonymous_persons"))
+        .order_by()
+    )
+    anonymous_counts = {(row["region"], "persons"): row["n"] or 0 for row in anonymous}
+    anonymous_persons = count_table(
+        title=_("Anonymous persons at contacts by region"),
+        row_heading=_("Region"),
+        row_keys=_region_keys(with_unknown=True),
+        column_keys=[("persons", _("Anonymous persons"))],
+        counts=anonymous_counts,
+        threshold=threshold,
+        notes=[_("People present who gave no name, counted at every contact: not distinct people.")],
+    )
+    return [distinct_clients, anonymous_persons]
+
+
+def cases_by_crime_type_and_status(cases, params, threshold) -> Sheet:
+    rows = (
+        cases_in_period(cases, params).values("crime_types", "status").annotate(n=Count("id", distinct=True)).order_by()
+    )
+    counts = _counts(rows, "crime_types", "status")
+    crime_keys: list[tuple[object, str]] = [
+        (pk, f"{name} ({section})") for pk, name, section in CrimeType.objects.values_list("id", "name", "section")
+    ]
+    if any(crime is None for crime, _status in counts):
+        crime_keys.append((None, _("Not recorded")))
+    return count_table(
+        title=_("Cases by crime type and status"),
+        row_heading=_("Crime type"),
+        row_keys=crime_keys,
+        column_keys=[(value, str(label)) for value, label in CaseStatus.choices],
+        counts=counts,
+        threshold=threshold,
+        notes=[_("A case with several crime types counts under each of them; cases opened in the period.")],
+    )
+
+
+def cases_by_region_and_status(cases, params, threshold) -> Sheet:
+    rows = cases_in_period(cases, params).values("region", "status").annotate(n=Count("id")).order_by()
+    return count_table(
+        title=_("Cases by region and status"),
+        row_heading=_("Region"),
+        row_keys=_region_keys(with_unknown=False),
+        column_keys=[(value, str(label)) for value, label in CaseStatus.choices],
+        counts=_counts(rows, "region", "status"),
+        threshold=threshold,
+        notes=[_("Cases opened in the period, by their status today.")],
+    )
+
+
+def national_statistics(*, contacts, clients, cases, params: ReportParameters, threshold: int) -> list[Sheet]:
+    sheets: list[Sheet] = []
+    if params.includes("contacts_month_region"):
+        sheets.append(contacts_by_month_and_region(contacts, params, threshold))
+    if params.includes("contacts_municipality_authority"):
+        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="authority"))
+    if params.includes("contacts_municipality_form"):
+        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="form_of_work"))
+    if params.includes("clients_region"):
+        sheets.extend(clients_by_region(contacts, clients, params, threshold))
+    if params.includes("cases_crime_status"):
+        sheets.append(cases_by_crime_type_and_status(cases, params, threshold))
+    if params.includes("cases_region_status"):
+        sheets.append(cases_by_region_and_status(cases, params, threshold))
+    return sheets
+
+
+# The organisation's activity report ----------------------------------------------------------
+
+
+def activity_by_assistant(*, contacts, cases, params: ReportParameters) -> list[Sheet]:
+    """Per assistant: contacts, hours, distinct clients, anonymous persons, cases opened and open.
+
+    Not suppressed: the organisation reports its own work to its funder.
+    """
+    period_contacts = contacts_in_period(contacts, params)
+    per_assistant: dict[int, dict] = defaultdict(dict)
+    for row in (
+        period_contacts.values("assistant")
+        .annotate(
+            contacts=Count("id"),
+            minutes=Sum("duration_minutes"),
+            anonymous=Sum("anonymous_persons"),
+            clients=Count("clients", distinct=True),
+        )
+        .order_by()
+    ):
+        per_assistant[row["assistant"]].update(row)
+    for row in cases_in_period(cases, params).values("assistant").annotate(opened=Count("id")).order_by():
+        per_assistant[row["assistant"]]["opened"] = row["opened"]
+    open_cases = cases.filter(opened_at__lt=params.end_datetime_exclusive()).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=params.end_datetime_exclusive())
+    )
+    for row in open_cases.values("assistant").annotate(open=Count("id")).order_by():
+        per_assistant[row["assistant"]]["open"] = row["open"]
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in=per_assistant.keys()).only("first_name", "last_name", "username")
+    }
+    rows: list[list] = []
+    totals = [0, 0.0, 0, 0, 0, 0]
+    for assistant_id in sorted(per_assistant, key=lambda pk: names.get(pk, "")):
+        data = per_assistant[assistant_id]
+        values = [
+            data.get("contacts", 0),
+            round((data.get("minutes") or 0) / 60, 2),
+            data.get("clients", 0),
+            data.get("anonymous") or 0,
+            data.get("opened", 0),
+            data.get("open", 0),
+        ]
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        rows.append([names.get(assistant_id, ""), *values])
+    # Distinct clients of the whole organisation: a client seen by two assistants counts once.
+    totals[2] = period_contacts.aggregate(n=Count("clients", distinct=True))["n"]
+    totals[1] = round(totals[1], 2)
+    rows.append([_("Organisation total"), *totals])
+    return [
+        Sheet(
+            title=_("Activity by assistant"),
+            header=[
+                _("Assistant"),
+                _("Contacts"),
+                _("Hours"),
+                _("Distinct clients"),
+                _("Anonymous persons"),
+                _("Cases opened"),
+                _("Cases open at the end"),
+            ],
+            rows=rows,
+            kinds=[TEXT, COUNT, HOURS, COUNT, COUNT, COUNT, COUNT],
+            notes=[_("Anonymous persons are counted at every contact, not as distinct people.")],
+            chart=([row[0] for row in rows[:-1]], [row[1] for row in rows[:-1]]),
+        )
+    ]

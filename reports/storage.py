@@ -1,0 +1,92 @@
+"""Result files under PRIVATE_MEDIA_ROOT/reports, never under a served root.
+
+A report is first written in plain text to a `.part` file in a private work folder, then
+encrypted chunk by chunk (Fernet, the project's keys) into another `.part` file, which is
+renamed into place in one atomic step. Only a complete file ever has its final name, and only
+a final name is ever recorded on a job, so a killed worker leaves no partial file on offer.
+Each chunk is stored as a 4-byte length and a Fernet token, so that reading back streams too.
+"""
+
+import os
+import secrets
+import struct
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from liaison.crypto import decrypt_bytes, encrypt_bytes
+
+CHUNK_BYTES = 1024 * 1024
+_LENGTH = struct.Struct(">I")
+
+
+def reports_root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "reports"
+
+
+def work_dir() -> Path:
+    path = reports_root() / "work"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def new_work_path(job_id: int, suffix: str) -> Path:
+    return work_dir() / f"{job_id}-{secrets.token_hex(8)}.{suffix}.part"
+
+
+def store_encrypted(plain_path: Path, job_id: int) -> tuple[str, int]:
+    """Encrypt `plain_path` into its final place; return the stored name and plain size."""
+    root = reports_root()
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{job_id}-{secrets.token_hex(16)}.enc"
+    partial = work_dir() / f"{name}.part"
+    with open(plain_path, "rb") as source, open(partial, "wb") as target:
+        while chunk := source.read(CHUNK_BYTES):
+            token = encrypt_bytes(chunk)
+            target.write(_LENGTH.pack(len(token)))
+            target.write(token)
+        target.flush()
+        os.fsync(target.fileno())
+    size = plain_path.stat().st_size
+    os.replace(partial, root / name)  # atomic on one file system: the work folder is inside root
+    return name, size
+
+
+def stored_path(name: str) -> Path:
+    path = (reports_root() / name).resolve()
+    if path.parent != reports_root().resolve():
+        raise ValueError("A stored report name cannot leave the reports folder.")
+    return path
+
+
+def read_decrypted(name: str) -> Iterator[bytes]:
+    with open(stored_path(name), "rb") as handle:
+        while header := handle.read(_LENGTH.size):
+            (length,) = _LENGTH.unpack(header)
+            yield decrypt_bytes(handle.read(length))
+
+
+def delete_stored(name: str) -> None:
+    if name:
+        stored_path(name).unlink(missing_ok=True)
+
+
+def discard(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def remove_stale_work_files(older_than_seconds: int) -> int:
+    """Delete work files that a killed worker left behind; return how many."""
+    folder = reports_root() / "work"
+    if not folder.exists():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in folder.glob("*.part"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,94 @@
+"""What every file format writes: sheets of a header and rows, with the kind of each column.
+
+A report is a list of sheets. Aggregate sheets are small and built in memory; export sheets
+carry a lazy iterator of rows read from the database in chunks, so a writer consumes each row
+once and never holds the whole export.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .suppression import suppress
+
+# How a column's values are written (number formats in XLSX, alignment in PDF).
+TEXT, COUNT, HOURS = "text", "count", "hours"
+
+# Shown in place of a suppressed count.
+SUPPRESSED_MARK = "*"
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: list[str]
+    rows: Iterable[Sequence]
+    kinds: list[str]
+    notes: list[str] = field(default_factory=list)
+    # Optional (labels, values) that the PDF draws as a bar chart.
+    chart: tuple[list[str], list[int | None]] | None = None
+    # For progress reports on long exports; None when unknown.
+    row_count: int | None = None
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    sheets: list[Sheet]
+
+
+def count_table(
+    *,
+    title: str,
+    row_heading: str,
+    row_keys: Sequence[tuple[object, str]],
+    column_keys: Sequence[tuple[object, str]],
+    counts: dict[tuple[object, object], int],
+    threshold: int | None,
+    notes: Sequence[str] = (),
+    chart_from_row_totals: bool = False,
+) -> Sheet:
+    """A rows × columns table of counts with totals; suppressed when `threshold` is given."""
+    matrix = [[counts.get((row_key, column_key), 0) for column_key, _label in column_keys] for row_key, _l in row_keys]
+    if threshold is not None:
+        table = suppress(matrix, threshold)
+        cells, row_totals = table.cells, table.row_totals
+        column_totals, grand_total = table.column_totals, table.grand_total
+    else:
+        cells = matrix
+        row_totals = [sum(row) for row in matrix]
+        column_totals = [sum(row[j] for row in matrix) for j in range(len(column_keys))]
+        grand_total = sum(row_totals)
+    rows: list[list] = [
+        [label, *row, total] for (_key, label), row, total in zip(row_keys, cells, row_totals, strict=True)
+    ]
+    rows.append([_("Total"), *column_totals, grand_total])
+    all_notes = list(notes)
+    if threshold is not None:
+        all_notes.append(
+            _("%(mark)s = suppressed: counts below %(threshold)s and the cells that would reveal them.")
+            % {"mark": SUPPRESSED_MARK, "threshold": threshold}
+        )
+    chart = None
+    if chart_from_row_totals:
+        chart = ([label for _key, label in row_keys], list(row_totals))
+    return Sheet(
+        title=title,
+        header=[row_heading, *(label for _key, label in column_keys), _("Total")],
+        rows=rows,
+        kinds=[TEXT] + [COUNT] * (len(column_keys) + 1),
+        notes=all_notes,
+        chart=chart,
+    )
+
+
+def with_progress(rows: Iterable[Sequence], every: int, callback: Callable[[int], None]) -> Iterable[Sequence]:
+    """Pass rows through, calling `callback(rows_so_far)` every `every` rows."""
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % every == 0:
+            callback(done)

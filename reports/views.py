@@ -1,0 +1,88 @@
+"""Report jobs (ask, follow, download) and the dashboards."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import role_can
+from accounts.roles import Role
+from liaison.pagination import paginate
+
+from . import services, storage
+from .dashboards import dashboard_charts
+from .forms import ReportRequestForm
+from .models import ReportJob, ReportType
+from .selectors import report_types_for, visible_report_jobs
+from .writers import CONTENT_TYPES
+
+
+def _get_job(request: HttpRequest, pk: int) -> ReportJob:
+    """A job the user may see; a foreign and a missing job are both 404."""
+    return get_object_or_404(visible_report_jobs(request.user), pk=pk)
+
+
+@role_can(Role.can_request_reports)
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, visible_report_jobs(request.user))
+    report_types = [ReportType(value) for value in report_types_for(request.user)]
+    return render(request, "reports/job_list.html", {"page": page, "report_types": report_types})
+
+
+@role_can(Role.can_request_reports)
+@require_http_methods(["GET", "POST"])
+def job_create(request: HttpRequest, report_type: str) -> HttpResponse:
+    if report_type not in ReportType.values:
+        raise Http404
+    if report_type not in report_types_for(request.user):
+        raise PermissionDenied
+    form = ReportRequestForm(request.POST or None, report_type=report_type)
+    if request.method == "POST" and form.is_valid():
+        job = services.report_job_request(
+            by=request.user, report_type=report_type, raw_parameters=form.parameters.as_json()
+        )
+        messages.success(request, _("The report is being prepared. You can leave this page and come back later."))
+        return redirect("reports:detail", pk=job.pk)
+    return render(request, "reports/job_form.html", {"form": form, "report_type": ReportType(report_type)}, status=200)
+
+
+@role_can(Role.can_request_reports)
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/job_detail.html", {"job": _get_job(request, pk)})
+
+
+@role_can(Role.can_request_reports)
+@require_GET
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The small part of the job page that htmx polls until the job is finished."""
+    return render(request, "reports/_job_progress.html", {"job": _get_job(request, pk)})
+
+
+@role_can(Role.can_request_reports)
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    job = _get_job(request, pk)
+    if not job.is_downloadable:
+        raise Http404
+    response = StreamingHttpResponse(
+        storage.read_decrypted(job.result_file), content_type=CONTENT_TYPES[job.file_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
+    if job.result_size is not None:
+        response["Content-Length"] = str(job.result_size)
+    return response
+
+
+@role_can(Role.can_see_dashboard)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    charts = dashboard_charts(request.user)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"charts": charts, "chart_data": [chart.as_json() for chart in charts], "role": Role(request.user.role)},
+    )

@@ -1,0 +1,204 @@
+"""Writers of a report into a file: CSV, XLSX and PDF. Each consumes every sheet's rows once."""
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .tables import COUNT, HOURS, SUPPRESSED_MARK, TEXT, Report, Sheet
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+def _cell(value):
+    return SUPPRESSED_MARK if value is None else value
+
+
+# CSV ------------------------------------------------------------------------------------------
+
+
+def write_csv(report: Report, path: Path) -> None:
+    """One CSV file; sheets follow each other, each under its title. UTF-8 with a BOM for Excel."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")  # Czech Excel expects semicolons
+        writer.writerow([report.title])
+        writer.writerow([report.subtitle])
+        for sheet in report.sheets:
+            writer.writerow([])
+            writer.writerow([sheet.title])
+            writer.writerow(sheet.header)
+            for row in sheet.rows:
+                writer.writerow([_cell(value) for value in row])
+            for note in sheet.notes:
+                writer.writerow([note])
+
+
+# XLSX -----------------------------------------------------------------------------------------
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
+    name = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:31]
+    base, number = name, 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name = base[: 31 - len(suffix)] + suffix
+        number += 1
+    used.add(name.lower())
+    return name
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """One worksheet per sheet, styled header, frozen header row, number formats.
+
+    constant_memory writes each row to disk as it comes, so an export of any length keeps
+    the worker's memory flat (rows must then be written in order, which they are).
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
+    header_format = workbook.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"}
+    )
+    formats = {
+        COUNT: workbook.add_format({"num_format": "#,##0"}),
+        HOURS: workbook.add_format({"num_format": "#,##0.00"}),
+        TEXT: None,
+    }
+    suppressed_format = workbook.add_format({"align": "right"})
+    note_format = workbook.add_format({"italic": True})
+    used: set[str] = set()
+    for sheet in report.sheets:
+        worksheet = workbook.add_worksheet(_sheet_name(sheet.title, used))
+        worksheet.freeze_panes(1, 0)
+        for column, (heading, kind) in enumerate(zip(sheet.header, sheet.kinds, strict=True)):
+            worksheet.set_column(column, column, 30 if kind == TEXT else 12)
+            worksheet.write_string(0, column, str(heading), header_format)
+        row_number = 0
+        for row_number, row in enumerate(sheet.rows, start=1):
+            for column, (value, kind) in enumerate(zip(row, sheet.kinds, strict=True)):
+                if value is None:
+                    worksheet.write_string(row_number, column, SUPPRESSED_MARK, suppressed_format)
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    worksheet.write_number(row_number, column, value, formats[kind])
+                else:
+                    worksheet.write_string(row_number, column, str(value))
+        for offset, note in enumerate(sheet.notes, start=2):
+            worksheet.write_string(row_number + offset, 0, note, note_format)
+    workbook.close()
+
+
+# PDF ------------------------------------------------------------------------------------------
+
+
+@cache
+def _register_fonts() -> None:
+    """DejaVu Sans (shipped in reports/fonts with its licence) has every Czech glyph."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    addMapping("DejaVuSans", 0, 0, "DejaVuSans")
+    addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
+
+
+def _bar_chart(labels: list[str], values: list, width: float):
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    drawing = Drawing(width, 170)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, 115
+    # A suppressed value is drawn as an empty bar; the table beside it says why.
+    chart.data = [[value if isinstance(value, int | float) else 0 for value in values] or [0]]
+    chart.categoryAxis.categoryNames = labels or [""]
+    chart.categoryAxis.labels.fontName = "DejaVuSans"
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 45 if len(labels) > 8 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
+    chart.valueAxis.labels.fontName = "DejaVuSans"
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#1F4E79")
+    drawing.add(chart)
+    return drawing
+
+
+def _pdf_table(sheet: Sheet, styles, available_width: float):
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    header = [Paragraph(str(heading), styles["header"]) for heading in sheet.header]
+    body = [[str(_cell(value)) for value in row] for row in sheet.rows]
+    table = Table([header, *body], repeatRows=1, colWidths=_column_widths(sheet, available_width))
+    style = [
+        ("FONT", (0, 0), (-1, -1), "DejaVuSans", 7),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1F4E79")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#8A8A8A")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for column, kind in enumerate(sheet.kinds):
+        if kind != TEXT:
+            style.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _column_widths(sheet: Sheet, available_width: float) -> list[float]:
+    text_columns = sheet.kinds.count(TEXT)
+    number_width = min(60.0, available_width / (len(sheet.kinds) + 2 * text_columns))
+    text_width = (available_width - number_width * (len(sheet.kinds) - text_columns)) / max(text_columns, 1)
+    return [text_width if kind == TEXT else number_width for kind in sheet.kinds]
+
+
+def write_pdf(report: Report, path: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    _register_fonts()
+    styles = {
+        "title": ParagraphStyle("title", fontName="DejaVuSans-Bold", fontSize=15, leading=19, spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", fontName="DejaVuSans", fontSize=9, leading=12, spaceAfter=8),
+        "heading": ParagraphStyle("heading", fontName="DejaVuSans-Bold", fontSize=11, leading=14, spaceBefore=10),
+        "header": ParagraphStyle("header", fontName="DejaVuSans-Bold", fontSize=7, leading=8.5, textColor=colors.white),
+        "note": ParagraphStyle("note", fontName="DejaVuSans", fontSize=7, leading=9, spaceBefore=3),
+    }
+    page = landscape(A4)
+    document = SimpleDocTemplate(
+        str(path),
+        pagesize=page,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=report.title,
+        author="Liaison",
+        lang="cs",
+    )
+    available = page[0] - 24 * mm
+    story = [Paragraph(report.title, styles["title"]), Paragraph(report.subtitle, styles["subtitle"])]
+    for sheet in report.sheets:
+        story.append(Paragraph(sheet.title, styles["heading"]))
+        if sheet.chart is not None:
+            story.append(_bar_chart(*sheet.chart, width=available))
+        story.append(Spacer(1, 4))
+        story.append(_pdf_table(sheet, styles, available))
+        story.extend(Paragraph(note, styles["note"]) for note in sheet.notes)
+    if not report.sheets:
+        story.append(Paragraph(_("No data."), styles["subtitle"]))
+    document.build(story)
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}

@@ -11,7 +11,7 @@ from accounts.decorators import role_can
 from accounts.models import User
 from accounts.roles import Role
 from clients.selectors import visible_clients
-from liaison.pagination import paginate, querystring_without_page
+from liaison.pagination import keyset_paginate, querystring_without_page
 
 from . import services
 from .filters import ContactFilter
@@ -33,7 +33,8 @@ def can_edit_contact(user: User, contact: Contact) -> bool:
 @role_can(Role.can_work_with_clients)
 def contact_list(request: HttpRequest) -> HttpResponse:
     contact_filter = ContactFilter(request.GET or None, queryset=contacts_for_list(request.user), user=request.user)
-    page = paginate(request, contact_filter.qs)
+    # By position, not page number, and a capped count: an organisation may have a million contacts.
+    page = keyset_paginate(request, contact_filter.qs, "occurred_at")
     return render(
         request,
         "contacts/contact_list.html",

@@ -1,8 +1,14 @@
+import datetime
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
+# Lists that may hold a million rows count at most this many: an exact COUNT would read them all.
+COUNT_CAP = 1000
+CURSOR_PARAMETERS = ("after", "before")
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
@@ -13,4 +19,83 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
 def querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    for name in CURSOR_PARAMETERS:
+        params.pop(name, None)
     return params.urlencode()
+
+
+@dataclass
+class KeysetPage:
+    """A page of a list ordered newest first by (a time, id), reached by the position of a row
+    ("after" this row: older; "before" it: newer) instead of a page number, so that any page
+    costs the same as the first one, however many rows the list has."""
+
+    object_list: list
+    count: int  # exact up to COUNT_CAP
+    count_capped: bool
+    has_previous: bool
+    has_next: bool
+    previous_cursor: str = ""
+    next_cursor: str = ""
+    is_first: bool = True
+
+
+def _cursor(row, time_field: str) -> str:
+    return f"{getattr(row, time_field).isoformat()}~{row.pk}"
+
+
+def _parse_cursor(value: str | None) -> tuple[datetime.datetime, int] | None:
+    if not value or "~" not in value or len(value) > 64:
+        return None
+    moment, _, pk = value.rpartition("~")
+    try:
+        when = datetime.datetime.fromisoformat(moment)
+    except ValueError:
+        return None
+    if when.tzinfo is None or not pk.isdigit():
+        return None
+    return when, int(pk)
+
+
+def keyset_paginate(
+    request: HttpRequest, queryset: QuerySet, time_field: str, per_page: int | None = None
+) -> KeysetPage:
+    """The page asked for by ?after= or ?before= (the first page without either, or with a bad
+    value) of `queryset` ordered by -time_field, -id. Two queries: a capped count and the rows.
+
+    The redundant `time <= t` condition lets the (..., time, id) index start at the cursor."""
+    per_page = per_page or PAGE_SIZE
+    capped = queryset.order_by()[: COUNT_CAP + 1].count()
+    after = _parse_cursor(request.GET.get("after"))
+    before = None if after else _parse_cursor(request.GET.get("before"))
+    if before:
+        when, pk = before
+        rows = list(
+            queryset.filter(**{f"{time_field}__gte": when})
+            .filter(Q(**{f"{time_field}__gt": when}) | Q(pk__gt=pk))
+            .order_by(time_field, "pk")[: per_page + 1]
+        )
+        has_previous = len(rows) > per_page
+        rows = rows[:per_page][::-1]
+        has_next = True
+    else:
+        if after:
+            when, pk = after
+            queryset = queryset.filter(**{f"{time_field}__lte": when}).filter(
+                Q(**{f"{time_field}__lt": when}) | Q(pk__lt=pk)
+            )
+        rows = list(queryset.order_by(f"-{time_field}", "-pk")[: per_page + 1])
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+        has_previous = after is not None
+    # A position past either end (its rows were deleted) gives an empty page with a way back.
+    return KeysetPage(
+        object_list=rows,
+        count=min(capped, COUNT_CAP),
+        count_capped=capped > COUNT_CAP,
+        has_previous=has_previous,
+        has_next=has_next,
+        previous_cursor=_cursor(rows[0], time_field) if has_previous and rows else "",
+        next_cursor=_cursor(rows[-1], time_field) if has_next and rows else "",
+        is_first=not (after or before) or not has_previous,
+    )

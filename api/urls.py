@@ -2,12 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import auth, views
+from . import auth, reports, views
 
 router = DefaultRouter()
 router.register("clients", views.ClientViewSet, basename="client")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("cases", views.CaseViewSet, basename="case")
+router.register("report-jobs", reports.ReportJobViewSet, basename="reportjob")
 router.register("reference/regions", views.RegionViewSet, basename="region")
 router.register("reference/localities", views.LocalityViewSet, basename="locality")
 router.register("reference/authorities", views.AuthorityViewSet, basename="authority")
@@ -18,6 +19,7 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", auth.ObtainTokenView.as_view(), name="token"),
+    path("v1/statistics/national/", reports.NationalStatisticsView.as_view(), name="national-statistics"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

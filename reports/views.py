@@ -65,7 +65,11 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_request_reports)
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    job = _get_job(request, pk)
+    return job_file_response(_get_job(request, pk))
+
+
+def job_file_response(job: ReportJob) -> StreamingHttpResponse:
+    """The finished file, decrypted as it streams; also served by the API."""
     if not job.is_downloadable:
         raise Http404
     response = StreamingHttpResponse(

@@ -7,7 +7,21 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, CrimeType, RiskLevel
+from cases.models import (
+    Case,
+    CaseNote,
+    CaseStatus,
+    CaseTransition,
+    CrimeType,
+    PoliceFeedback,
+    Referral,
+    ReferralService,
+    ReferralState,
+    RightsInformation,
+    RiskLevel,
+    Task,
+    VictimRight,
+)
 from clients.models import Client, Consent
 from contacts.models import Authority, Contact, FormOfWork, Topic
 
@@ -206,6 +220,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         org = organisations[org_name]
         if not Client.objects.filter(organisation=org).exists():
             _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
+    _seed_case_work(rng)
     return users
 
 
@@ -314,3 +329,94 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
             if linked:
                 contact.case = linked[0]
                 contact.save(update_fields=["case"])
+
+
+# The status path a demo case walked to reach its status: the ordinary path of cases/workflow.py.
+CASE_PATH = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
+INTERNAL_NOTES = [
+    "Klientka se bojí věřitele, schůzky jen v kanceláři.",
+    "Dluh narostl z 10 000 na 60 000 Kč za půl roku.",
+    "Klient nechce, aby se o oznámení dozvěděla rodina.",
+]
+SHARED_NOTES = [
+    "Klient je ochoten podat vysvětlení na OOP, doprovodí ho asistent.",
+    "Věřitel se v lokalitě pohybuje každý pátek u obchodu.",
+]
+TASKS = ["Doprovod na služebnu", "Zavolat do intervenčního centra", "Připravit podklady pro zmocněnce"]
+FEEDBACK = [
+    "Věc převzalo SKPV, prověřuje se. Děkujeme za součinnost.",
+    "Oznámení přijato, vyslechneme poškozenou za přítomnosti asistentky.",
+]
+
+
+def _seed_case_work(rng: random.Random) -> None:
+    """History for demo cases that have none yet: status changes, rights, notes, tasks,
+    referrals, and for cases shared in Jihomoravský kraj a police review. Idempotent."""
+    officer = User.objects.filter(username="policie.jmk").first()
+    now = timezone.now()
+    today = timezone.localdate()
+    drom_shared = 0
+    for case in Case.objects.filter(transitions__isnull=True).select_related("client", "region").order_by("pk"):
+        # Make sure the officer of Jihomoravský kraj has cases to review (with the client's consent).
+        if case.region.code == "CZ064" and drom_shared < 3 and case.client.identity != Client.Identity.ANONYMOUS:
+            if not case.client.consents.filter(purpose=Consent.Purpose.POLICE_SHARING, withdrawn_at__isnull=True):
+                Consent.objects.create(
+                    client=case.client,
+                    purpose=Consent.Purpose.POLICE_SHARING,
+                    given_on=today - datetime.timedelta(days=40),
+                    recorded_by=case.assistant,
+                )
+            case.shared_with_police = True
+            drom_shared += 1
+        path = CASE_PATH[: CASE_PATH.index(case.status) + 1] if case.status in CASE_PATH else [CaseStatus.NEW]
+        if case.status in (CaseStatus.REPORTED, CaseStatus.INVESTIGATION) and case.incident_date:
+            case.reported_on = min(today, case.incident_date + datetime.timedelta(days=rng.randint(1, 10)))
+        case.save(update_fields=["shared_with_police", "reported_on"])
+        start = now - datetime.timedelta(days=60)
+        previous = ""
+        for step, status in enumerate(path):
+            transition = CaseTransition.objects.create(
+                case=case, from_status=previous, to_status=status, by=case.assistant
+            )
+            CaseTransition.objects.filter(pk=transition.pk).update(at=start + datetime.timedelta(days=10 * step))
+            previous = status
+        RightsInformation.objects.bulk_create(
+            RightsInformation(
+                case=case,
+                right=right,
+                informed_on=(start + datetime.timedelta(days=1)).date(),
+                recorded_by=case.assistant,
+            )
+            for right in [VictimRight.INFORMATION, VictimRight.PROFESSIONAL_HELP, VictimRight.PRIVACY]
+        )
+        note = CaseNote.objects.create(case=case, author=case.assistant, text=rng.choice(INTERNAL_NOTES))
+        CaseNote.objects.filter(pk=note.pk).update(created_at=start + datetime.timedelta(days=2))
+        if case.shared_with_police:
+            note = CaseNote.objects.create(
+                case=case, author=case.assistant, text=rng.choice(SHARED_NOTES), shared_with_police=True
+            )
+            CaseNote.objects.filter(pk=note.pk).update(created_at=start + datetime.timedelta(days=12))
+        for offset in (-3, 5):  # one overdue task and one ahead
+            Task.objects.create(
+                case=case,
+                title=rng.choice(TASKS),
+                due_on=today + datetime.timedelta(days=offset),
+                assignee=case.assistant,
+                created_by=case.assistant,
+            )
+        Referral.objects.create(
+            case=case,
+            service=rng.choice([ReferralService.VICTIM_SUPPORT, ReferralService.INTERVENTION_CENTRE]),
+            provider=rng.choice(["Bílý kruh bezpečí", "Intervenční centrum"]),
+            state=ReferralState.SENT,
+            proposed_on=(start + datetime.timedelta(days=3)).date(),
+            sent_on=(start + datetime.timedelta(days=4)).date(),
+            created_by=case.assistant,
+        )
+        if case.shared_with_police and officer and case.region_id == officer.police_region_id:
+            feedback = PoliceFeedback.objects.create(
+                case=case, officer=officer, text=rng.choice(FEEDBACK), marks_reviewed=True
+            )
+            reviewed = start + datetime.timedelta(days=15)
+            PoliceFeedback.objects.filter(pk=feedback.pk).update(created_at=reviewed)
+            Case.objects.filter(pk=case.pk).update(police_reviewed_at=reviewed, police_reviewed_by=officer)

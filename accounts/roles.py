@@ -21,6 +21,10 @@ class Role(models.TextChoices):
     def can_review_shared_cases(self) -> bool:
         return self == Role.POLICE
 
+    # Case documents: the organisation's own staff, or the police for what was shared with them.
+    def can_see_cases(self) -> bool:
+        return self.can_work_with_clients() or self.can_review_shared_cases()
+
     def can_see_national_statistics(self) -> bool:
         return self == Role.MINISTRY
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation, Region
+from liaison.crypto import EncryptedTextField
 
 
 class CrimeType(models.Model):
@@ -51,6 +52,12 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     crime_types = models.ManyToManyField(CrimeType, related_name="cases", verbose_name=_("crime types"))
     incident_date = models.DateField(_("incident date"), null=True, blank=True)
+    reported_on = models.DateField(
+        _("reported to the police on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the crime was reported to the police, if it was."),
+    )
     # The region decides which police directorate's liaison officer may review a shared case.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases", verbose_name=_("region"))
     locality = models.ForeignKey(
@@ -69,6 +76,15 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    police_reviewed_at = models.DateTimeField(_("reviewed by the police"), null=True, blank=True)
+    police_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -83,3 +99,205 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CaseTransition(models.Model):
+    """One change of a case's status; written only by cases.services.case_transition."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("case"))
+    # Empty for the opening of the case.
+    from_status = models.CharField(_("from"), max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=CaseStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '–'} → {self.to_status}"
+
+
+class VictimRight(models.TextChoices):
+    """Rights under the Victims of Crime Act no. 45/2013 Sb. that the victim must be told about."""
+
+    PROFESSIONAL_HELP = "professional_help", _("Right to professional help")
+    INFORMATION = "information", _("Right to information")
+    PROTECTION_FROM_DANGER = "protection_danger", _("Right to protection from imminent danger")
+    PRIVACY = "privacy", _("Right to privacy")
+    SECONDARY_HARM = "secondary_harm", _("Right to protection from secondary harm")
+    FINANCIAL_HELP = "financial_help", _("Right to financial help")
+    # The extra rights of a particularly vulnerable victim (zvlášť zranitelná oběť).
+    FREE_PROFESSIONAL_HELP = "vulnerable_free_help", _("Free professional help (particularly vulnerable victim)")
+    SPECIAL_INTERVIEW = (
+        "vulnerable_interview",
+        _("Interview with special care, by a trained person of a chosen sex (particularly vulnerable victim)"),
+    )
+    NO_CONTACT_WITH_OFFENDER = (
+        "vulnerable_no_contact",
+        _("Avoiding contact with the offender (particularly vulnerable victim)"),
+    )
+    FREE_LEGAL_AID = "vulnerable_legal_aid", _("Free legal representation (particularly vulnerable victim)")
+
+    @classmethod
+    def vulnerable_only(cls) -> set[str]:
+        return {
+            cls.FREE_PROFESSIONAL_HELP,
+            cls.SPECIAL_INTERVIEW,
+            cls.NO_CONTACT_WITH_OFFENDER,
+            cls.FREE_LEGAL_AID,
+        }
+
+
+class RightsInformation(models.Model):
+    """That, and when, the client was told about one right."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rights_information", verbose_name=_("case"))
+    right = models.CharField(_("right"), max_length=30, choices=VictimRight.choices)
+    informed_on = models.DateField(_("informed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["informed_on", "id"]
+        verbose_name = _("information about a right")
+        verbose_name_plural = _("information about rights")
+        constraints = [models.UniqueConstraint(fields=["case", "right"], name="rights_information_once_per_right")]
+
+    def __str__(self) -> str:
+        return f"{self.get_right_display()} ({self.informed_on})"
+
+
+class ReferralService(models.TextChoices):
+    VICTIM_SUPPORT = "victim_support", _("Victim support service (e.g. Bílý kruh bezpečí)")
+    INTERVENTION_CENTRE = "intervention_centre", _("Intervention centre")
+    TRAFFICKING_HELP = "trafficking_help", _("Help for trafficked persons (e.g. La Strada)")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    PROBATION = "probation", _("Probation and mediation service")
+    OTHER = "other", _("Other service")
+
+
+class ReferralState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    COMPLETED = "completed", _("Completed")
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("case"))
+    service = models.CharField(_("service"), max_length=30, choices=ReferralService.choices)
+    provider = models.CharField(
+        _("provider"), max_length=200, blank=True, help_text=_("e.g. La Strada Česká republika")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=ReferralState.choices, default=ReferralState.PROPOSED)
+    proposed_on = models.DateField(_("proposed on"))
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    answered_on = models.DateField(_("accepted or refused on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["proposed_on", "id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} – {self.get_state_display()}"
+
+
+class Task(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case"))
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks", verbose_name=_("assigned to")
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"], name="task_assignee_open_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseNote(models.Model):
+    """A note on a case; only notes marked as shared ever reach the police."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    text = EncryptedTextField(_("text"), max_length=5000)
+    shared_with_police = models.BooleanField(_("shared with the police"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:  # never the text: it is encrypted for a reason
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class Attachment(models.Model):
+    """An uploaded document. The bytes live encrypted under PRIVATE_MEDIA_ROOT (cases.attachments)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    original_name = models.CharField(_("file name"), max_length=150)
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    shared_with_police = models.BooleanField(_("shared with the police"), default=False)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PoliceFeedback(models.Model):
+    """What the police liaison officer says back about a shared case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="police_feedback", verbose_name=_("case"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("officer")
+    )
+    text = EncryptedTextField(_("feedback"), max_length=5000)
+    marks_reviewed = models.BooleanField(_("case reviewed"), default=False)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("police feedback")
+        verbose_name_plural = _("police feedback")
+
+    def __str__(self) -> str:  # never the text: it is encrypted for a reason
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -3,10 +3,11 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
+from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id, police_region_id
 from clients.models import Consent
 
-from .models import Case
+from .models import Case, Task
 
 
 def active_police_sharing_consent() -> Exists:
@@ -28,3 +29,39 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if region_id is not None:
         return Case.objects.filter(region_id=region_id, shared_with_police=True).filter(active_police_sharing_consent())
     return Case.objects.none()
+
+
+def cases_for_list(user: User) -> QuerySet[Case]:
+    """Visible cases with what a list row shows, in a constant number of queries."""
+    return (
+        visible_cases(user)
+        .select_related("client", "assistant", "locality__municipality")
+        .prefetch_related("crime_types")
+    )
+
+
+def police_cases_for_list(user: User) -> QuerySet[Case]:
+    """The officer's shared cases with what the review list shows; no client contact data is loaded."""
+    return (
+        visible_cases(user)
+        .select_related("locality__municipality", "organisation")
+        .prefetch_related("crime_types")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def open_tasks_of(user: User) -> QuerySet[Task]:
+    """The user's unfinished tasks on cases the user can still see, soonest first."""
+    return (
+        Task.objects.filter(assignee=user, done_at__isnull=True, case__in=visible_cases(user))
+        .select_related("case__client")
+        .order_by("due_on", "id")
+    )
+
+
+def case_assignable_users(user: User) -> QuerySet[User]:
+    """Who in the user's organisation may be given a case or a task."""
+    organisation_id = client_work_organisation_id(user)
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=[Role.ASSISTANT, Role.COORDINATOR]
+    ).order_by("last_name", "first_name")

@@ -146,6 +146,8 @@ if not LIAISON_ENCRYPTION_KEYS and not DEBUG:
 
 # Uploaded documents live outside anything a web server serves; see cases.attachments.
 PRIVATE_MEDIA_ROOT = Path(env_str("LIAISON_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Largest accepted case attachment (cases/attachments.py).
+LIAISON_ATTACHMENT_MAX_BYTES = env_int("LIAISON_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("contacts/", include("contacts.urls")),
+    path("cases/", include("cases.urls")),
+    path("police/", include("cases.police_urls")),
     path("reports/", include("reports.urls")),
     # The language switch works on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

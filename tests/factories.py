@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import AssistantProfile, Locality, Organisation, Region, User
 from accounts.roles import Role
-from cases.models import Case, CrimeType
+from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
 from clients.models import Client, Consent
 from contacts.models import Authority, Contact, FormOfWork
 
@@ -111,3 +111,65 @@ class CaseFactory(factory.django.DjangoModelFactory):
     def crime_types(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.crime_types.set(extracted or [CrimeType.objects.get(section="§218")])
+
+
+def police_sharing_consent(client: Client) -> Consent:
+    """The client's consent to sharing with the police, given ten days ago."""
+    return ConsentFactory(client=client, purpose=Consent.Purpose.POLICE_SHARING)
+
+
+def shared_case(**kwargs) -> Case:
+    """A case in Jihomoravský kraj shared with the police, its client having consented."""
+    case = CaseFactory(shared_with_police=True, **kwargs)
+    police_sharing_consent(case.client)
+    return case
+
+
+class CaseTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseTransition
+
+    case = factory.SubFactory(CaseFactory)
+    from_status = ""
+    to_status = "new"
+    by = factory.SelfAttribute("case.assistant")
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseNote
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.SelfAttribute("case.assistant")
+    text = factory.Sequence(lambda n: f"Poznámka {n}")
+    shared_with_police = False
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    case = factory.SubFactory(CaseFactory)
+    title = factory.Sequence(lambda n: f"Úkol {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
+    assignee = factory.SelfAttribute("case.assistant")
+    created_by = factory.SelfAttribute("case.assistant")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    case = factory.SubFactory(CaseFactory)
+    service = "victim_support"
+    proposed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=2))
+    created_by = factory.SelfAttribute("case.assistant")
+
+
+class PoliceFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PoliceFeedback
+
+    case = factory.SubFactory(CaseFactory)
+    officer = factory.SubFactory(UserFactory, role=Role.POLICE, organisation=factory.LazyFunction(police_directorate))
+    text = "Věc je v šetření."

@@ -1,0 +1,198 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Locality, Region, User
+from liaison.forms import DateInput, validate_not_in_future
+
+from .models import (
+    Case,
+    CaseNote,
+    CaseStatus,
+    CrimeType,
+    PoliceFeedback,
+    Referral,
+    ReferralState,
+    Task,
+    VictimRight,
+)
+from .selectors import case_assignable_users
+from .services import client_consents_to_police_sharing
+
+
+class CaseForm(forms.ModelForm):
+    """Descriptive fields of a case. The status is changed only through the workflow form."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "title",
+            "assistant",
+            "crime_types",
+            "incident_date",
+            "reported_on",
+            "region",
+            "locality",
+            "police_reference",
+            "police_unit",
+            "particularly_vulnerable",
+            "risk_level",
+            "shared_with_police",
+        ]
+        widgets = {
+            "crime_types": forms.CheckboxSelectMultiple,
+            "incident_date": DateInput,
+            "reported_on": DateInput,
+        }
+
+    def __init__(self, *args, user: User, client_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_id = client_id
+        self.fields["assistant"].queryset = case_assignable_users(user)
+        self.fields["assistant"].initial = user.pk
+        # Unknown or retired crime types are refused by the field itself (not among the choices).
+        active = CrimeType.objects.filter(is_active=True)
+        if self.instance.pk:
+            active = CrimeType.objects.filter(pk__in=active) | self.instance.crime_types.all()
+        self.fields["crime_types"].queryset = active.distinct().order_by("name")
+        self.fields["locality"].queryset = Locality.objects.select_related("municipality")
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["incident_date"].validators.append(validate_not_in_future)
+        self.fields["reported_on"].validators.append(validate_not_in_future)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        incident, reported = data.get("incident_date"), data.get("reported_on")
+        if incident and reported and incident > reported:
+            self.add_error("incident_date", _("The incident cannot be after the day it was reported to the police."))
+        locality, region = data.get("locality"), data.get("region")
+        if locality and region and locality.municipality.region_id != region.pk:
+            self.add_error("locality", _("The locality is not in the chosen region."))
+        if data.get("shared_with_police") and not client_consents_to_police_sharing(self.client_id):
+            self.add_error(
+                "shared_with_police",
+                _("The case cannot be shared with the police: the client has no active consent to it."),
+            )
+        return data
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=500, required=False, help_text=_("Required when closing the case.")
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            # Offer only the moves the workflow allows; the service checks again on save.
+            self.fields["to_status"].choices = [(s, CaseStatus(s).label) for s in allowed]
+
+
+class RightsForm(forms.Form):
+    rights = forms.MultipleChoiceField(
+        label=_("Rights the client was told about"), choices=VictimRight.choices, widget=forms.CheckboxSelectMultiple
+    )
+    informed_on = forms.DateField(
+        label=_("Told on"), widget=DateInput, initial=timezone.localdate, validators=[validate_not_in_future]
+    )
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        done = set(case.rights_information.values_list("right", flat=True))
+        self.fields["rights"].choices = [
+            (value, label)
+            for value, label in VictimRight.choices
+            if value not in done and (case.particularly_vulnerable or value not in VictimRight.vulnerable_only())
+        ]
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["text", "shared_with_police"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["shared_with_police"].help_text = _(
+            "Only when the case is shared with the police and the client agreed to sharing."
+        )
+
+    def clean_shared_with_police(self) -> bool:
+        shared = self.cleaned_data["shared_with_police"]
+        if shared and not (self.case.shared_with_police and client_consents_to_police_sharing(self.case.client_id)):
+            raise forms.ValidationError(_("This case is not shared with the police, so the note must stay internal."))
+        return shared
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "due_on", "assignee"]
+        widgets = {"due_on": DateInput}
+
+    def __init__(self, *args, user: User, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = case_assignable_users(user)
+        self.fields["assignee"].initial = case.assistant_id
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_on
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["service", "provider", "proposed_on"]
+        widgets = {"proposed_on": DateInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_on"].initial = timezone.localdate
+        self.fields["proposed_on"].validators.append(validate_not_in_future)
+
+
+class ReferralStateForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("New state"), choices=[c for c in ReferralState.choices if c[0] != ReferralState.PROPOSED]
+    )
+    on = forms.DateField(
+        label=_("On"), widget=DateInput, initial=timezone.localdate, validators=[validate_not_in_future]
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX, XLSX or ODT."))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    shared_with_police = forms.BooleanField(label=_("Shared with the police"), required=False)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_file(self):
+        from . import attachments
+
+        return attachments.check_upload(self.cleaned_data["file"])
+
+    def clean_shared_with_police(self) -> bool:
+        shared = self.cleaned_data["shared_with_police"]
+        if shared and not (self.case.shared_with_police and client_consents_to_police_sharing(self.case.client_id)):
+            raise forms.ValidationError(
+                _("This case is not shared with the police, so the attachment must stay internal.")
+            )
+        return shared
+
+
+class PoliceFeedbackForm(forms.ModelForm):
+    class Meta:
+        model = PoliceFeedback
+        fields = ["text", "marks_reviewed"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {"marks_reviewed": _("Mark the case as reviewed")}

@@ -1,0 +1,107 @@
+"""One chronological story of a case, built from its transitions, notes, contacts, referrals,
+tasks, attachments and police feedback. The police timeline leaves out everything internal."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Case, CaseStatus
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime.datetime
+    kind: str  # a CSS/semantic key: transition, note, contact, referral, task, attachment, feedback
+    label: str  # what kind of event it is, for the reader
+    text: str
+    who: str = ""
+    shared_with_police: bool = False
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _transition_text(transition) -> str:
+    if not transition.from_status:
+        return _("Case opened")
+    return _("%(from)s → %(to)s") % {
+        "from": CaseStatus(transition.from_status).label,
+        "to": CaseStatus(transition.to_status).label,
+    }
+
+
+def case_timeline(case: Case) -> list[Entry]:
+    """Everything that happened on the case, oldest first (for the case's own organisation)."""
+    entries = [
+        Entry(
+            t.at, "transition", _("Status"), _transition_text(t) + (f" – {t.comment}" if t.comment else ""), str(t.by)
+        )
+        for t in case.transitions.select_related("by")
+    ]
+    entries += [
+        Entry(
+            n.created_at,
+            "note",
+            _("Note shared with the police") if n.shared_with_police else _("Internal note"),
+            n.text,
+            str(n.author),
+            n.shared_with_police,
+        )
+        for n in case.notes.select_related("author")
+    ]
+    entries += [
+        Entry(
+            c.occurred_at, "contact", _("Contact"), f"{c.authority} – {c.get_form_of_work_display()}", str(c.assistant)
+        )
+        for c in case.contacts.select_related("authority", "assistant")
+    ]
+    for r in case.referrals.all():
+        entries.append(Entry(_day_start(r.proposed_on), "referral", _("Referral proposed"), r.get_service_display()))
+        if r.state != "proposed":
+            day = r.completed_on or r.answered_on or r.sent_on or r.proposed_on
+            entries.append(
+                Entry(_day_start(day), "referral", _("Referral"), f"{r.get_service_display()}: {r.get_state_display()}")
+            )
+    for task in case.tasks.select_related("assignee"):
+        entries.append(Entry(task.created_at, "task", _("Task created"), task.title, str(task.assignee)))
+        if task.done_at:
+            entries.append(Entry(task.done_at, "task", _("Task done"), task.title, str(task.assignee)))
+    entries += [
+        Entry(a.uploaded_at, "attachment", _("Attachment"), a.original_name, str(a.uploaded_by), a.shared_with_police)
+        for a in case.attachments.select_related("uploaded_by")
+    ]
+    entries += _feedback_entries(case)
+    return sorted(entries, key=lambda e: e.at)
+
+
+def police_timeline(case: Case) -> list[Entry]:
+    """What the police may read: status changes (without the assistants' comments), shared notes,
+    shared attachments and the police's own feedback."""
+    entries = [Entry(t.at, "transition", _("Status"), _transition_text(t)) for t in case.transitions.all()]
+    entries += [
+        Entry(n.created_at, "note", _("Note shared with the police"), n.text, str(n.author), True)
+        for n in case.notes.filter(shared_with_police=True).select_related("author")
+    ]
+    entries += [
+        Entry(a.uploaded_at, "attachment", _("Attachment"), a.original_name, "", True)
+        for a in case.attachments.filter(shared_with_police=True)
+    ]
+    entries += _feedback_entries(case)
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _feedback_entries(case: Case) -> list[Entry]:
+    return [
+        Entry(
+            f.created_at,
+            "feedback",
+            _("Police feedback (case reviewed)") if f.marks_reviewed else _("Police feedback"),
+            f.text,
+            str(f.officer),
+            True,
+        )
+        for f in case.police_feedback.select_related("officer")
+    ]

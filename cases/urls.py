@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("tasks/", views.my_tasks, name="my_tasks"),
+    path("new/<int:client_pk>/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/status/", views.case_transition, name="transition"),
+    path("<int:pk>/rights/", views.rights_record, name="rights"),
+    path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/tasks/", views.task_add, name="task_add"),
+    path("<int:pk>/referrals/", views.referral_add, name="referral_add"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("tasks/<int:task_pk>/toggle/", views.task_toggle, name="task_toggle"),
+    path("referrals/<int:referral_pk>/state/", views.referral_state, name="referral_state"),
+    path("attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
+]

@@ -1,0 +1,282 @@
+"""Victim-support cases for assistants and coordinators: list, open, detail with timeline,
+edit, status changes, rights information, notes, tasks, referrals and attachments."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import role_can
+from accounts.roles import Role
+from clients.selectors import visible_clients
+from liaison.pagination import paginate, querystring_without_page
+
+from . import attachments, services, workflow
+from .filters import CaseFilter
+from .forms import (
+    AttachmentForm,
+    CaseForm,
+    NoteForm,
+    ReferralForm,
+    ReferralStateForm,
+    RightsForm,
+    TaskForm,
+    TransitionForm,
+)
+from .models import Attachment, Case, Referral, Task, VictimRight
+from .selectors import cases_for_list, open_tasks_of, visible_cases
+from .timeline import case_timeline
+
+
+def _get_case(request: HttpRequest, pk: int) -> Case:
+    """The case if the user may see it; a foreign and a missing case are both 404."""
+    return get_object_or_404(
+        visible_cases(request.user).select_related("client", "assistant", "region", "locality__municipality"), pk=pk
+    )
+
+
+@role_can(Role.can_work_with_clients)
+def case_list(request: HttpRequest) -> HttpResponse:
+    case_filter = CaseFilter(request.GET or None, queryset=cases_for_list(request.user), user=request.user)
+    page = paginate(request, case_filter.qs)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"filter": case_filter, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = get_object_or_404(visible_clients(request.user).select_related("locality__municipality"), pk=client_pk)
+    initial = {}
+    if client.locality:
+        initial = {"locality": client.locality, "region": client.locality.municipality.region_id}
+    form = CaseForm(request.POST or None, user=request.user, client_id=client.pk, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        case = form.save(commit=False)
+        case.client = client
+        try:
+            case = services.case_open(by=request.user, case=case, crime_types=form.cleaned_data["crime_types"])
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "client": client})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = CaseForm(request.POST or None, instance=case, user=request.user, client_id=case.client_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=form.save(commit=False), crime_types=form.cleaned_data["crime_types"])
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case was saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "client": case.client, "case": case})
+
+
+@role_can(Role.can_work_with_clients)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    allowed = workflow.next_statuses(case.status, request.user)
+    rights_given = {r.right: r for r in case.rights_information.select_related("recorded_by")}
+    rights = [
+        (value, label, rights_given.get(value))
+        for value, label in VictimRight.choices
+        if case.particularly_vulnerable or value not in VictimRight.vulnerable_only() or value in rights_given
+    ]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "crime_types": case.crime_types.all(),
+            "timeline": case_timeline(case),
+            "transition_form": TransitionForm(allowed=allowed) if allowed else None,
+            "rights": rights,
+            "rights_form": RightsForm(case=case),
+            "note_form": NoteForm(case=case),
+            "task_form": TaskForm(user=request.user, case=case),
+            "tasks": case.tasks.select_related("assignee"),
+            "referral_form": ReferralForm(),
+            "referrals": case.referrals.all(),
+            "referral_state_form": ReferralStateForm(),
+            "attachment_form": AttachmentForm(case=case),
+            "attachments": case.attachments.select_related("uploaded_by"),
+            "feedback": case.police_feedback.select_related("officer"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _invalid(request: HttpRequest, case: Case, form, heading: str) -> HttpResponse:
+    """Show a refused form on its own page with the errors; nothing was saved."""
+    return render(request, "cases/case_action_form.html", {"case": case, "form": form, "heading": heading}, status=400)
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_transition(
+                case=case,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Change the status"))
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def rights_record(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = RightsForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.rights_record(
+                case=case,
+                rights=form.cleaned_data["rights"],
+                informed_on=form.cleaned_data["informed_on"],
+                by=request.user,
+            )
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The information about rights was recorded."))
+            return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Information about the victim's rights"))
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = NoteForm(request.POST, case=case)
+    if form.is_valid():
+        services.note_add(
+            case=case,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            shared_with_police=form.cleaned_data["shared_with_police"],
+        )
+        messages.success(request, _("The note was saved."))
+        return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Add a note"))
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = TaskForm(request.POST, user=request.user, case=case)
+    if form.is_valid():
+        services.task_add(case=case, by=request.user, task=form.save(commit=False))
+        messages.success(request, _("The task was saved."))
+        return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Add a task"))
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def task_toggle(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task: Task = get_object_or_404(Task.objects.filter(case__in=visible_cases(request.user)), pk=task_pk)
+    services.task_set_done(task=task, done=task.done_at is None)
+    messages.success(request, _("The task was updated."))
+    if request.POST.get("next") == "my_tasks":
+        return redirect("cases:my_tasks")
+    return redirect("cases:detail", pk=task.case_id)
+
+
+@role_can(Role.can_work_with_clients)
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, open_tasks_of(request.user))
+    return render(request, "cases/my_tasks.html", {"page": page, "today": timezone.localdate()})
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = ReferralForm(request.POST)
+    if form.is_valid():
+        services.referral_add(case=case, by=request.user, referral=form.save(commit=False))
+        messages.success(request, _("The referral was saved."))
+        return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Refer to a service"))
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def referral_state(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    referral: Referral = get_object_or_404(
+        Referral.objects.filter(case__in=visible_cases(request.user)).select_related("case"), pk=referral_pk
+    )
+    form = ReferralStateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_set_state(referral=referral, state=form.cleaned_data["state"], on=form.cleaned_data["on"])
+        except services.CaseError as error:
+            form.add_error("on", str(error))
+        else:
+            messages.success(request, _("The referral was updated."))
+            return redirect("cases:detail", pk=referral.case_id)
+    return _invalid(request, referral.case, form, _("Update the referral"))
+
+
+@role_can(Role.can_work_with_clients)
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = AttachmentForm(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        services.attachment_add(
+            case=case,
+            by=request.user,
+            checked=form.cleaned_data["file"],
+            shared_with_police=form.cleaned_data["shared_with_police"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, _("The attachment was saved."))
+        return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Upload an attachment"))
+
+
+@role_can(Role.can_see_cases)
+def attachment_download(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+    """The decrypted file, for a case the user sees; the police get shared attachments only."""
+    found = Attachment.objects.filter(case__in=visible_cases(request.user))
+    if not Role(request.user.role).can_work_with_clients():
+        found = found.filter(shared_with_police=True)
+    attachment: Attachment = get_object_or_404(found, pk=attachment_pk)
+    try:
+        content = attachments.read_decrypted(attachment.stored_name)
+    except FileNotFoundError as exc:  # the row outlived its file (e.g. a restore without private media)
+        raise Http404 from exc
+    if attachment.content_type not in attachments.EXTENSIONS:  # never serve a type we did not accept
+        raise PermissionDenied
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response

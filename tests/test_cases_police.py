@@ -1,0 +1,164 @@
+"""What the police liaison officer sees: only shared cases of the own region with a standing
+consent, never internal notes or attachments, never the client's contact details."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Region
+from accounts.roles import Role
+from cases import services
+from cases.attachments import CheckedFile
+from cases.models import Case, PoliceFeedback
+from clients.models import Consent
+from clients.services import consent_withdraw
+from tests.factories import CaseFactory, CaseNoteFactory, UserFactory, police_directorate, shared_case
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def case(own_client, alice):
+    return shared_case(client=own_client, assistant=alice, title="Lichva v Cejlu")
+
+
+def _urls(case):
+    return [reverse("police:case_detail", args=[case.pk])]
+
+
+def test_officer_sees_a_shared_case_of_the_region(client, police_officer, case):
+    client.force_login(police_officer)
+    assert case.title in client.get(reverse("police:case_list")).content.decode()
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 200
+
+
+def test_officer_of_another_region_gets_404(client, case):
+    officer = UserFactory(organisation=police_directorate("CZ080"), role=Role.POLICE)
+    client.force_login(officer)
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 404
+    assert case.title not in client.get(reverse("police:case_list")).content.decode()
+
+
+def test_case_without_consent_is_404(client, police_officer, own_client, alice):
+    case = CaseFactory(client=own_client, assistant=alice, shared_with_police=True)  # no consent recorded
+    client.force_login(police_officer)
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 404
+
+
+def test_case_not_shared_is_404_even_with_consent(client, police_officer, case):
+    Case.objects.filter(pk=case.pk).update(shared_with_police=False)
+    client.force_login(police_officer)
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 404
+
+
+def test_withdrawn_consent_removes_the_case_at_once(client, police_officer, case, alice):
+    client.force_login(police_officer)
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 200
+    consent = case.client.consents.get(purpose=Consent.Purpose.POLICE_SHARING)
+    consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), withdrawn_by=alice)
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 404
+    assert case.title not in client.get(reverse("police:case_list")).content.decode()
+    response = client.post(reverse("police:case_detail", args=[case.pk]), {"text": "x", "marks_reviewed": "on"})
+    assert response.status_code == 404
+    assert not PoliceFeedback.objects.exists()
+
+
+def test_region_other_than_the_officers_is_not_listed(client, police_officer, own_client, alice):
+    other = shared_case(client=own_client, assistant=alice, title="Mimo kraj", region=Region.objects.get(code="CZ080"))
+    client.force_login(police_officer)
+    assert other.title not in client.get(reverse("police:case_list")).content.decode()
+
+
+def test_internal_note_and_attachment_never_reach_the_officer(client, police_officer, case, alice):
+    CaseNoteFactory(case=case, text="INTERNI-TAJNE", shared_with_police=False)
+    CaseNoteFactory(case=case, text="SDILENA-POZNAMKA", shared_with_police=True)
+    internal = services.attachment_add(
+        case=case,
+        by=alice,
+        checked=CheckedFile(b"%PDF-1.4 internal", "application/pdf", "interni-zprava.pdf"),
+        shared_with_police=False,
+    )
+    shared = services.attachment_add(
+        case=case,
+        by=alice,
+        checked=CheckedFile(b"%PDF-1.4 shared", "application/pdf", "sdilena-zprava.pdf"),
+        shared_with_police=True,
+    )
+    client.force_login(police_officer)
+    for url in [reverse("police:case_detail", args=[case.pk]), reverse("police:case_list")]:
+        body = client.get(url).content.decode()
+        assert "INTERNI-TAJNE" not in body and "interni-zprava" not in body
+    body = client.get(reverse("police:case_detail", args=[case.pk])).content.decode()
+    assert "SDILENA-POZNAMKA" in body and "sdilena-zprava.pdf" in body
+    assert client.get(reverse("cases:attachment_download", args=[internal.pk])).status_code == 404
+    response = client.get(reverse("cases:attachment_download", args=[shared.pk]))
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 shared"
+
+
+def test_officer_does_not_see_client_contact_details(client, police_officer, case):
+    case.client.phone, case.client.email, case.client.address = "+420 777 123 456", "obet@example.org", "Cejl 12"
+    case.client.note = "KLIENTSKA-POZNAMKA"
+    case.client.save()
+    client.force_login(police_officer)
+    body = client.get(reverse("police:case_detail", args=[case.pk])).content.decode()
+    for secret in ["777 123 456", "obet@example.org", "Cejl 12", "KLIENTSKA-POZNAMKA"]:
+        assert secret not in body
+
+
+def test_officer_records_feedback_and_marks_reviewed(client, police_officer, case):
+    client.force_login(police_officer)
+    response = client.post(
+        reverse("police:case_detail", args=[case.pk]), {"text": "Prověřujeme pod č. j. KRPB-1", "marks_reviewed": "on"}
+    )
+    assert response.status_code == 302
+    feedback = PoliceFeedback.objects.get(case=case)
+    assert feedback.officer == police_officer and feedback.text == "Prověřujeme pod č. j. KRPB-1"
+    case.refresh_from_db()
+    assert case.police_reviewed_by == police_officer and case.police_reviewed_at is not None
+    # Stored encrypted, shown in clear on the page.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text FROM cases_policefeedback WHERE id = %s", [feedback.pk])
+        assert "KRPB-1" not in cursor.fetchone()[0]
+    assert "KRPB-1" in client.get(reverse("police:case_detail", args=[case.pk])).content.decode()
+
+
+def test_empty_feedback_is_refused(client, police_officer, case):
+    client.force_login(police_officer)
+    response = client.post(reverse("police:case_detail", args=[case.pk]), {"text": ""})
+    assert response.status_code == 400
+    assert not PoliceFeedback.objects.exists()
+
+
+def test_sharing_needs_an_active_consent(client, alice, own_client):
+    case = CaseFactory(client=own_client, assistant=alice)
+    client.force_login(alice)
+    data = {
+        "title": case.title,
+        "assistant": alice.pk,
+        "crime_types": [case.crime_types.get().pk],
+        "region": case.region_id,
+        "risk_level": "low",
+        "shared_with_police": "on",
+    }
+    response = client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 200
+    assert "souhlas" in response.content.decode()
+    assert not Case.objects.get(pk=case.pk).shared_with_police
+    # The service refuses too, whatever form is used.
+    case.shared_with_police = True
+    with pytest.raises(services.CaseError):
+        services.case_update(case=case, crime_types=case.crime_types.all())
+    assert not Case.objects.get(pk=case.pk).shared_with_police
+
+
+def test_a_note_of_an_unshared_case_cannot_be_shared(client, alice, own_client):
+    case = CaseFactory(client=own_client, assistant=alice)
+    client.force_login(alice)
+    response = client.post(reverse("cases:note_add", args=[case.pk]), {"text": "x", "shared_with_police": "on"})
+    assert response.status_code == 400
+    assert not case.notes.exists()

@@ -1,0 +1,126 @@
+"""The case status workflow: every allowed move, a sample of refused ones, and that a refused
+move changes nothing."""
+
+import pytest
+from django.urls import reverse
+
+from cases import services, workflow
+from cases.models import Case, CaseStatus, CaseTransition
+from tests.factories import CaseFactory
+
+S = CaseStatus
+ALLOWED_MOVES = [(frm, to) for frm, targets in workflow.ALLOWED.items() for to in targets]
+REFUSED_MOVES = [
+    (S.NEW, S.REPORTED),
+    (S.NEW, S.COURT),
+    (S.IN_PROGRESS, S.COURT),
+    (S.REPORTED, S.IN_PROGRESS),
+    (S.INVESTIGATION, S.REPORTED),
+    (S.COURT, S.INVESTIGATION),
+    (S.CLOSED, S.COURT),
+    (S.CLOSED, S.NEW),
+    (S.NEW, S.NEW),
+]
+
+
+def test_the_ordinary_path_and_documented_skips_are_allowed():
+    assert set(ALLOWED_MOVES) == {
+        (S.NEW, S.IN_PROGRESS),
+        (S.NEW, S.CLOSED),
+        (S.IN_PROGRESS, S.REPORTED),
+        (S.IN_PROGRESS, S.INVESTIGATION),
+        (S.IN_PROGRESS, S.CLOSED),
+        (S.REPORTED, S.INVESTIGATION),
+        (S.REPORTED, S.CLOSED),
+        (S.INVESTIGATION, S.COURT),
+        (S.INVESTIGATION, S.CLOSED),
+        (S.COURT, S.CLOSED),
+        (S.CLOSED, S.IN_PROGRESS),
+    }
+
+
+@pytest.mark.parametrize(("frm", "to"), ALLOWED_MOVES)
+def test_every_allowed_move_is_made_and_recorded(alice, carol, own_client, frm, to):
+    case = CaseFactory(client=own_client, assistant=alice, status=frm)
+    by = carol if frm == S.CLOSED else alice
+    transition = services.case_transition(case=case, to_status=to, by=by, comment="proč", outcome="Vyřešeno")
+    case.refresh_from_db()
+    assert case.status == to
+    assert (transition.from_status, transition.to_status, transition.by, transition.comment) == (frm, to, by, "proč")
+    assert transition.at is not None
+    if to == S.CLOSED:
+        assert case.closed_at is not None and case.outcome == "Vyřešeno"
+    if frm == S.CLOSED:
+        assert case.closed_at is None
+
+
+@pytest.mark.parametrize(("frm", "to"), REFUSED_MOVES)
+def test_refused_move_changes_nothing(alice, carol, own_client, frm, to):
+    case = CaseFactory(client=own_client, assistant=alice, status=frm)
+    with pytest.raises(workflow.TransitionError, match="cannot move|nemůže přejít"):
+        services.case_transition(case=case, to_status=to, by=carol, comment="x", outcome="y")
+    case.refresh_from_db()
+    assert case.status == frm
+    assert not CaseTransition.objects.filter(case=case).exists()
+
+
+def test_closing_needs_an_outcome(alice, own_client):
+    case = CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS)
+    with pytest.raises(workflow.TransitionError):
+        services.case_transition(case=case, to_status=S.CLOSED, by=alice, outcome="  ")
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS and case.closed_at is None
+
+
+def test_only_a_coordinator_reopens_and_says_why(alice, carol, own_client):
+    case = CaseFactory(client=own_client, assistant=alice, status=S.CLOSED, outcome="Odloženo")
+    with pytest.raises(workflow.TransitionError):
+        services.case_transition(case=case, to_status=S.IN_PROGRESS, by=alice, comment="nové skutečnosti")
+    with pytest.raises(workflow.TransitionError):
+        services.case_transition(case=case, to_status=S.IN_PROGRESS, by=carol, comment="")
+    assert Case.objects.get(pk=case.pk).status == S.CLOSED
+    services.case_transition(case=case, to_status=S.IN_PROGRESS, by=carol, comment="nové skutečnosti")
+    assert Case.objects.get(pk=case.pk).status == S.IN_PROGRESS
+
+
+def test_assistant_is_not_offered_reopening(alice, carol):
+    assert workflow.next_statuses(S.CLOSED, alice) == []
+    assert workflow.next_statuses(S.CLOSED, carol) == [S.IN_PROGRESS]
+
+
+def test_page_refuses_an_illegal_move_in_czech(client, alice, own_client):
+    case = CaseFactory(client=own_client, assistant=alice, status=S.NEW)
+    client.force_login(alice)
+    response = client.post(reverse("cases:transition", args=[case.pk]), {"to_status": S.COURT})
+    assert response.status_code == 400
+    assert "nemůže přejít" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == S.NEW
+
+
+def test_page_refuses_closing_without_outcome(client, alice, own_client):
+    case = CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS)
+    client.force_login(alice)
+    response = client.post(reverse("cases:transition", args=[case.pk]), {"to_status": S.CLOSED})
+    assert response.status_code == 400
+    assert "výsledek" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == S.IN_PROGRESS
+
+
+def test_page_makes_an_allowed_move(client, alice, own_client):
+    case = CaseFactory(client=own_client, assistant=alice, status=S.NEW)
+    client.force_login(alice)
+    response = client.post(
+        reverse("cases:transition", args=[case.pk]), {"to_status": S.IN_PROGRESS, "comment": "první schůzka"}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == S.IN_PROGRESS
+    assert CaseTransition.objects.get(case=case).comment == "první schůzka"
+
+
+def test_a_foreign_case_cannot_be_moved(client, alice, foreign_client):
+    case = CaseFactory(client=foreign_client, status=S.NEW)
+    client.force_login(alice)
+    response = client.post(reverse("cases:transition", args=[case.pk]), {"to_status": S.IN_PROGRESS})
+    assert response.status_code == 404
+    assert Case.objects.get(pk=case.pk).status == S.NEW

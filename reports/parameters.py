@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import models as case_models
+
 from .models import ReportFormat, ReportType
 
 MAX_PERIOD_YEARS = 10
@@ -31,6 +33,9 @@ BREAKDOWNS: dict[str, list[tuple[str, str]]] = {
         ("cases", _("Cases only")),
     ],
 }
+# Referrals to support services count only where the cases app records them.
+if hasattr(case_models, "Referral"):
+    BREAKDOWNS[ReportType.NATIONAL_STATISTICS].append(("referrals_service_state", _("Referrals by service and state")))
 
 # A person-level export has no PDF: thousands of pages help nobody.
 FORMATS: dict[str, list[str]] = {

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
+from cases import models as case_models
 from cases.models import Case
 from clients.models import Client
 from contacts.models import Contact
@@ -57,6 +58,12 @@ def national_clients() -> QuerySet[Client]:
 
 def national_cases() -> QuerySet[Case]:
     return Case.objects.all()
+
+
+def national_referrals() -> QuerySet | None:
+    """Referrals to support services, where the cases app records them (None before it does)."""
+    referral = getattr(case_models, "Referral", None)
+    return referral.objects.all() if referral is not None else None
 
 
 def organisation_contacts(organisation_id: int) -> QuerySet[Contact]:

@@ -104,6 +104,7 @@ def build_report(job: ReportJob, params: ReportParameters) -> Report:
             contacts=selectors.national_contacts(),
             clients=selectors.national_clients(),
             cases=selectors.national_cases(),
+            referrals=selectors.national_referrals(),
             params=params,
             threshold=threshold,
         )

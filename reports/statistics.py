@@ -182,7 +182,30 @@ def cases_by_region_and_status(cases, params, threshold) -> Sheet:
     )
 
 
-def national_statistics(*, contacts, clients, cases, params: ReportParameters, threshold: int) -> list[Sheet]:
+def referrals_by_service_and_state(referrals, params, threshold) -> Sheet:
+    """Referrals to support services proposed in the period, by service and their state today."""
+    from cases.models import ReferralService, ReferralState
+
+    rows = (
+        referrals.filter(proposed_on__gte=params.start, proposed_on__lte=params.end)
+        .values("service", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return count_table(
+        title=_("Referrals by service and state"),
+        row_heading=_("Service"),
+        row_keys=[(value, str(label)) for value, label in ReferralService.choices],
+        column_keys=[(value, str(label)) for value, label in ReferralState.choices],
+        counts=_counts(rows, "service", "state"),
+        threshold=threshold,
+        notes=[_("Referrals proposed in the period, by their state today.")],
+    )
+
+
+def national_statistics(
+    *, contacts, clients, cases, referrals=None, params: ReportParameters, threshold: int
+) -> list[Sheet]:
     sheets: list[Sheet] = []
     if params.includes("contacts_month_region"):
         sheets.append(contacts_by_month_and_region(contacts, params, threshold))
@@ -196,6 +219,8 @@ def national_statistics(*, contacts, clients, cases, params: ReportParameters, t
         sheets.append(cases_by_crime_type_and_status(cases, params, threshold))
     if params.includes("cases_region_status"):
         sheets.append(cases_by_region_and_status(cases, params, threshold))
+    if referrals is not None and params.includes("referrals_service_state"):
+        sheets.append(referrals_by_service_and_state(referrals, params, threshold))
     return sheets
 
 
@@ -209,17 +234,15 @@ def activity_by_assistant(*, contacts, cases, params: ReportParameters) -> list[
     """
     period_contacts = contacts_in_period(contacts, params)
     per_assistant: dict[int, dict] = defaultdict(dict)
+    # Two queries: joining the clients would repeat a contact once per client in the sums.
     for row in (
         period_contacts.values("assistant")
-        .annotate(
-            contacts=Count("id"),
-            minutes=Sum("duration_minutes"),
-            anonymous=Sum("anonymous_persons"),
-            clients=Count("clients", distinct=True),
-        )
+        .annotate(contacts=Count("id"), minutes=Sum("duration_minutes"), anonymous=Sum("anonymous_persons"))
         .order_by()
     ):
         per_assistant[row["assistant"]].update(row)
+    for row in period_contacts.values("assistant").annotate(clients=Count("clients", distinct=True)).order_by():
+        per_assistant[row["assistant"]]["clients"] = row["clients"]
     for row in cases_in_period(cases, params).values("assistant").annotate(opened=Count("id")).order_by():
         per_assistant[row["assistant"]]["opened"] = row["opened"]
     open_cases = cases.filter(opened_at__lt=params.end_datetime_exclusive()).filter(

@@ -64,6 +64,8 @@ def count_table(
     rows: list[list] = [
         [label, *row, total] for (_key, label), row, total in zip(row_keys, cells, row_totals, strict=True)
     ]
+    if not matrix:  # no rows at all: the totals are zeros, one per column
+        column_totals, grand_total = [0] * len(column_keys), 0
     rows.append([_("Total"), *column_totals, grand_total])
     all_notes = list(notes)
     if threshold is not None:

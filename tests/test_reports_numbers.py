@@ -70,7 +70,7 @@ def march(alice, bob, oscar):
             duration_minutes=90,
             locality=brno,
             form_of_work=FormOfWork.MEDIATION,
-            clients=[kudrna],
+            clients=[kudrna, josef] if day == 11 else [kudrna],  # two clients: still one contact
         )
     for day in range(1, 7):
         ContactFactory(
@@ -193,6 +193,8 @@ def test_activity_report_exact_numbers(carol, march, django_capture_on_commit_ca
     alice_name = f"{march['cases'][0].assistant.first_name} {march['cases'][0].assistant.last_name}"
     # contacts, hours, distinct clients, anonymous persons, cases opened, open at the end
     assert by_name[alice_name] == [8, 7.5, 1, 3, 1, 1]
+    bob_name = f"{march['cases'][1].assistant.first_name} {march['cases'][1].assistant.last_name}"
+    assert by_name[bob_name] == [2, 3.0, 2, 0, 1, 0]
     assert by_name["Organizace celkem"] == [10, 10.5, 2, 3, 2, 1]
     assert sheet.freeze_panes == "A2"
     assert sheet["B2"].number_format == "#,##0" and sheet["C2"].number_format == "#,##0.00"
@@ -204,8 +206,13 @@ def test_export_rows_are_the_organisations_only(carol, march, django_capture_on_
     contacts, cases = workbook["Kontakty"], workbook["Případy"]
     assert contacts.max_row == 1 + 10  # Drom's March contacts, not Oscar's, not February's
     assert cases.max_row == 1 + 2
-    client_names = {row[7] for row in contacts.iter_rows(min_row=2, values_only=True)}
-    assert client_names == {march["josef"].display_name, march["kudrna"].display_name, ""}
+    client_cells = [row[7] for row in contacts.iter_rows(min_row=2, values_only=True)]
+    assert {name for cell in client_cells for name in cell.split("; ")} == {
+        march["josef"].display_name,
+        march["kudrna"].display_name,
+        "",
+    }
+    assert sum("; " in cell for cell in client_cells) == 1  # the contact with two clients
 
 
 def test_empty_period_gives_a_valid_file_with_zeros(ministry_analyst, db, django_capture_on_commit_callbacks):
@@ -255,3 +262,30 @@ def test_person_level_export_needs_a_coordinator(alice, ministry_analyst, db):
                 by=user, report_type=ReportType.CASE_CONTACT_EXPORT, raw_parameters={**MARCH, "format": "csv"}
             )
     assert not ReportJob.objects.exists()
+
+
+def test_referrals_by_service_and_state(ministry_analyst, march, settings, django_capture_on_commit_callbacks):
+    from cases import models as case_models
+
+    referral = getattr(case_models, "Referral", None)
+    if referral is None:
+        pytest.skip("The cases app records no referrals yet.")
+    settings.REPORTS_SUPPRESSION_THRESHOLD = 1
+    josef_case, kudrna_case, _ostrava_case = march["cases"]
+    for case, service, state, day in [
+        (josef_case, "victim_support", "sent", 3),
+        (josef_case, "legal_aid", "accepted", 4),
+        (kudrna_case, "victim_support", "sent", 5),
+        (kudrna_case, "victim_support", "completed", 28),  # February: outside the period
+    ]:
+        referral.objects.create(
+            case=case,
+            service=service,
+            state=state,
+            proposed_on=datetime.date(2026, 3 if day != 28 else 2, day),
+            created_by=case.assistant,
+        )
+    job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, "csv", django_capture_on_commit_callbacks)
+    referrals = table(csv_sections(job)["Doporučení podle služby a stavu"])
+    assert referrals["Celkem"]["Celkem"] == "3"
+    assert referrals["Celkem"]["Odesláno"] == "2"

@@ -14,6 +14,10 @@ from reports import storage
 from reports.models import ReportType
 from tests.test_reports_numbers import make, march  # noqa: F401 - the shared fixture
 
+# Marked for the whole module: tests that take their users through request.getfixturevalue
+# would otherwise be ordered after the transactional tests, whose flush empties the tables.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):

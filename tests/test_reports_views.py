@@ -10,6 +10,10 @@ from reports import services
 from reports.models import JobState, ReportJob, ReportType
 from tests.factories import UserFactory
 
+# Marked for the whole module: tests that take their users through request.getfixturevalue
+# would otherwise be ordered after the transactional tests, whose flush empties the tables.
+pytestmark = pytest.mark.django_db
+
 MARCH = {"start": "2026-03-01", "end": "2026-03-31", "breakdown": "all", "format": "csv"}
 
 

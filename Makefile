@@ -7,7 +7,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # A fixed key for tests only; real deployments set their own LIAISON_ENCRYPTION_KEYS.
 TEST_ENCRYPTION_KEY := XFW7bLxgMGBsaQGkanfmABsVxLil7VsRY1kWKctN3qM=
 
-.PHONY: install run test lint pytest messages clean
+.PHONY: install run test lint pytest messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) --version >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -46,6 +46,21 @@ lint: install
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages --locale cs --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Performance at national scale against a separate database (not part of `make test`):
+# seeds it once with seed_bulk, then measures pages, exports and throughput into bench/RESULTS.md.
+BENCH_CONTACTS ?= 1000000
+BENCH_CLIENTS ?= 100000
+BENCH_CASES ?= 40000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
+BENCH_REQUESTS ?= 50
+BENCH_LOAD_SECONDS ?= 20
+
+bench: install
+	$(PY) -m bench.run --contacts $(BENCH_CONTACTS) --clients $(BENCH_CLIENTS) --cases $(BENCH_CASES) \
+		--database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) \
+		--requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache node_modules test-artifacts

@@ -76,3 +76,46 @@ def test_filters_survive_paging(client, alice, monkeypatch):
     client.force_login(alice)
     response = client.get(reverse("contacts:list"), {"form_of_work": made[0].form_of_work})
     assert "form_of_work=" in re.search(r'rel="next" href="([^"]+)"', response.content.decode()).group(1)
+
+
+def _parse_select(html):
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.select, self.options, self._option = None, [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "select":
+                self.select = dict(attrs)
+            elif tag == "option":
+                self._option = [dict(attrs).get("value"), "selected" in dict(attrs), ""]
+                self.options.append(self._option)
+
+        def handle_data(self, data):
+            if self._option is not None:
+                self._option[2] += data.strip()
+
+        def handle_endtag(self, tag):
+            if tag == "option":
+                self._option = None
+
+    parser = Parser()
+    parser.feed(str(html))
+    return parser.select, parser.options
+
+
+def test_quick_select_is_the_same_html_as_django_renders(alice, bob, own_contact):
+    from contacts.filters import ContactFilter
+    from contacts.selectors import contacts_for_list
+    from liaison.templatetags.quick_forms import quick_field
+
+    data = {"assistant": str(bob.pk), "form_of_work": "mediation", "authority": "x", "locality": ""}
+    form = ContactFilter(data, queryset=contacts_for_list(alice), user=alice).form
+    form.is_valid()
+    for name in ("assistant", "authority", "form_of_work", "locality"):
+        assert _parse_select(quick_field(form[name])) == _parse_select(str(form[name])), name
+    assert 'aria-invalid="true"' in str(quick_field(form["authority"]))
+    # Anything but a plain select box is Django's own rendering.
+    assert str(quick_field(form["date_from"])) == str(form["date_from"])

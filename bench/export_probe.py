@@ -1,0 +1,137 @@
+"""One export in a fresh process, for its time and the process's peak memory (ru_maxrss).
+
+    python -m bench.export_probe national_xlsx|contacts_csv|copy_csv --organisation ID --user ID \
+        --start YYYY-MM-DD --end YYYY-MM-DD --out PATH
+
+Prints one JSON line. The environment (DATABASE_URL, ...) is the benchmark's (bench/run.py).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import time
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+# The same rows as reports.exports.contacts_sheet, written by PostgreSQL itself: the physical
+# limit of a contact export (no Python, no Django, one pass over the rows).
+COPY_SQL = """
+COPY (
+  SELECT c.id,
+         to_char(c.occurred_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD HH24:MI'),
+         COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username),
+         round(c.duration_minutes / 60.0, 2),
+         a.name,
+         c.form_of_work,
+         CASE WHEN l.id IS NULL THEN '' ELSE m.name || ' – ' || l.name END,
+         (SELECT string_agg(CASE k.identity
+                  WHEN 'named' THEN btrim(k.first_name || ' ' || k.last_name)
+                  WHEN 'pseudonym' THEN '„' || k.nickname || '“' || COALESCE(' (' || k.birth_year || ')', '')
+                  ELSE 'Anonymní klient č. ' || k.id END, '; ')
+            FROM contacts_contact_clients cc JOIN clients_client k ON k.id = cc.client_id
+           WHERE cc.contact_id = c.id),
+         c.anonymous_persons,
+         (SELECT string_agg(t.name, '; ')
+            FROM contacts_contact_topics ct JOIN contacts_topic t ON t.id = ct.topic_id
+           WHERE ct.contact_id = c.id),
+         c.outcome,
+         c.case_id
+    FROM contacts_contact c
+    JOIN accounts_user u ON u.id = c.assistant_id
+    JOIN contacts_authority a ON a.id = c.authority_id
+    LEFT JOIN accounts_locality l ON l.id = c.locality_id
+    LEFT JOIN accounts_municipality m ON m.id = l.municipality_id
+   WHERE c.organisation_id = %(organisation)s AND c.occurred_at >= %(start)s AND c.occurred_at < %(end)s
+   ORDER BY c.occurred_at, c.id
+) TO STDOUT WITH (FORMAT csv, DELIMITER ';', HEADER)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=["national_xlsx", "contacts_csv", "copy_csv"])
+    parser.add_argument("--user", type=int, required=True)
+    parser.add_argument("--organisation", type=int)
+    parser.add_argument("--start", required=True)
+    parser.add_argument("--end", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import translation
+
+    from accounts.models import User
+    from reports.models import ReportJob, ReportType
+    from reports.parameters import parse_parameters
+    from reports.services import build_report
+    from reports.writers import WRITERS
+
+    user = User.objects.select_related("organisation").get(pk=args.user)
+    connection.ensure_connection()
+    baseline = _rss_mb()
+    rows = None
+    started = time.perf_counter()
+    if args.kind == "copy_csv":
+        from reports.parameters import ReportParameters
+
+        params = ReportParameters(
+            start=datetime.date.fromisoformat(args.start),
+            end=datetime.date.fromisoformat(args.end),
+            breakdown="contacts",
+            format="csv",
+        )
+        with connection.cursor() as cursor, open(args.out, "w", encoding="utf-8") as handle:
+            sql = cursor.mogrify(
+                COPY_SQL,
+                {
+                    "tz": settings.TIME_ZONE,
+                    "organisation": args.organisation,
+                    "start": params.start_datetime(),
+                    "end": params.end_datetime_exclusive(),
+                },
+            ).decode()
+            cursor.copy_expert(sql, handle)
+    else:
+        if args.kind == "national_xlsx":
+            report_type, raw = ReportType.NATIONAL_STATISTICS, {"breakdown": "all", "format": "xlsx"}
+        else:
+            report_type, raw = ReportType.CASE_CONTACT_EXPORT, {"breakdown": "contacts", "format": "csv"}
+        raw |= {"start": args.start, "end": args.end}
+        params = parse_parameters(report_type, raw)
+        job = ReportJob(
+            requested_by=user,
+            organisation_id=None if report_type == ReportType.NATIONAL_STATISTICS else user.organisation_id,
+            report_type=report_type,
+            parameters=params.as_json(),
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            report = build_report(job, params)
+            rows = sum(sheet.row_count or 0 for sheet in report.sheets)
+            WRITERS[params.format](report, args.out)
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "kind": args.kind,
+                "seconds": seconds,
+                "peak_rss_mb": _rss_mb(),
+                "baseline_rss_mb": baseline,
+                "rows": rows,
+                "bytes": os.path.getsize(args.out),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

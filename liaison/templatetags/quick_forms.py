@@ -1,0 +1,53 @@
+"""Select boxes rendered in Python: the same HTML as Django's Select widget, without rendering one
+template per option. A filter form with a few hundred options (assistants, localities) otherwise
+costs more than the rest of a list page (bench/RESULTS.md)."""
+
+from django import forms, template
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
+
+
+def _options(choices, selected: set[str]) -> SafeString:
+    parts = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):  # an option group
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, selected)))
+            continue
+        text = "" if value is None else str(value)
+        parts.append(format_html('<option value="{}"{}>{}</option>', text, SELECTED if text in selected else "", label))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is format_html output
+
+
+def _choices(field: forms.Field):
+    """The field's choices; a model choice list is read with one plain query rather than
+    Django's server-side cursor (three round trips for a few dozen rows)."""
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+        if field.empty_label is not None:
+            yield "", field.empty_label
+        for obj in list(field.queryset):
+            yield field.prepare_value(obj), field.label_from_instance(obj)
+        return
+    yield from field.choices
+
+
+@register.simple_tag
+def quick_field(bound_field: forms.BoundField) -> SafeString:
+    """`{{ field }}` for any field; a plain single select box is built directly."""
+    widget = bound_field.field.widget
+    if type(widget) is not forms.Select:
+        return bound_field.as_widget()
+    attrs = bound_field.build_widget_attrs(dict(widget.attrs))
+    if bound_field.auto_id and "id" not in attrs:
+        attrs["id"] = bound_field.auto_id
+    selected = set(widget.format_value(bound_field.value()))
+    return format_html(
+        '<select name="{}"{}>{}</select>',
+        bound_field.html_name,
+        flatatt(attrs),
+        _options(_choices(bound_field.field), selected),
+    )

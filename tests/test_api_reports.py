@@ -86,3 +86,17 @@ def test_national_statistics_bad_input_is_400(api, ministry_analyst):
     response = api.get("/api/v1/statistics/national/", {"start": "x", "end": "2026-01-01", "breakdown": "nope"})
     assert response.status_code == 400
     assert {"start"} <= set(response.json())
+
+
+def test_empty_period_gives_a_valid_file_of_zeros(api, ministry_analyst, settings, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    api.force_authenticate(ministry_analyst)
+    for file_format in ("xlsx", "csv", "pdf"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(
+                "/api/v1/report-jobs/",
+                {"report_type": "national", "start": "2016-01-01", "end": "2016-01-31", "format": file_format},
+                format="json",
+            )
+        job = api.get(f"/api/v1/report-jobs/{response.json()['id']}/").json()
+        assert job["state"] == JobState.DONE, job["error_message"]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from contacts.models import Contact
-from tests.e2e.conftest import screenshot, sign_in, with_authenticator
+from tests.e2e.conftest import ARTIFACTS, screenshot, sign_in, with_authenticator
 from tests.factories import ClientFactory, ContactFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -72,3 +72,29 @@ def test_coordinator_filters_contacts_and_opens_a_client(page, live_server, alic
         page.get_by_role("link", name="Karel Šebesta").click()
     assert page.locator("h1").inner_text() == "Karel Šebesta"
     screenshot(page, "coordinator-filters-contacts")
+
+
+def test_ministry_exports_national_statistics_as_xlsx(page, live_server, ministry_analyst, alice, settings):
+    # The job runs in the request's own process here; the Celery path is tested with a real worker.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    ContactFactory(assistant=alice, clients=[ClientFactory(organisation=alice.organisation, created_by=alice)])
+    sign_in(page, live_server, ministry_analyst, with_authenticator(ministry_analyst))
+    page.goto(f"{live_server.url}/reports/new/national/")
+    page.locator("#id_start").fill("2025-01-01")
+    page.locator("#id_end").fill("2026-11-01")
+    page.get_by_label("XLSX").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vytvořit sestavu").click()
+    download_link = page.get_by_role("link", name=re.compile("Stáhnout"))
+    download_link.wait_for(timeout=30_000)
+    with page.expect_download() as info:
+        download_link.click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    saved = ARTIFACTS / "national-statistics.xlsx"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    info.value.save_as(saved)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(saved, read_only=True)
+    assert len(workbook.sheetnames) >= 1
+    screenshot(page, "ministry-exports-statistics")

@@ -176,3 +176,12 @@ class CaseSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    text = serializers.CharField()
+    who = serializers.CharField()
+    shared_with_police = serializers.BooleanField()

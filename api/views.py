@@ -4,14 +4,17 @@ from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
 from cases.models import Case, CrimeType
 from cases.selectors import visible_cases
+from cases.timeline import case_timeline, police_timeline
 from clients import services as client_services
 from clients.models import Client
 from clients.selectors import visible_clients
@@ -94,6 +97,17 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         if _is_schema_generation(self):
             return Case.objects.none()
         return visible_cases(self.request.user).prefetch_related("crime_types")
+
+    @extend_schema(responses={200: serializers.TimelineEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        """The case's events in time order; a police officer gets the shared parts only."""
+        case = self.get_object()
+        if Role(request.user.role).can_review_shared_cases():
+            entries = police_timeline(case)
+        else:
+            entries = case_timeline(case)
+        return Response(serializers.TimelineEntrySerializer(entries, many=True).data)
 
 
 @extend_schema(tags=["reference data"])

@@ -178,3 +178,20 @@ def test_token_with_second_factor_and_code_reuse_refused(api, alice, settings):
     assert api.post("/api/v1/auth/token/", payload, format="json").status_code == 200
     # The same code a second time is refused: a TOTP code is single-use.
     assert api.post("/api/v1/auth/token/", payload, format="json").status_code == 401
+
+
+def test_case_timeline_hides_internal_notes_from_the_police(api, alice, police_officer, own_client):
+    from cases.models import CaseNote
+
+    case = CaseFactory(client=own_client, shared_with_police=True)
+    ConsentFactory(client=own_client, purpose="police_sharing", recorded_by=alice)
+    CaseNote.objects.create(case=case, author=alice, text="Interní: klientka se bojí", shared_with_police=False)
+    CaseNote.objects.create(case=case, author=alice, text="Pro policii: svědek existuje", shared_with_police=True)
+    api.force_authenticate(alice)
+    texts = [entry["text"] for entry in api.get(f"/api/v1/cases/{case.pk}/timeline/").json()]
+    assert "Interní: klientka se bojí" in texts and "Pro policii: svědek existuje" in texts
+    api.force_authenticate(police_officer)
+    response = api.get(f"/api/v1/cases/{case.pk}/timeline/")
+    assert response.status_code == 200
+    assert "Interní" not in response.content.decode()
+    assert "Pro policii: svědek existuje" in [entry["text"] for entry in response.json()]

@@ -369,10 +369,13 @@ def _seed_case_work(rng: random.Random) -> None:
             case.shared_with_police = True
             drom_shared += 1
         path = CASE_PATH[: CASE_PATH.index(case.status) + 1] if case.status in CASE_PATH else [CaseStatus.NEW]
-        if case.status in (CaseStatus.REPORTED, CaseStatus.INVESTIGATION) and case.incident_date:
-            case.reported_on = min(today, case.incident_date + datetime.timedelta(days=rng.randint(1, 10)))
-        case.save(update_fields=["shared_with_police", "reported_on"])
-        start = now - datetime.timedelta(days=60)
+        # The story starts before the first contact linked to the case and after the incident.
+        first_contact = case.contacts.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+        start = min(now - datetime.timedelta(days=60), (first_contact or now) - datetime.timedelta(days=1))
+        case.incident_date = min(case.incident_date or today, start.date() - datetime.timedelta(days=2))
+        if CaseStatus.REPORTED in path:
+            case.reported_on = (start + datetime.timedelta(days=10 * path.index(CaseStatus.REPORTED))).date()
+        case.save(update_fields=["shared_with_police", "reported_on", "incident_date"])
         previous = ""
         for step, status in enumerate(path):
             transition = CaseTransition.objects.create(

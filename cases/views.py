@@ -116,6 +116,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachment_form": AttachmentForm(case=case),
             "attachments": case.attachments.select_related("uploaded_by"),
             "feedback": case.police_feedback.select_related("officer"),
+            "police_see_it": case.shared_with_police and services.client_consents_to_police_sharing(case.client_id),
             "today": timezone.localdate(),
         },
     )

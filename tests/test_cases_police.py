@@ -64,6 +64,9 @@ def test_withdrawn_consent_removes_the_case_at_once(client, police_officer, case
     response = client.post(reverse("police:case_detail", args=[case.pk]), {"text": "x", "marks_reviewed": "on"})
     assert response.status_code == 404
     assert not PoliceFeedback.objects.exists()
+    # The assistant is told why the police no longer see the case.
+    client.force_login(alice)
+    assert "policie případ nevidí" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 
 def test_region_other_than_the_officers_is_not_listed(client, police_officer, own_client, alice):

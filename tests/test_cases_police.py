@@ -25,10 +25,6 @@ def case(own_client, alice):
     return shared_case(client=own_client, assistant=alice, title="Lichva v Cejlu")
 
 
-def _urls(case):
-    return [reverse("police:case_detail", args=[case.pk])]
-
-
 def test_officer_sees_a_shared_case_of_the_region(client, police_officer, case):
     client.force_login(police_officer)
     assert case.title in client.get(reverse("police:case_list")).content.decode()
@@ -55,12 +51,18 @@ def test_case_not_shared_is_404_even_with_consent(client, police_officer, case):
 
 
 def test_withdrawn_consent_removes_the_case_at_once(client, police_officer, case, alice):
+    shared = services.attachment_add(
+        case=case, by=alice, checked=CheckedFile(b"%PDF-1.4", "application/pdf", "a.pdf"), shared_with_police=True
+    )
+    download = reverse("cases:attachment_download", args=[shared.pk])
     client.force_login(police_officer)
     assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 200
+    assert client.get(download).status_code == 200
     consent = case.client.consents.get(purpose=Consent.Purpose.POLICE_SHARING)
     consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), withdrawn_by=alice)
     assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 404
     assert case.title not in client.get(reverse("police:case_list")).content.decode()
+    assert client.get(download).status_code == 404
     response = client.post(reverse("police:case_detail", args=[case.pk]), {"text": "x", "marks_reviewed": "on"})
     assert response.status_code == 404
     assert not PoliceFeedback.objects.exists()

@@ -124,3 +124,24 @@ def test_a_foreign_case_cannot_be_moved(client, alice, foreign_client):
     response = client.post(reverse("cases:transition", args=[case.pk]), {"to_status": S.IN_PROGRESS})
     assert response.status_code == 404
     assert Case.objects.get(pk=case.pk).status == S.NEW
+
+
+def test_the_case_row_is_locked_while_its_status_changes(alice, own_client):
+    """Two people changing the status at once are serialised on the case row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = CaseFactory(client=own_client, assistant=alice, status=S.NEW)
+    with CaptureQueriesContext(connection) as ctx:
+        services.case_transition(case=case, to_status=S.IN_PROGRESS, by=alice)
+    assert any("FOR UPDATE" in q["sql"] and '"cases_case"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_stale_page_cannot_skip_the_workflow(alice, own_client):
+    """The check runs against the stored status, not the one the page was built from."""
+    case = CaseFactory(client=own_client, assistant=alice, status=S.NEW)
+    stale = Case.objects.get(pk=case.pk)
+    services.case_transition(case=case, to_status=S.CLOSED, by=alice, outcome="Klient nechce pokračovat")
+    with pytest.raises(workflow.TransitionError):
+        services.case_transition(case=stale, to_status=S.IN_PROGRESS, by=alice)
+    assert Case.objects.get(pk=case.pk).status == S.CLOSED

@@ -213,6 +213,19 @@ def test_export_rows_are_the_organisations_only(carol, march, django_capture_on_
         "",
     }
     assert sum("; " in cell for cell in client_cells) == 1  # the contact with two clients
+    first = [cell.value for cell in contacts[2]]
+    alice = march["cases"][0].assistant
+    brno = march["josef"].locality
+    assert first[1:9] == [
+        "2026-03-01 10:00",
+        f"{alice.first_name} {alice.last_name}",
+        1,
+        "Policie ČR",
+        "Doprovod",
+        f"Brno – {brno.name}",
+        march["josef"].display_name,
+        0,
+    ]
 
 
 def test_empty_period_gives_a_valid_file_with_zeros(ministry_analyst, db, django_capture_on_commit_callbacks):
@@ -289,3 +302,15 @@ def test_referrals_by_service_and_state(ministry_analyst, march, settings, djang
     referrals = table(csv_sections(job)["Doporučení podle služby a stavu"])
     assert referrals["Celkem"]["Celkem"] == "3"
     assert referrals["Celkem"]["Odesláno"] == "2"
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "pdf"])
+def test_empty_national_statistics_in_every_format(ministry_analyst, file_format, django_capture_on_commit_callbacks):
+    # No municipality has a contact: those tables have no rows, only a total row of zeros.
+    job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, file_format, django_capture_on_commit_callbacks)
+    data = file_bytes(job)
+    assert len(data) == job.result_size and data[:4] in (b"PK\x03\x04", b"%PDF")
+    if file_format == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(data))["Kontakty podle obce a úřadu"]
+        rows = [row for row in sheet.iter_rows(values_only=True) if row[0] is not None]
+        assert rows[1][0] == "Celkem" and set(rows[1][1:]) == {0}

@@ -2,16 +2,30 @@
 
 import pytest
 
+from cases.models import CaseNote
 from tests.e2e.conftest import axe_violations, screenshot, sign_in, with_authenticator
-from tests.factories import ContactFactory
+from tests.factories import CaseFactory, ConsentFactory, ContactFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PAGES_BY_ROLE = {
-    "alice": ["/", "/contacts/", "/contacts/new/", "/clients/", "/clients/new/", "{client}", "{contact}"],
-    "carol": ["/", "/contacts/", "/clients/", "/accounts/assistants/"],
-    "police_officer": ["/"],
-    "ministry_analyst": ["/", "/accounts/assistants/"],
+    "alice": [
+        "/",
+        "/contacts/",
+        "/contacts/new/",
+        "/clients/",
+        "/clients/new/",
+        "{client}",
+        "{contact}",
+        "/cases/",
+        "/cases/tasks/",
+        "{case}",
+        "/cases/new/{client_pk}/",
+        "/reports/dashboard/",
+    ],
+    "carol": ["/", "/contacts/", "/clients/", "/accounts/assistants/", "/cases/", "/reports/", "/reports/dashboard/"],
+    "police_officer": ["/", "/police/cases/", "{police_case}", "/reports/dashboard/"],
+    "ministry_analyst": ["/", "/accounts/assistants/", "/reports/", "/reports/new/national/", "/reports/dashboard/"],
     "administrator": ["/"],
 }
 
@@ -28,11 +42,21 @@ def test_main_pages_are_accessible(page, live_server, request, who, alice):
     client = contact.clients.create(
         organisation=alice.organisation, first_name="Eva", last_name="Bílá", created_by=alice
     )
+    ConsentFactory(client=client, purpose="police_sharing", recorded_by=alice)
+    case = CaseFactory(client=client, shared_with_police=True)
+    CaseNote.objects.create(case=case, author=alice, text="Sdílená poznámka", shared_with_police=True)
     sign_in(page, live_server, user, with_authenticator(user))
     problems = {}
     for path in PAGES_BY_ROLE[who]:
-        path = path.format(client=f"/clients/{client.pk}/", contact=f"/contacts/{contact.pk}/")
-        page.goto(f"{live_server.url}{path}")
+        path = path.format(
+            client=f"/clients/{client.pk}/",
+            client_pk=client.pk,
+            contact=f"/contacts/{contact.pk}/",
+            case=f"/cases/{case.pk}/",
+            police_case=f"/police/cases/{case.pk}/",
+        )
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, f"{path} answered {response.status}"
         violations = axe_violations(page)
         if violations:
             problems[path] = violations

@@ -98,3 +98,60 @@ def test_ministry_exports_national_statistics_as_xlsx(page, live_server, ministr
     workbook = load_workbook(saved, read_only=True)
     assert len(workbook.sheetnames) >= 1
     screenshot(page, "ministry-exports-statistics")
+
+
+def test_assistant_opens_a_case_and_moves_it_through_the_workflow(page, live_server, alice):
+    from cases.models import Case, CaseTransition
+
+    client = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Olga", last_name="Rácová")
+    sign_in(page, live_server, alice, with_authenticator(alice))
+    page.goto(f"{live_server.url}/cases/new/{client.pk}/")
+    page.locator("#id_title").fill("Lichva – půjčka na byt")
+    page.get_by_label("Lichva (§218)").check()
+    page.locator("#id_incident_date").fill("2026-10-01")
+    page.locator("#id_region").select_option(label="Jihomoravský kraj")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    case = Case.objects.get()
+    for status, label in [("in_progress", "Rozpracovaný"), ("reported", "Oznámeno policii")]:
+        page.locator("#id_to_status").select_option(status)
+        page.locator("#id_comment").fill(f"Krok: {label}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Změnit stav").click()
+        assert label in page.locator("main").inner_text()
+    # Closing needs an outcome: without it nothing changes.
+    page.locator("#id_to_status").select_option("closed")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Změnit stav").click()
+    case.refresh_from_db()
+    assert case.status == "reported"
+    assert list(CaseTransition.objects.filter(case=case).order_by("id").values_list("to_status", flat=True)) == [
+        "new",
+        "in_progress",
+        "reported",
+    ]
+    screenshot(page, "assistant-case-workflow")
+
+
+def test_police_officer_reviews_a_shared_case_and_leaves_feedback(page, live_server, alice, police_officer):
+    from cases.models import CaseNote, PoliceFeedback
+    from tests.factories import CaseFactory, ConsentFactory
+
+    client = ClientFactory(organisation=alice.organisation, created_by=alice)
+    ConsentFactory(client=client, purpose="police_sharing", recorded_by=alice)
+    case = CaseFactory(client=client, shared_with_police=True, title="Vydírání sousedem")
+    CaseNote.objects.create(case=case, author=alice, text="Interní poznámka asistentky", shared_with_police=False)
+    CaseNote.objects.create(case=case, author=alice, text="Klient je ochoten svědčit", shared_with_police=True)
+    sign_in(page, live_server, police_officer, with_authenticator(police_officer))
+    page.goto(f"{live_server.url}/police/cases/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Vydírání sousedem").click()
+    main = page.locator("main").inner_text()
+    assert "Klient je ochoten svědčit" in main and "Interní poznámka asistentky" not in main
+    page.locator("#id_text").fill("Věc převzalo obvodní oddělení, kontaktujeme klienta.")
+    page.locator("#id_marks_reviewed").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uložit").click()
+    feedback = PoliceFeedback.objects.get(case=case)
+    assert feedback.officer == police_officer and feedback.marks_reviewed
+    screenshot(page, "police-reviews-case")

@@ -43,3 +43,11 @@ class Role(models.TextChoices):
 
     def can_manage_reference_data(self) -> bool:
         return self == Role.ADMIN
+
+    # The audit trail: a coordinator of the own organisation, an administrator of the system.
+    def can_read_audit_trail(self) -> bool:
+        return self in (Role.COORDINATOR, Role.ADMIN)
+
+    # Data-subject access exports and erasure on request (GDPR arts. 15 and 17).
+    def can_handle_data_subject_requests(self) -> bool:
+        return self == Role.COORDINATOR

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from audit.services import record_view
 from cases.selectors import visible_cases
 from contacts.selectors import contacts_for_list
 from liaison.pagination import paginate, querystring_without_page
@@ -63,6 +64,7 @@ def client_pick(request: HttpRequest) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
+    record_view(request, client)
     contacts = contacts_for_list(request.user).filter(clients=client)[:20]
     cases = visible_cases(request.user).filter(client=client).select_related("assistant")
     return render(

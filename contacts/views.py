@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import role_can
 from accounts.models import User
 from accounts.roles import Role
+from audit.services import record_view
 from clients.selectors import visible_clients
 from liaison.pagination import keyset_paginate, querystring_without_page
 
@@ -45,6 +46,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request, pk)
+    record_view(request, contact)
     return render(
         request,
         "contacts/contact_detail.html",

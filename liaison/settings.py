@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "cases",
     "reports",
     "api",
+    "audit",
+    "gdpr",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells PostgreSQL who writes (history triggers); records refused access (audit/).
+    "audit.middleware.AuditMiddleware",
     # Deny by default: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -205,7 +209,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Expired result files are deleted; jobs stuck after a lost worker are marked failed.
     "reports-cleanup": {"task": "reports.tasks.clean_up_report_jobs", "schedule": crontab(minute=40, hour=3)},
+    # GDPR retention: anonymise clients and cases past their retention period (gdpr/retention.py).
+    "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
 }
+
+# Audit trail: X-Forwarded-For is believed only behind this many trusted reverse proxies.
+AUDIT_TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# GDPR retention, in whole years: a client is anonymised this long after the last contact
+# (and only when no case of theirs is open or closed more recently than the case period);
+# a case's free text and files this long after it was closed.
+GDPR_RETENTION_YEARS_AFTER_LAST_CONTACT = env_int("GDPR_RETENTION_YEARS_AFTER_LAST_CONTACT", 3)
+GDPR_RETENTION_YEARS_AFTER_CASE_CLOSED = env_int("GDPR_RETENTION_YEARS_AFTER_CASE_CLOSED", 5)
 
 # REST API (api/): knox tokens first so that a missing or wrong token answers 401.
 REST_FRAMEWORK = {

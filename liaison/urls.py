@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("contacts/", include("contacts.urls")),
+    path("audit/", include("audit.urls")),
+    path("gdpr/", include("gdpr.urls")),
     path("cases/", include("cases.urls")),
     path("police/", include("cases.police_urls")),
     path("reports/", include("reports.urls")),

@@ -1,0 +1,62 @@
+"""Who changes the data, told to the database for the history triggers.
+
+The trigger reads `current_setting('liaison.actor_id', true)`. We set it on the connection
+right before each write to a tracked table (an execute wrapper), and clear it when the
+request or task ends, so that a reused connection (CONN_MAX_AGE, Celery workers) never
+carries one request's user into the next. Reads cost no extra query.
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connections
+
+ACTOR_SETTING = "liaison.actor_id"
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+
+
+def _tracked_table_prefixes() -> tuple[str, ...]:
+    from .history import TRACKED_APPS
+
+    return tuple(f"{label}_" for label in TRACKED_APPS)
+
+
+class _ActorWrapper:
+    def __init__(self, actor_id: int | None) -> None:
+        self.value = "" if actor_id is None else str(int(actor_id))
+        self.prefixes = _tracked_table_prefixes()
+        self.used = False
+
+    def __call__(self, execute, sql, params, many, context):
+        match = _WRITE.match(sql) if isinstance(sql, str) else None
+        if match and match.group(1).startswith(self.prefixes):
+            # Before every tracked write: a rolled-back transaction also rolls back the setting.
+            context["cursor"].execute("SELECT set_config(%s, %s, false)", [ACTOR_SETTING, self.value])
+            self.used = True
+        return execute(sql, params, many, context)
+
+    def clear(self, connection) -> None:
+        if not self.used or connection.connection is None:
+            return
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, '', false)", [ACTOR_SETTING])
+        except DatabaseError:
+            # A broken transaction rolls the setting back by itself.
+            pass
+
+
+@contextmanager
+def acting_as(actor_id: int | None, using: str = "default") -> Iterator[None]:
+    """Attribute the writes inside the block to `actor_id` (None: the system)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    wrapper = _ActorWrapper(actor_id)
+    try:
+        with connection.execute_wrapper(wrapper):
+            yield
+    finally:
+        wrapper.clear(connection)

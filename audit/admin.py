@@ -1,0 +1,38 @@
+"""Read-only admin views of the audit trail. History values are not shown here: they may hold
+a client's personal data, which administrators do not see."""
+
+from django.contrib import admin
+
+from .models import AuditEvent, HistoryEntry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "username", "action", "content_type", "object_id", "ip_address"]
+    list_filter = ["action"]
+    list_select_related = ["content_type"]
+    search_fields = ["username"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns"]
+    list_filter = ["operation", "table_name"]
+    fields = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns", "anonymised_at"]
+    readonly_fields = fields
+
+    @admin.display(description="columns")
+    def changed_columns(self, obj: HistoryEntry) -> str:
+        return ", ".join(sorted((obj.new_values or obj.old_values or {}).keys()))

@@ -1,0 +1,66 @@
+"""Writing the audit trail. Other apps call `record_event` (or `record_view` in detail views).
+
+from audit.services import record_event, record_view
+from audit.models import AuditAction
+
+record_view(request, case)                                    # a detail page
+record_event(request=request, action=AuditAction.EXPORT, obj=job)  # an export or download
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from .addresses import client_address
+from .models import AuditAction, AuditEvent
+
+USERNAME_LENGTH = AuditEvent._meta.get_field("username").max_length
+PATH_LENGTH = AuditEvent._meta.get_field("path").max_length
+
+
+def _owning_organisation_id(obj: models.Model | None) -> int | None:
+    """The organisation that owns a record (clients, contacts, cases all carry one)."""
+    if obj is None:
+        return None
+    if getattr(obj, "organisation_id", None) is not None:
+        return obj.organisation_id
+    # Records that hang on a case or a client (attachments, consents, ...) belong to its organisation.
+    for parent in ("case", "client"):
+        if getattr(obj, f"{parent}_id", None) is not None:
+            return _owning_organisation_id(getattr(obj, parent))
+    return None
+
+
+def record_event(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    obj: models.Model | None = None,
+    actor=None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one event. `actor` defaults to the request's user; `username` is for the
+    attempted name of a failed sign-in. Records are referenced by type and id only."""
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    event = AuditEvent(
+        action=AuditAction(action),
+        actor=actor,
+        actor_organisation_id=getattr(actor, "organisation_id", None),
+        username=(username or getattr(actor, "username", ""))[:USERNAME_LENGTH],
+        record_organisation_id=_owning_organisation_id(obj),
+    )
+    if obj is not None:
+        event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        event.object_id = str(obj.pk)
+    if request is not None:
+        event.ip_address = client_address(request)
+        event.path = request.path[:PATH_LENGTH]
+    event.save()
+    return event
+
+
+def record_view(request: HttpRequest, obj: models.Model) -> AuditEvent:
+    """A read of one record's detail page; every view is its own row."""
+    return record_event(request=request, action=AuditAction.VIEW, obj=obj)

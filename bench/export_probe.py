@@ -54,7 +54,7 @@ COPY (
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["national_xlsx", "contacts_csv", "copy_csv"])
+    parser.add_argument("kind", choices=["national_xlsx", "contacts_csv", "copy_csv", "values_csv"])
     parser.add_argument("--user", type=int, required=True)
     parser.add_argument("--organisation", type=int)
     parser.add_argument("--start", required=True)
@@ -101,6 +101,22 @@ def main() -> None:
                 },
             ).decode()
             cursor.copy_expert(sql, handle)
+    elif args.kind == "values_csv":
+        from contacts.selectors import visible_contacts
+        from reports.parameters import ReportParameters
+
+        from .fast_export import write_contacts_csv
+
+        params = ReportParameters(
+            start=datetime.date.fromisoformat(args.start),
+            end=datetime.date.fromisoformat(args.end),
+            breakdown="contacts",
+            format="csv",
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = write_contacts_csv(
+                visible_contacts(user), params.start_datetime(), params.end_datetime_exclusive(), args.out
+            )
     else:
         if args.kind == "national_xlsx":
             report_type, raw = ReportType.NATIONAL_STATISTICS, {"breakdown": "all", "format": "xlsx"}

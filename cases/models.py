@@ -282,6 +282,11 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def organisation_id(self) -> int:
+        """The owning organisation, as on cases, clients and contacts (the audit trail reads it)."""
+        return self.case.organisation_id
+
 
 class PoliceFeedback(models.Model):
     """What the police liaison officer says back about a shared case."""

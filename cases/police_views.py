@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import role_can
 from accounts.roles import Role
 from accounts.scoping import police_region_id
+from audit.services import record_view
 from liaison.pagination import paginate, querystring_without_page
 
 from . import services
@@ -52,6 +53,8 @@ def shared_case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def shared_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_shared_case(request, pk)
+    if request.method == "GET":
+        record_view(request, case)  # who at the police read which victim's case
     form = PoliceFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import record_event, record_view
 from clients.selectors import visible_clients
 from liaison.pagination import paginate, querystring_without_page
 
@@ -90,6 +92,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
+    record_view(request, case)
     allowed = workflow.next_statuses(case.status, request.user)
     rights_given = {r.right: r for r in case.rights_information.select_related("recorded_by")}
     rights = [
@@ -270,13 +273,14 @@ def attachment_download(request: HttpRequest, attachment_pk: int) -> HttpRespons
     found = Attachment.objects.filter(case__in=visible_cases(request.user))
     if not Role(request.user.role).can_work_with_clients():
         found = found.filter(shared_with_police=True)
-    attachment: Attachment = get_object_or_404(found, pk=attachment_pk)
+    attachment: Attachment = get_object_or_404(found.select_related("case"), pk=attachment_pk)
     try:
         content = attachments.read_decrypted(attachment.stored_name)
     except FileNotFoundError as exc:  # the row outlived its file (e.g. a restore without private media)
         raise Http404 from exc
     if attachment.content_type not in attachments.EXTENSIONS:  # never serve a type we did not accept
         raise PermissionDenied
+    record_event(request=request, action=AuditAction.DOWNLOAD, obj=attachment)
     response = HttpResponse(content, content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.original_name)
     response["Cache-Control"] = "private, no-store"

@@ -70,6 +70,11 @@ def test_accepted_types_are_stored_encrypted_and_downloadable(
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "private, no-store"
+    # Each download is in the audit trail, under the owning organisation.
+    from audit.models import AuditAction, AuditEvent
+
+    event = AuditEvent.objects.get(action=AuditAction.DOWNLOAD, object_id=str(attachment.pk))
+    assert (event.actor, event.record_organisation_id) == (alice, case.organisation_id)
 
 
 @pytest.mark.parametrize(

@@ -644,6 +644,49 @@ def _mark(met: bool | None) -> str:
     return "—" if met is None else ("met" if met else "**missed**")
 
 
+def _pages_line(title: str, pages: list[PageResult]) -> str:
+    if not pages:
+        return f"- {title}: nothing measured"
+    missed = [p for p in pages if not p.met]
+    worst = max(pages, key=lambda p: p.p95_ms)
+    verdict = "met" if not missed else f"**missed** on {len(missed)} of {len(pages)}"
+    return f"- {title}: {verdict} (slowest p95: {worst.name}, {worst.p95_ms:.0f} ms)"
+
+
+def summary(results: Results) -> list[str]:
+    lists = [p for p in results.pages if p.kind == "list"]
+    searches = [p for p in lists if "search" in p.name.lower() or "picker" in p.name.lower()]
+    lines = [
+        _pages_line("List and search pages, p95 < 50 ms", lists),
+        _pages_line("Client search by name (case and diacritics ignored), p95 < 50 ms", searches),
+        _pages_line("Dashboards and start pages, p95 < 200 ms", [p for p in results.pages if p.kind == "dashboard"]),
+    ]
+    exports = [e for e in results.exports if "peak_rss_mb" in e]
+    if exports:
+        worst = max(exports, key=lambda e: e["peak_rss_mb"])
+        met = all(e["peak_rss_mb"] < EXPORT_MEMORY_TARGET_MB for e in exports)
+        lines.append(
+            f"- Export peak memory < {EXPORT_MEMORY_TARGET_MB} MB: {_mark(met)} "
+            f"(largest: {worst['peak_rss_mb']:.0f} MB, {worst['name']})"
+        )
+    if results.copy.get("ratio"):
+        lines.append(
+            f"- Contact CSV export within {COPY_RATIO_TARGET:g}x of COPY: "
+            f"{_mark(results.copy['ratio'] < COPY_RATIO_TARGET)} (reports export {results.copy['ratio']:.1f}x"
+            + (
+                f"; reference values_list export {results.copy['values_ratio']:.1f}x)"
+                if results.copy.get("values_ratio")
+                else ")"
+            )
+        )
+    if results.load.get("ratio"):
+        lines.append(
+            f"- Contact list throughput at least {THROUGHPUT_RATIO_TARGET:g} of the trivial view's: "
+            f"{_mark(results.load['ratio'] >= THROUGHPUT_RATIO_TARGET)} ({results.load['ratio']:.2f})"
+        )
+    return lines
+
+
 def render(results: Results, args) -> str:
     m = results.machine
     lines = [
@@ -746,8 +789,12 @@ def render(results: Results, args) -> str:
             "",
             f"Socket errors: {load['errors']}; non-2xx/3xx answers: {load['non2xx']}.",
         ]
+    lines += ["", "## Targets", ""] + summary(results)
     if results.notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in results.notes]
+    analysis = ROOT / "bench" / "ANALYSIS.md"
+    if analysis.exists():
+        lines += ["", analysis.read_text().strip()]
     lines += [
         "",
         "## Reproduce",

@@ -1,5 +1,7 @@
 """List pages run a constant number of queries whatever the number of rows."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,4 +51,49 @@ def test_directory_query_count_is_constant(client, carol):
     for _ in range(10):
         AssistantProfileFactory(user__organisation=carol.organisation)
     large, ctx = _count_queries(client, reverse("accounts:directory"))
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def _count_post(client, url, data):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), ctx
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"form_of_work": "accompaniment"}, {"date_from": "2000-01-01", "date_to": "2100-01-01"}, {"assistant": "me"}],
+)
+def test_filtered_and_later_contact_pages_query_count_is_constant(client, alice, params, monkeypatch):
+    from liaison import pagination
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 5)
+    params = {key: (alice.pk if value == "me" else value) for key, value in params.items()}
+    client.force_login(alice)
+    _grow(alice, 12)
+    first = client.get(reverse("contacts:list"), params)
+    cursor = first.context["page"].next_cursor
+    small, _ = _count_queries(client, reverse("contacts:list") + "?" + urlencode(params | {"after": cursor}))
+    _grow(alice, 20)
+    large, ctx = _count_queries(client, reverse("contacts:list") + "?" + urlencode(params | {"after": cursor}))
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_client_search_query_count_is_constant(client, alice):
+    client.force_login(alice)
+    _grow(alice, 2)
+    small, _ = _count_post(client, reverse("clients:list"), {"q": "dvorak"})
+    _grow(alice, 20)
+    large, ctx = _count_post(client, reverse("clients:list"), {"q": "dvorak"})
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["alice", "carol"])
+def test_dashboard_query_count_is_constant(client, request, alice, who):
+    client.force_login(request.getfixturevalue(who))
+    _grow(alice, 2)
+    small, _ = _count_queries(client, reverse("reports:dashboard"))
+    _grow(alice, 20)
+    large, ctx = _count_queries(client, reverse("reports:dashboard"))
     assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)

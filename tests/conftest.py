@@ -85,10 +85,15 @@ def _plain_static_storage(settings):
     settings.WHITENOISE_AUTOREFRESH = True
 
 
-@pytest.fixture(autouse=True)
-def _plain_http_in_tests(settings):
-    """Production settings redirect to HTTPS (nginx terminates TLS); the test client speaks HTTP."""
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http_in_tests():
+    """Production settings redirect to HTTPS (nginx terminates TLS); the test client and the live
+    server speak plain HTTP. Session-wide, before the live server loads its middleware."""
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    # A fast hasher: every user the factories make would otherwise cost a full PBKDF2 run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -134,3 +139,17 @@ def live_server(request):
     yield server
     server.stop()
     plain_http.disable()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark every test as a database test unless it says otherwise.
+
+    pytest-django runs database tests first and transactional ones after them; a test that
+    reaches the database only through `request.getfixturevalue(...)` looks database-free
+    and would run after the transactional tests, whose final flush empties the reference
+    data (regions, police directorates, ...) that the data migrations loaded.
+    """
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)

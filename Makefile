@@ -7,7 +7,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # A fixed key for tests only; real deployments set their own LIAISON_ENCRYPTION_KEYS.
 TEST_ENCRYPTION_KEY := XFW7bLxgMGBsaQGkanfmABsVxLil7VsRY1kWKctN3qM=
 
-.PHONY: install run test lint pytest messages clean bench
+.PHONY: install run test lint pytest messages clean bench drills
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) --version >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -61,6 +61,12 @@ bench: install
 	$(PY) -m bench.run --contacts $(BENCH_CONTACTS) --clients $(BENCH_CLIENTS) --cases $(BENCH_CASES) \
 		--database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) \
 		--requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
+
+# Fault drills (drills/, docs/operations.md): each starts its own PostgreSQL and Redis on other
+# ports, gunicorn and a Celery worker with production settings, breaks one of them under load and
+# checks that nothing is lost. About 6 minutes; DRILL_REDIS_OUTAGE=60 for the full Redis outage.
+drills: install
+	$(PY) -m pytest drills -p no:django -q -rA $(DRILLS_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache node_modules test-artifacts

@@ -109,7 +109,15 @@ else:
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage makes the cache miss instead of failing pages (liaison/cache.py); short
+    # socket timeouts so that a hung Redis cannot hold a request (drills/test_redis_down.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "liaison.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -134,7 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -161,6 +169,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Database sessions; an unreachable database while saving one is an outage (503), not a 400.
+SESSION_ENGINE = "liaison.session_store"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity timeout
 SESSION_COOKIE_HTTPONLY = True
@@ -194,6 +204,34 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Reliability, each setting shown necessary by the fault drills (drills/, docs/operations.md).
+# Tasks take ids, never personal data, and are idempotent: a second delivery of a report job
+# finds it done (reports.services._claim). Only such tasks set reject_on_worker_lost themselves.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# No task runs forever: the reports set their own limits (REPORTS_*_TIME_LIMIT below).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 35 * 60)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 5 * 60
+# The worker waits for Redis at start and after an outage instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A web request that queues a task while Redis is down gives up within about a second (the
+# report job stays queued and reports.tasks.requeue_stranded_report_jobs sends it again).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+# Running tasks finish when the broker connection drops; their job rows say what happened.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that died unacknowledged goes back to the queue after this
+        # long: longer than the longest task (the hard time limits), or a slow task runs twice.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+        # Look for such messages every 10 s (kombu's default is every 100 s).
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
 
 # Reports (reports/): statistics and exports made by the worker, kept under PRIVATE_MEDIA_ROOT.
 # Counts below the threshold are suppressed in everything a ministry user can get.
@@ -201,6 +239,8 @@ REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5)
 REPORTS_RESULT_TTL_DAYS = env_int("REPORTS_RESULT_TTL_DAYS", 30)
 REPORTS_SOFT_TIME_LIMIT = env_int("REPORTS_SOFT_TIME_LIMIT", 30 * 60)
 REPORTS_HARD_TIME_LIMIT = REPORTS_SOFT_TIME_LIMIT + 60
+# A job still queued this long after it was asked for lost its message (a broker outage).
+REPORTS_REQUEUE_AFTER_SECONDS = env_int("REPORTS_REQUEUE_AFTER_SECONDS", 10 * 60)
 CELERY_BEAT_SCHEDULE = {
     # The previous month's national statistics and every organisation's activity report.
     "reports-monthly": {
@@ -209,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Expired result files are deleted; jobs stuck after a lost worker are marked failed.
     "reports-cleanup": {"task": "reports.tasks.clean_up_report_jobs", "schedule": crontab(minute=40, hour=3)},
+    # Jobs whose message a Redis outage lost are sent again (drills/test_redis_down.py).
+    "reports-requeue": {
+        "task": "reports.tasks.requeue_stranded_report_jobs",
+        "schedule": datetime.timedelta(seconds=env_int("REPORTS_REQUEUE_INTERVAL_SECONDS", 5 * 60)),
+    },
     # GDPR retention: anonymise clients and cases past their retention period (gdpr/retention.py).
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
 }

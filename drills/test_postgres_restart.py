@@ -1,0 +1,222 @@
+"""PostgreSQL crashes and restarts while assistants log contacts and a coordinator moves a case.
+
+Asserts: every answer during the outage is a page (the friendly 503, never a 500 or a stack
+trace); no contact was saved without all of its clients and no case changed status without its
+history row; every contact the user was told was saved is there exactly once; gunicorn and the
+worker recover by themselves (same processes), and a report made after the restart completes.
+"""
+
+import os
+import threading
+import time
+import uuid
+
+import requests
+
+from .app import (
+    Traffic,
+    classify,
+    contact_data,
+    contact_form_choices,
+    job_id_from,
+    one_value,
+    request_report,
+    rows,
+    wait_job_finished,
+)
+from .harness import csrf_token, sign_in, wait_for
+
+OUTAGE_SECONDS = float(os.environ.get("DRILL_PG_OUTAGE", "10"))
+
+
+class ContactWriter(threading.Thread):
+    """An assistant who keeps logging contacts with three clients each."""
+
+    def __init__(self, stack, session, choices, marker: str) -> None:
+        super().__init__(daemon=True)
+        self.stack, self.session, self.choices, self.marker = stack, session, choices, marker
+        self.stop_event = threading.Event()
+        self.saved: list[str] = []  # outcomes of contacts the user was told were saved
+        self.kinds: dict[str, int] = {}
+        self.problems: list[str] = []
+
+    def run(self) -> None:
+        url = f"{self.stack.base_url}/contacts/new/"
+        i = 0
+        while not self.stop_event.is_set():
+            i += 1
+            outcome = f"{self.marker}-{i}"
+            try:
+                form = self.session.get(url, timeout=20)
+                if form.status_code != 200:
+                    self._count(classify(form), f"GET form: {form.status_code}", form)
+                    time.sleep(0.2)
+                    continue
+                response = self.session.post(
+                    url,
+                    data={**contact_data(self.choices, outcome), "csrfmiddlewaretoken": csrf_token(form.text)},
+                    headers={"Referer": url},
+                    timeout=20,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                self._count("connection_error", f"{type(exc).__name__}")
+                time.sleep(0.2)
+                continue
+            if response.status_code == 302 and "/contacts/" in response.headers.get("Location", ""):
+                self.saved.append(outcome)
+                self._count("saved")
+            else:
+                self._count(classify(response), f"POST: {response.status_code}", response)
+            time.sleep(0.05)
+
+    def _count(self, kind: str, detail: str = "", response=None) -> None:
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        if kind not in ("saved", "ok", "friendly_503") and len(self.problems) < 20:
+            self.problems.append(detail + (f" {response.text[:300]!r}" if response is not None else ""))
+
+
+class CaseMover(threading.Thread):
+    """A coordinator who keeps closing and reopening one case (each change writes a history row)."""
+
+    def __init__(self, stack, session, case_id: int) -> None:
+        super().__init__(daemon=True)
+        self.stack, self.session, self.case_id = stack, session, case_id
+        self.stop_event = threading.Event()
+        self.changed = 0
+        self.kinds: dict[str, int] = {}
+
+    def run(self) -> None:
+        detail = f"{self.stack.base_url}/cases/{self.case_id}/"
+        closing = True
+        while not self.stop_event.is_set():
+            try:
+                page = self.session.get(detail, timeout=20)
+                if page.status_code != 200:
+                    self.kinds[classify(page)] = self.kinds.get(classify(page), 0) + 1
+                    time.sleep(0.2)
+                    continue
+                data = {"csrfmiddlewaretoken": csrf_token(page.text)}
+                if closing:
+                    data.update(to_status="closed", outcome="Drill: closed", comment="")
+                else:
+                    data.update(to_status="in_progress", outcome="", comment="Drill: reopened")
+                response = self.session.post(
+                    detail + "status/", data=data, headers={"Referer": detail}, timeout=20, allow_redirects=False
+                )
+            except requests.RequestException:
+                self.kinds["connection_error"] = self.kinds.get("connection_error", 0) + 1
+                time.sleep(0.2)
+                continue
+            kind = "changed" if response.status_code == 302 else classify(response)
+            self.kinds[kind] = self.kinds.get(kind, 0) + 1
+            if response.status_code == 302:
+                self.changed += 1
+                closing = not closing
+            elif response.status_code == 200:
+                # The previous change was saved although its answer was lost: follow the case.
+                status = one_value(self.stack, f"SELECT status FROM cases_case WHERE id = {self.case_id}")
+                closing = status != "closed"
+            time.sleep(0.1)
+
+
+def test_postgres_restart_under_load(stack):
+    marker = f"drill-pg-{uuid.uuid4().hex[:8]}"
+    assistants = [sign_in(stack.base_url, "asistent.brno"), sign_in(stack.base_url, "asistent2.brno")]
+    coordinator = sign_in(stack.base_url, "koordinator.brno")
+    browsers = [sign_in(stack.base_url, "asistent.ostrava"), sign_in(stack.base_url, "koordinator.brno")]
+    choices = contact_form_choices(stack, "asistent.brno")
+    assert len(choices["clients"]) == 3
+
+    # A case of the coordinator's organisation, in progress, to close and reopen.
+    org = one_value(stack, "SELECT organisation_id FROM accounts_user WHERE username = 'koordinator.brno'")
+    case_id = int(one_value(stack, f"SELECT id FROM cases_case WHERE organisation_id = {org} ORDER BY id LIMIT 1"))
+    start_status = one_value(stack, f"SELECT status FROM cases_case WHERE id = {case_id}")
+    last_transition = int(
+        one_value(stack, f"SELECT coalesce(max(id), 0) FROM cases_casetransition WHERE case_id = {case_id}")
+    )
+    if start_status != "in_progress":
+        stack.pg.psql(f"UPDATE cases_case SET status = 'in_progress', closed_at = NULL WHERE id = {case_id}")
+        start_status = "in_progress"
+
+    web_pid, worker_pid = stack.web.pid, stack.worker.pid
+    writers = [ContactWriter(stack, s, choices, f"{marker}-{n}") for n, s in enumerate(assistants)]
+    mover = CaseMover(stack, coordinator, case_id)
+    with Traffic(stack, browsers, ["/contacts/", "/clients/", "/", "/cases/"]) as traffic:
+        for thread in [*writers, mover]:
+            thread.start()
+        time.sleep(4)
+        saved_before = sum(len(w.saved) for w in writers)
+        stack.pg.stop("immediate")  # a crash: open transactions die half-way
+        down_at = time.monotonic()
+        time.sleep(OUTAGE_SECONDS)
+        stack.pg.start()
+        up_at = time.monotonic()
+        # Recovery without restarting anything: pages work again within 30 s.
+        wait_for(
+            lambda: requests.get(stack.base_url + "/healthz", timeout=5).status_code == 200, 30, "healthz after restart"
+        )
+        recovered_after = time.monotonic() - up_at
+        time.sleep(4)
+        for thread in [*writers, mover]:
+            thread.stop_event.set()
+        for thread in [*writers, mover]:
+            thread.join(30)
+
+    outage = up_at - down_at
+    kinds = {}
+    for source in [traffic.tally.counts, *[w.kinds for w in writers], mover.kinds]:
+        for kind, n in source.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+    problems = traffic.tally.problems + [p for w in writers for p in w.problems]
+    print(f"\nPostgreSQL down {outage:.1f} s, pages back {recovered_after:.1f} s after the restart; answers: {kinds}")
+
+    # Every answer was a page: nothing but successes and friendly 503s.
+    bad = {k: n for k, n in kinds.items() if k not in ("ok", "saved", "changed", "friendly_503")}
+    assert not bad, f"Answers other than pages or the friendly 503: {bad}\n" + "\n".join(problems[:10])
+    assert kinds.get("friendly_503", 0) > 0, "The drill saw no outage at all."
+    saved = [o for w in writers for o in w.saved]
+    assert len(saved) > saved_before, "No contact was saved after the restart."
+    assert mover.changed > 0
+
+    # No half-saved contact: every drill contact has all three clients.
+    counts = rows(
+        stack,
+        "SELECT c.outcome, count(cc.id) FROM contacts_contact c "
+        "LEFT JOIN contacts_contact_clients cc ON cc.contact_id = c.id "
+        f"WHERE c.outcome LIKE '{marker}-%' GROUP BY c.id, c.outcome",
+    )
+    incomplete = [(o, n) for o, n in counts if n != "3"]
+    assert not incomplete, f"Contacts saved without all their clients: {incomplete}"
+    # Nothing the user was told was saved is lost, and nothing is saved twice.
+    stored = [o for o, _n in counts]
+    missing = set(saved) - set(stored)
+    assert not missing, f"Contacts confirmed to the user but not in the database: {sorted(missing)}"
+    assert len(stored) == len(set(stored)), "A contact was saved twice."
+
+    # No status change without its history row: the chain of transitions is unbroken.
+    chain = rows(
+        stack,
+        "SELECT from_status, to_status FROM cases_casetransition "
+        f"WHERE case_id = {case_id} AND id > {last_transition} ORDER BY id",
+    )
+    status = one_value(stack, f"SELECT status FROM cases_case WHERE id = {case_id}")
+    expected_from = start_status
+    for from_status, to_status in chain:
+        assert from_status == expected_from, f"Broken history: {chain}"
+        expected_from = to_status
+    assert status == expected_from, f"The case is {status} but its history ends at {expected_from}."
+    assert len(chain) >= mover.changed
+
+    # The same processes serve again: nothing was restarted.
+    assert stack.web.pid == web_pid and stack.web.running()
+    assert stack.worker.pid == worker_pid and stack.worker.running()
+    ministry = sign_in(stack.base_url, "ministerstvo")
+    response = request_report(
+        ministry,
+        stack,
+        "national",
+        {"start": "2020-01-01", "end": time.strftime("%Y-%m-%d"), "breakdown": "all", "format": "csv"},
+    )
+    job = wait_job_finished(stack, job_id_from(response), timeout=90)
+    assert job["state"] == "done", f"A report after the restart did not complete: {job}"

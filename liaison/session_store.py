@@ -1,0 +1,23 @@
+"""Database sessions that report a database outage as an outage.
+
+Django's database session store turns any error while saving an existing session into
+UpdateError, which the session middleware answers with a bare 400 "Bad Request" ("the session
+was deleted by a concurrent request"). When the database is merely unreachable, the truth is an
+outage: re-raising the connection error lets the outage page (503) answer instead
+(drills/test_postgres_restart.py found the 400 under a PostgreSQL restart).
+"""
+
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import InterfaceError, OperationalError
+
+
+class SessionStore(DatabaseSessionStore):
+    def save(self, must_create: bool = False) -> None:
+        try:
+            super().save(must_create=must_create)
+        except UpdateError as error:
+            cause = error.__context__
+            if isinstance(cause, OperationalError | InterfaceError):
+                raise cause from None
+            raise

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Locality, Region, User
 from liaison.forms import DateInput, validate_not_in_future
 
+from . import attachments
 from .models import (
     Case,
     CaseNote,
@@ -17,7 +18,7 @@ from .models import (
     VictimRight,
 )
 from .selectors import case_assignable_users
-from .services import client_consents_to_police_sharing
+from .services import case_is_visible_to_police, client_consents_to_police_sharing
 
 
 class CaseForm(forms.ModelForm):
@@ -108,6 +109,16 @@ class RightsForm(forms.Form):
         ]
 
 
+def _offer_sharing_only_when_allowed(field: forms.Field, case: Case) -> None:
+    """A note or an attachment can be shared only on a case the police may see; otherwise the box
+    is disabled, so whatever is posted it stays internal (the service checks again)."""
+    if case_is_visible_to_police(case):
+        field.help_text = _("The police liaison officer of the region will see it.")
+    else:
+        field.disabled = True
+        field.help_text = _("The case is not shared with the police (or the client has no active consent to it).")
+
+
 class NoteForm(forms.ModelForm):
     class Meta:
         model = CaseNote
@@ -116,16 +127,7 @@ class NoteForm(forms.ModelForm):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.case = case
-        self.fields["shared_with_police"].help_text = _(
-            "Only when the case is shared with the police and the client agreed to sharing."
-        )
-
-    def clean_shared_with_police(self) -> bool:
-        shared = self.cleaned_data["shared_with_police"]
-        if shared and not (self.case.shared_with_police and client_consents_to_police_sharing(self.case.client_id)):
-            raise forms.ValidationError(_("This case is not shared with the police, so the note must stay internal."))
-        return shared
+        _offer_sharing_only_when_allowed(self.fields["shared_with_police"], case)
 
 
 class TaskForm(forms.ModelForm):
@@ -174,20 +176,10 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.case = case
+        _offer_sharing_only_when_allowed(self.fields["shared_with_police"], case)
 
     def clean_file(self):
-        from . import attachments
-
         return attachments.check_upload(self.cleaned_data["file"])
-
-    def clean_shared_with_police(self) -> bool:
-        shared = self.cleaned_data["shared_with_police"]
-        if shared and not (self.case.shared_with_police and client_consents_to_police_sharing(self.case.client_id)):
-            raise forms.ValidationError(
-                _("This case is not shared with the police, so the attachment must stay internal.")
-            )
-        return shared
 
 
 class PoliceFeedbackForm(forms.ModelForm):

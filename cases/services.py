@@ -40,6 +40,15 @@ def client_consents_to_police_sharing(client_id: int, *, lock: bool = False) -> 
     return consents.exists()
 
 
+def case_is_visible_to_police(case: Case, *, lock: bool = False) -> bool:
+    return case.shared_with_police and client_consents_to_police_sharing(case.client_id, lock=lock)
+
+
+def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None:
+    if shared_with_police and not case_is_visible_to_police(case, lock=True):
+        raise CaseError(_("This case is not shared with the police, so this must stay internal."))
+
+
 def _check_sharing(case: Case) -> None:
     if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=True):
         raise CaseError(_("The case cannot be shared with the police: the client has no active consent to it."))
@@ -107,7 +116,9 @@ def rights_record(*, case: Case, rights: list[str], informed_on: datetime.date, 
     )
 
 
+@transaction.atomic
 def note_add(*, case: Case, author: User, text: str, shared_with_police: bool) -> CaseNote:
+    _refuse_sharing_unless_visible(case, shared_with_police)
     return CaseNote.objects.create(case=case, author=author, text=text, shared_with_police=shared_with_police)
 
 
@@ -158,6 +169,7 @@ def referral_set_state(*, referral: Referral, state: str, on: datetime.date) -> 
 def attachment_add(
     *, case: Case, by: User, checked: attachments.CheckedFile, shared_with_police: bool, description: str = ""
 ) -> Attachment:
+    _refuse_sharing_unless_visible(case, shared_with_police)
     stored_name = attachments.new_stored_name()
     attachments.write_encrypted(stored_name, checked.content)
     # If the row cannot be saved, the encrypted file must not stay behind as an orphan.

@@ -119,7 +119,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachment_form": AttachmentForm(case=case),
             "attachments": case.attachments.select_related("uploaded_by"),
             "feedback": case.police_feedback.select_related("officer"),
-            "police_see_it": case.shared_with_police and services.client_consents_to_police_sharing(case.client_id),
+            "police_see_it": services.case_is_visible_to_police(case),
             "today": timezone.localdate(),
         },
     )
@@ -179,14 +179,18 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = NoteForm(request.POST, case=case)
     if form.is_valid():
-        services.note_add(
-            case=case,
-            author=request.user,
-            text=form.cleaned_data["text"],
-            shared_with_police=form.cleaned_data["shared_with_police"],
-        )
-        messages.success(request, _("The note was saved."))
-        return redirect("cases:detail", pk=case.pk)
+        try:
+            services.note_add(
+                case=case,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                shared_with_police=form.cleaned_data["shared_with_police"],
+            )
+        except services.CaseError as error:  # the consent was withdrawn a moment ago
+            form.add_error("shared_with_police", str(error))
+        else:
+            messages.success(request, _("The note was saved."))
+            return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Add a note"))
 
 
@@ -255,15 +259,19 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = AttachmentForm(request.POST, request.FILES, case=case)
     if form.is_valid():
-        services.attachment_add(
-            case=case,
-            by=request.user,
-            checked=form.cleaned_data["file"],
-            shared_with_police=form.cleaned_data["shared_with_police"],
-            description=form.cleaned_data["description"],
-        )
-        messages.success(request, _("The attachment was saved."))
-        return redirect("cases:detail", pk=case.pk)
+        try:
+            services.attachment_add(
+                case=case,
+                by=request.user,
+                checked=form.cleaned_data["file"],
+                shared_with_police=form.cleaned_data["shared_with_police"],
+                description=form.cleaned_data["description"],
+            )
+        except services.CaseError as error:  # the consent was withdrawn a moment ago
+            form.add_error("shared_with_police", str(error))
+        else:
+            messages.success(request, _("The attachment was saved."))
+            return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Upload an attachment"))
 
 

@@ -162,8 +162,13 @@ def test_foreign_attachment_is_404(client, alice, oscar, foreign_client):
     assert client.get(reverse("cases:attachment_download", args=[attachment.pk])).status_code == 404
 
 
-def test_internal_attachment_cannot_be_marked_shared_on_an_unshared_case(client, alice, case):
+def test_attachment_of_an_unshared_case_stays_internal(client, alice, case):
     client.force_login(alice)
     response = _upload(client, case, "zprava.pdf", PDF, shared_with_police="on")
-    assert response.status_code == 400
-    assert not Attachment.objects.exists()
+    assert response.status_code == 302
+    assert not Attachment.objects.get().shared_with_police
+    with pytest.raises(services.CaseError):
+        services.attachment_add(
+            case=case, by=alice, checked=attachments.CheckedFile(PDF, attachments.PDF, "b.pdf"), shared_with_police=True
+        )
+    assert Attachment.objects.count() == 1

@@ -161,9 +161,20 @@ def test_sharing_needs_an_active_consent(client, alice, own_client):
     assert not Case.objects.get(pk=case.pk).shared_with_police
 
 
-def test_a_note_of_an_unshared_case_cannot_be_shared(client, alice, own_client):
+def test_a_note_of_an_unshared_case_stays_internal(client, alice, own_client):
     case = CaseFactory(client=own_client, assistant=alice)
     client.force_login(alice)
     response = client.post(reverse("cases:note_add", args=[case.pk]), {"text": "x", "shared_with_police": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 302
+    assert not case.notes.get().shared_with_police  # the box was disabled: the posted value is ignored
+    with pytest.raises(services.CaseError):
+        services.note_add(case=case, author=alice, text="y", shared_with_police=True)
+    assert case.notes.count() == 1
+
+
+def test_sharing_a_note_after_the_consent_was_withdrawn_is_refused(client, alice, case):
+    consent = case.client.consents.get(purpose=Consent.Purpose.POLICE_SHARING)
+    consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), withdrawn_by=alice)
+    with pytest.raises(services.CaseError):
+        services.note_add(case=case, author=alice, text="y", shared_with_police=True)
     assert not case.notes.exists()

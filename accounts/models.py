@@ -200,3 +200,22 @@ class AssistantFunding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ({self.valid_from}–{self.valid_until or '…'})"
+
+
+class SignedInSession(models.Model):
+    """Which sessions a user holds, so that all of them can end at once (accounts/sessions.py).
+
+    A lookup by user instead of a scan of every session: the session store itself cannot be
+    searched by user, and a national roll-out means many thousands of sessions.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,13 @@
 """Sign-in and the assistant programme: directory and national overview."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 
 from liaison.pagination import paginate, querystring_without_page
 
@@ -16,8 +19,35 @@ from .selectors import programme_overview, visible_assistant_profiles
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
+    # Django's LoginView already hides the password from error reports (sensitive_post_parameters).
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    # Changing the password ends the user's other sessions (Django's session auth hash).
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:two_factor")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    # post_reset_login stays False: after a reset the user signs in with the new password and
+    # then still gives the second factor.
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 @role_can(Role.can_see_assistant_directory)

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
@@ -19,6 +20,7 @@ from .models import Client, Consent
 from .selectors import client_consents, search_clients, visible_clients
 
 PICKER_LIMIT = 10
+SEARCH_LIMIT = 50
 
 
 def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
@@ -29,22 +31,36 @@ def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
 
 
 @role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("q")
 def client_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    """GET lists the clients page by page; a search by name is a POST, so that names never
+    appear in URLs, browser history or server logs. Search results are one page (SEARCH_LIMIT)."""
+    params = request.POST if request.method == "POST" else request.GET
+    query = request.POST.get("q", "").strip()[:100]
     clients = (
         search_clients(request.user, query)
         if query
         else visible_clients(request.user).select_related("locality__municipality")
     )
-    identity = request.GET.get("identity", "")
+    identity = params.get("identity", "")
     if identity in Client.Identity.values:
         clients = clients.filter(identity=identity)
-    page = paginate(request, clients)
+    if query:
+        found = list(clients[: SEARCH_LIMIT + 1])
+        page, more = None, len(found) > SEARCH_LIMIT
+        rows = found[:SEARCH_LIMIT]
+    else:
+        page, more = paginate(request, clients), False
+        rows = page.object_list
     return render(
         request,
         "clients/client_list.html",
         {
             "page": page,
+            "rows": rows,
+            "more": more,
+            "search_limit": SEARCH_LIMIT,
             "query": query,
             "identity": identity,
             "identities": Client.Identity.choices,
@@ -54,9 +70,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
+@require_POST
+@sensitive_post_parameters("q")
 def client_pick(request: HttpRequest) -> HttpResponse:
-    """htmx: clients matching a typed name, as check boxes for the contact form."""
-    query = request.GET.get("q", "").strip()[:100]
+    """htmx (POST, so the typed name stays out of URLs and logs): clients matching a typed
+    name, as check boxes for the contact form."""
+    query = request.POST.get("q", "").strip()[:100]
     found = list(search_clients(request.user, query)[:PICKER_LIMIT]) if len(query) >= 2 else []
     return render(request, "clients/_client_pick_results.html", {"clients": found, "query": query})
 
@@ -76,6 +95,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,6 +107,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     form = ClientForm(request.POST or None, instance=client)

@@ -4,9 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+from .security import healthz
+
+# The 503 page when the database is down, also when the failure is outside a view.
+handler500 = "liaison.security.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("contacts/", include("contacts.urls")),

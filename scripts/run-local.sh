@@ -16,6 +16,8 @@ if [ -z "${LIAISON_ENCRYPTION_KEYS:-}" ]; then
   LIAISON_ENCRYPTION_KEYS=$(cat var/encryption-key)
 fi
 export LIAISON_ENCRYPTION_KEYS
+# The demo runs without the second factor unless asked (LIAISON_REQUIRE_2FA=1 make run).
+export LIAISON_REQUIRE_2FA=${LIAISON_REQUIRE_2FA:-0}
 "$PY" manage.py migrate --no-input
 "$PY" manage.py seed_demo
 "$PY" -m celery -A liaison worker --beat --pool=solo --loglevel=warning \
@@ -23,5 +25,10 @@ export LIAISON_ENCRYPTION_KEYS
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo "Celery worker running (pid $worker, log in var/celery.log)."
+if [ "$LIAISON_REQUIRE_2FA" = "0" ]; then
+  echo "!! Two-factor sign-in is OFF for this demo (LIAISON_REQUIRE_2FA=0). Production requires it."
+else
+  echo "Two-factor sign-in is ON: enrol an authenticator app at the first sign-in."
+fi
 echo "Open http://127.0.0.1:8000/ and sign in with a login above. Stop with Ctrl+C."
 "$PY" manage.py runserver 127.0.0.1:8000

@@ -107,9 +107,9 @@ def test_lists_show_only_own_organisation(client, alice, records):
 def test_client_picker_finds_only_own_clients(client, alice, records):
     client.force_login(alice)
     own, foreign = records["own_client"], records["foreign_client"]
-    body = client.get(reverse("clients:pick"), {"q": own.last_name}).content.decode()
+    body = client.post(reverse("clients:pick"), {"q": own.last_name}).content.decode()
     assert f'value="{own.pk}"' in body
-    body = client.get(reverse("clients:pick"), {"q": foreign.last_name}).content.decode()
+    body = client.post(reverse("clients:pick"), {"q": foreign.last_name}).content.decode()
     assert f'value="{foreign.pk}"' not in body
 
 

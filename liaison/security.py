@@ -1,0 +1,108 @@
+"""HTTP hardening that no library does for us: no caching of personal data, a friendly 503 when
+the database is down, and a health check for the load balancer."""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every page the application answers (static files are served
+    before this by WhiteNoise): a shared office PC's browser cache must not keep client data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+def security_context(request: HttpRequest) -> dict:
+    """The banner shown while two factors are switched off (the local demo), and no menu for a
+    user who has given the password but not yet the second factor."""
+    required = settings.LIAISON_REQUIRE_2FA
+    user = getattr(request, "user", None)
+    is_verified = getattr(user, "is_verified", None)  # set by django-otp's middleware
+    pending = bool(required and user is not None and user.is_authenticated and is_verified and not is_verified())
+    return {"two_factors_relaxed": not required, "second_factor_pending": pending}
+
+
+def database_unavailable_response(request: HttpRequest | None = None) -> HttpResponse:
+    """Rendered without the request context: the session and the user need the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database is unreachable answers 503 with a translated page
+    and no stack trace. Failures outside views are caught by `server_error` below."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_DOWN):
+            logger.error("Database unavailable: %s", type(exception).__name__)
+            return database_unavailable_response(request)
+        return None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the 503 page when the cause was the database (for example in the session
+    middleware, before any view ran), the usual 500 page otherwise."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_DOWN):
+        return database_unavailable_response(request)
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Public: only "ok"/"error" per dependency, never a message that could carry data."""
+    checks = {"database": _check_database(), "cache": _check_cache()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: database")
+        return "error"
+    return "ok"
+
+
+def _check_cache() -> str:
+    try:
+        cache.set("liaison-healthz", "ok", 10)
+        if cache.get("liaison-healthz") != "ok":
+            return "error"
+    except Exception:  # any client error of the cache backend (redis-py raises its own)
+        logger.exception("Health check: cache")
+        return "error"
+    return "ok"

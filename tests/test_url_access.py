@@ -1,0 +1,334 @@
+"""Every URL of the project, for every role and an anonymous visitor, against ONE table.
+
+The URL names come from the URL resolver, so a new view cannot be forgotten: adding a URL
+without a row in ACCESS fails `test_every_url_has_a_row`, naming the URL.
+
+To add a row: `"app:name": Rule(allowed=..., obj=...)`.
+- `allowed`: roles that may use the page; they get `ok` for an object of their own scope and
+  `foreign` (404) for another organisation's object. Other signed-in roles get `denied` (403).
+- `obj`: the kind of record in the URL, a key of OBJECTS below (add one for a new kind: a
+  function that builds the URL arguments for an own-scope and a foreign-scope record).
+- Anonymous visitors are sent to the sign-in page unless `anonymous` says otherwise.
+Whole namespaces with their own access tests (the admin, the API) are PREFIX_RULES.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from cases import services as case_services
+from cases.attachments import PDF, CheckedFile
+from tests.factories import (
+    CaseFactory,
+    ClientFactory,
+    ConsentFactory,
+    ContactFactory,
+    ReferralFactory,
+    TaskFactory,
+    shared_case,
+)
+
+A, C, P, M, ADM = Role.ASSISTANT, Role.COORDINATOR, Role.POLICE, Role.MINISTRY, Role.ADMIN
+SIGNED_IN = frozenset({A, C, P, M, ADM})
+CLIENT_WORK = frozenset({A, C})
+ANONYMOUS = "anonymous"
+_TODAY = timezone.localdate().isoformat()
+SIGN_IN = 302  # anonymous visitors are redirected to the sign-in page
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset = SIGNED_IN
+    ok: int = 200
+    denied: int = 403
+    anonymous: int = SIGN_IN
+    obj: str | None = None
+    foreign: int = 404
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    # The admin first sends anonymous visitors to its own sign-in URL, which forwards to ours.
+    sign_in_url: str = "/accounts/login/"
+
+
+def _public(ok: int = 200, **kwargs) -> Rule:
+    return Rule(allowed=SIGNED_IN, ok=ok, anonymous=ok, **kwargs)
+
+
+ACCESS: dict[str, Rule] = {
+    "home": Rule(),
+    "healthz": _public(),
+    "set_language": _public(302, method="post", data={"language": "en"}),
+    # Signing in, the second factor and passwords.
+    "accounts:login": Rule(ok=302, anonymous=200),  # a signed-in user is sent on to the start page
+    "accounts:logout": _public(302, method="post"),
+    "accounts:otp_verify": Rule(ok=302),  # already verified: sent on
+    "accounts:otp_setup": Rule(),
+    "accounts:two_factor": Rule(),
+    "accounts:password_change": Rule(),
+    "accounts:password_reset": _public(),
+    "accounts:password_reset_done": _public(),
+    "accounts:password_reset_confirm": _public(obj="reset_link"),  # an invalid link says so
+    "accounts:password_reset_complete": _public(),
+    "accounts:directory": Rule(allowed=frozenset({C, M, ADM})),
+    # Client files.
+    "clients:list": Rule(allowed=CLIENT_WORK),
+    "clients:create": Rule(allowed=CLIENT_WORK),
+    "clients:pick": Rule(allowed=CLIENT_WORK, method="post", data={"q": "Dv"}),
+    "clients:detail": Rule(allowed=CLIENT_WORK, obj="client"),
+    "clients:edit": Rule(allowed=CLIENT_WORK, obj="client"),
+    "clients:consent_add": Rule(allowed=CLIENT_WORK, obj="client"),
+    "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
+    # Contacts with authorities.
+    "contacts:list": Rule(allowed=CLIENT_WORK),
+    "contacts:create": Rule(allowed=CLIENT_WORK),
+    "contacts:detail": Rule(allowed=CLIENT_WORK, obj="contact"),
+    "contacts:edit": Rule(allowed=CLIENT_WORK, obj="contact"),
+    # Victim-support cases (fuller tests: tests/test_cases_access.py). An empty post is refused: 400.
+    "cases:list": Rule(allowed=CLIENT_WORK),
+    "cases:my_tasks": Rule(allowed=CLIENT_WORK),
+    "cases:create": Rule(allowed=CLIENT_WORK, obj="case_client"),
+    "cases:detail": Rule(allowed=CLIENT_WORK, obj="case"),
+    "cases:edit": Rule(allowed=CLIENT_WORK, obj="case"),
+    "cases:transition": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:rights": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:note_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:task_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:referral_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:attachment_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:task_toggle": Rule(allowed=CLIENT_WORK, obj="task", method="post", ok=302),
+    "cases:referral_state": Rule(
+        allowed=CLIENT_WORK, obj="referral", method="post", ok=302, data={"state": "sent", "on": _TODAY}
+    ),
+    # The police see shared attachments of shared cases; staff any attachment of their cases.
+    "cases:attachment_download": Rule(allowed=frozenset({A, C, P}), obj="shared_attachment"),
+    # The police liaison officer's review: a case not shared with the police is 404 like a foreign one.
+    "police:case_list": Rule(allowed=frozenset({P})),
+    "police:case_detail": Rule(allowed=frozenset({P}), obj="shared_case"),
+    # Reports and dashboards; a job's own scope differs per role, so job pages are in PREFIX_RULES.
+    "reports:list": Rule(allowed=frozenset({C, M})),
+    "reports:dashboard": Rule(allowed=frozenset({A, C, P, M})),
+    # Audit trail and data-subject requests (fuller tests: tests/test_audit*.py, tests/test_gdpr*.py).
+    "audit:trail": Rule(allowed=frozenset({C, ADM})),
+    "gdpr:access_export_json": Rule(allowed=frozenset({C}), obj="client"),
+    "gdpr:access_export_pdf": Rule(allowed=frozenset({C}), obj="client"),
+    "gdpr:client_erase": Rule(allowed=frozenset({C}), obj="client"),
+}
+
+
+@dataclass(frozen=True)
+class PrefixRule:
+    """A namespace with its own, fuller access tests; here one representative URL per role."""
+
+    sample: str
+    allowed: frozenset
+    ok: int
+    denied: int
+    anonymous: int
+    covered_by: str
+
+
+PREFIX_RULES: dict[str, PrefixRule] = {
+    # The admin's own sign-in page sends everyone to the application's (lockout, second factor).
+    "admin:": PrefixRule("admin:index", frozenset({ADM}), 200, 302, 302, "tests/test_security_admin.py"),
+    # The API answers 401 itself; its roles and scopes are tested in tests/test_api.py.
+    "api:": PrefixRule("api:client-list", CLIENT_WORK, 200, 403, 401, "tests/test_api.py"),
+    # Report jobs: own job 200, a foreign one 404, roles without reports 403.
+    "reports:": PrefixRule(
+        "reports:list", frozenset({C, M}), 200, 403, 302, "tests/test_reports_views.py, tests/test_reports_privacy.py"
+    ),
+}
+
+
+# -- records in URLs: kind -> builder(world) -> (own-scope kwargs, foreign-scope kwargs) ---------
+
+
+def _client_kwargs(world):
+    return {"pk": world["own_client"].pk}, {"pk": world["foreign_client"].pk}
+
+
+def _consent_kwargs(world):
+    own, foreign = world["own_consent"], world["foreign_consent"]
+    return (
+        {"pk": own.client_id, "consent_pk": own.pk},
+        {"pk": foreign.client_id, "consent_pk": foreign.pk},
+    )
+
+
+def _contact_kwargs(world):
+    return {"pk": world["own_contact"].pk}, {"pk": world["foreign_contact"].pk}
+
+
+def _case_kwargs(world):
+    return {"pk": world["own_case"].pk}, {"pk": world["foreign_case"].pk}
+
+
+def _case_client_kwargs(world):
+    return {"client_pk": world["own_client"].pk}, {"client_pk": world["foreign_client"].pk}
+
+
+def _shared_case_kwargs(world):
+    return {"pk": world["shared_case"].pk}, {"pk": world["own_case"].pk}  # own_case is not shared
+
+
+def _task_kwargs(world):
+    return {"task_pk": world["own_task"].pk}, {"task_pk": world["foreign_task"].pk}
+
+
+def _referral_kwargs(world):
+    return {"referral_pk": world["own_referral"].pk}, {"referral_pk": world["foreign_referral"].pk}
+
+
+def _shared_attachment_kwargs(world):
+    return {"attachment_pk": world["shared_attachment"].pk}, {"attachment_pk": world["foreign_attachment"].pk}
+
+
+def _reset_link_kwargs(world):
+    link = {"uidb64": "MQ", "token": "set-password"}
+    return link, link
+
+
+OBJECTS: dict[str, Callable[[dict], tuple[dict, dict]]] = {
+    "client": _client_kwargs,
+    "consent": _consent_kwargs,
+    "contact": _contact_kwargs,
+    "case": _case_kwargs,
+    "case_client": _case_client_kwargs,
+    "shared_case": _shared_case_kwargs,
+    "task": _task_kwargs,
+    "referral": _referral_kwargs,
+    "shared_attachment": _shared_attachment_kwargs,
+    "reset_link": _reset_link_kwargs,
+}
+
+
+# -- the URL resolver ---------------------------------------------------------------------------
+
+
+def _all_url_names(resolver=None, namespace: str = "", prefix: str = "") -> dict[str, str]:
+    """Every URL name (with namespace) and its route; unnamed patterns by their route."""
+    resolver = resolver or get_resolver()
+    found: dict[str, str] = {}
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.update(_all_url_names(entry, inner, route))
+        elif isinstance(entry, URLPattern):
+            found[f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {route}>"] = route
+    return found
+
+
+def _prefix_rule(name: str) -> PrefixRule | None:
+    return next((rule for prefix, rule in PREFIX_RULES.items() if name.startswith(prefix)), None)
+
+
+URL_NAMES = _all_url_names()
+
+
+def test_every_url_has_a_row():
+    missing = sorted(name for name in URL_NAMES if name not in ACCESS and _prefix_rule(name) is None)
+    assert not missing, "URL names without a row in ACCESS (tests/test_url_access.py); add who may open them:\n" + (
+        "\n".join(f"  {name}  (/{URL_NAMES[name]})" for name in missing)
+    )
+
+
+def test_no_row_for_a_url_that_does_not_exist():
+    stale = sorted(set(ACCESS) - set(URL_NAMES))
+    assert not stale, f"Rows in ACCESS for URL names that no longer exist: {stale}"
+
+
+# -- the walk -------------------------------------------------------------------------------------
+
+
+def _pdf_attachment(case, *, shared: bool):
+    checked = CheckedFile(b"%PDF-1.4 test", PDF, "zprava.pdf")
+    return case_services.attachment_add(case=case, by=case.assistant, checked=checked, shared_with_police=shared)
+
+
+@pytest.fixture
+def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    own_client = ClientFactory(organisation=alice.organisation, created_by=alice, last_name="Dvořák")
+    foreign_client = ClientFactory(organisation=oscar.organisation, created_by=oscar, last_name="Dvořáček")
+    own_case, foreign_case = CaseFactory(client=own_client), CaseFactory(client=foreign_client)
+    shared = shared_case(client=ClientFactory(organisation=alice.organisation, created_by=alice))
+    cases = {
+        "shared_case": shared,
+        "own_task": TaskFactory(case=own_case),
+        "foreign_task": TaskFactory(case=foreign_case),
+        "own_referral": ReferralFactory(case=own_case),
+        "foreign_referral": ReferralFactory(case=foreign_case),
+        "shared_attachment": _pdf_attachment(shared, shared=True),
+        "foreign_attachment": _pdf_attachment(foreign_case, shared=False),
+    }
+    return {
+        **cases,
+        "users": {A: alice, C: carol, P: police_officer, M: ministry_analyst, ADM: administrator},
+        "own_client": own_client,
+        "foreign_client": foreign_client,
+        "own_consent": ConsentFactory(client=own_client, recorded_by=alice),
+        "foreign_consent": ConsentFactory(client=foreign_client, recorded_by=oscar),
+        "own_contact": ContactFactory(assistant=alice, clients=[own_client]),
+        "foreign_contact": ContactFactory(assistant=oscar, clients=[foreign_client]),
+        "own_case": own_case,
+        "foreign_case": foreign_case,
+    }
+
+
+def _request(client, rule, url):
+    call = client.post if rule.method == "post" else client.get
+    return call(url, rule.data)
+
+
+def _check(client_factory, world, name: str, rule: Rule) -> list[str]:
+    problems = []
+    own_kwargs, foreign_kwargs = OBJECTS[rule.obj](world) if rule.obj else ({}, None)
+    own_url = reverse(name, kwargs=own_kwargs)
+
+    def expect(who: str, url: str, wanted: int, response) -> None:
+        if response.status_code != wanted:
+            problems.append(f"{name} {rule.method.upper()} {url} as {who}: {response.status_code}, expected {wanted}")
+        elif wanted == SIGN_IN and who == ANONYMOUS and rule.anonymous == SIGN_IN and rule.ok != SIGN_IN:
+            if not response["Location"].startswith(rule.sign_in_url):
+                problems.append(f"{name} as {who}: redirected to {response['Location']}, not to sign-in")
+
+    expect(ANONYMOUS, own_url, rule.anonymous, _request(client_factory(), rule, own_url))
+    for role, user in world["users"].items():
+        client = client_factory()
+        client.force_login(user)
+        if role in rule.allowed:
+            expect(role, own_url, rule.ok, _request(client, rule, own_url))
+            if foreign_kwargs is not None and foreign_kwargs != own_kwargs:
+                foreign_url = reverse(name, kwargs=foreign_kwargs)
+                expect(f"{role} (foreign record)", foreign_url, rule.foreign, _request(client, rule, foreign_url))
+        else:
+            expect(role, own_url, rule.denied, _request(client, rule, own_url))
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(name for name in ACCESS if name in URL_NAMES))
+def test_access_table(name, world):
+    from django.test import Client
+
+    problems = _check(Client, world, name, ACCESS[name])
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("prefix", sorted(PREFIX_RULES))
+def test_namespace_sample(prefix, world):
+    from django.test import Client
+
+    sample = PREFIX_RULES[prefix]
+    rule = Rule(
+        allowed=sample.allowed,
+        ok=sample.ok,
+        denied=sample.denied,
+        anonymous=sample.anonymous,
+        sign_in_url="/admin/login/" if prefix == "admin:" else "/accounts/login/",
+    )
+    problems = _check(Client, world, sample.sample, rule)
+    assert not problems, "\n".join(problems) + f"\n(fuller tests: {sample.covered_by})"

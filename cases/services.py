@@ -70,7 +70,10 @@ def case_open(*, by: User, case: Case, crime_types) -> Case:
 def case_update(*, case: Case, crime_types) -> Case:
     """Save the edited descriptive fields; the status is never changed here."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    # Fields owned by the workflow and by the police review keep their stored values, even if
+    # they changed while the form was open.
     case.status, case.closed_at, case.outcome = locked.status, locked.closed_at, locked.outcome
+    case.police_reviewed_at, case.police_reviewed_by_id = locked.police_reviewed_at, locked.police_reviewed_by_id
     _check_sharing(case)
     case.save()
     case.crime_types.set(crime_types)

@@ -103,6 +103,18 @@ def test_edit_never_changes_the_status(client, alice, own_client):
     assert case.title == "Nový" and case.status == CaseStatus.IN_PROGRESS
 
 
+def test_edit_keeps_a_status_change_and_review_made_meanwhile(alice, own_client, police_officer):
+    case = CaseFactory(client=own_client, assistant=alice, status=CaseStatus.NEW)
+    form_copy = Case.objects.get(pk=case.pk)  # what the edit form was built from
+    services.case_transition(case=case, to_status=CaseStatus.IN_PROGRESS, by=alice)
+    Case.objects.filter(pk=case.pk).update(police_reviewed_at=timezone.now(), police_reviewed_by=police_officer)
+    form_copy.title = "Nový název"
+    services.case_update(case=form_copy, crime_types=CrimeType.objects.filter(section="§218"))
+    case.refresh_from_db()
+    assert case.title == "Nový název" and case.status == CaseStatus.IN_PROGRESS
+    assert case.police_reviewed_by == police_officer
+
+
 def test_task_due_in_the_past_is_refused(client, alice, own_client):
     case = CaseFactory(client=own_client, assistant=alice)
     client.force_login(alice)

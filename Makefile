@@ -56,11 +56,12 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 BENCH_REQUESTS ?= 50
 BENCH_LOAD_SECONDS ?= 20
+BENCH_ARGS ?=  # e.g. --reseed, --skip-load
 
 bench: install
 	$(PY) -m bench.run --contacts $(BENCH_CONTACTS) --clients $(BENCH_CLIENTS) --cases $(BENCH_CASES) \
 		--database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) \
-		--requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS)
+		--requests $(BENCH_REQUESTS) --load-seconds $(BENCH_LOAD_SECONDS) $(BENCH_ARGS)
 
 # Fault drills (drills/, docs/operations.md): each starts its own PostgreSQL and Redis on other
 # ports, gunicorn and a Celery worker with production settings, breaks one of them under load and

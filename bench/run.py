@@ -139,10 +139,14 @@ def prepare_database(args, env: dict, results: Results) -> None:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         exists = cursor.fetchone() is not None
     counts = _counts(url) if exists else None
-    if exists and counts == wanted:
+    record = ROOT / "var" / f"bench-seed-{name}.json"
+    if exists and counts == wanted and not args.reseed:
         log(f"Reusing {name}: {counts}")
         _run([PY, "manage.py", "migrate", "--no-input", "-v0"], env)
-        results.seed = f"reused (already held {counts['contacts']:,} contacts)"
+        earlier = json.loads(record.read_text()) if record.exists() else {}
+        results.seed = f"database reused (already held {counts['contacts']:,} contacts)" + (
+            f"; it was seeded on {earlier['date']} by `seed_bulk` in {earlier['seconds']:.0f} s" if earlier else ""
+        )
         admin.close()
         return
     log(f"Creating {name} for {wanted} (found {counts})")
@@ -169,6 +173,10 @@ def prepare_database(args, env: dict, results: Results) -> None:
     )
     seconds = time.perf_counter() - started
     results.seed = f"seeded in this run: `seed_bulk` took {seconds:.0f} s (whole command, including start-up)"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(
+        json.dumps({"seconds": seconds, "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")})
+    )
     # As autovacuum would do over time: the visibility map makes index-only counts possible.
     import psycopg2
 
@@ -819,6 +827,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--reseed", action="store_true", help="drop and seed the database even if it has the size")
     args = parser.parse_args()
 
     env = dict(os.environ, **BENCH_ENV, DATABASE_URL=args.database_url, REDIS_URL=args.redis_url)

@@ -157,3 +157,26 @@ def test_a_record_hanging_on_a_client_belongs_to_the_clients_organisation(alice,
     event = record_event(action=AuditAction.DOWNLOAD, actor=oscar, obj=consent)
     assert event.record_organisation_id == alice.organisation_id
     assert event.actor_organisation_id == oscar.organisation_id
+
+
+def test_every_download_of_a_case_document_is_recorded(client, alice, own_client, settings, tmp_path):
+    from cases import services as case_services
+    from cases.attachments import PDF, CheckedFile
+    from tests.factories import CaseFactory
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    case = CaseFactory(client=own_client)
+    document = case_services.attachment_add(
+        case=case,
+        by=alice,
+        checked=CheckedFile(content=b"%PDF-1.4 test", content_type=PDF, display_name="zprava.pdf"),
+        shared_with_police=False,
+    )
+    client.force_login(alice)
+    url = reverse("cases:attachment_download", args=[document.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    downloads = events(AuditAction.DOWNLOAD)
+    assert len(downloads) == 2 and all(e.actor_id == alice.pk for e in downloads)
+    # Whatever object the download names, the case's organisation sees it in its trail.
+    assert all(e.record_organisation_id == alice.organisation_id for e in downloads)

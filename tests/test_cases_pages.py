@@ -243,3 +243,29 @@ def test_case_list_filters_by_status(client, alice, own_client, status):
         ("Nový případ", "Uzavřený případ") if status == CaseStatus.NEW else ("Uzavřený případ", "Nový případ")
     )
     assert shown in body and hidden not in body
+
+
+def test_case_list_filters_by_crime_type_assistant_and_locality(client, alice, bob, own_client):
+    from tests.factories import a_locality
+
+    usury, theft = CrimeType.objects.get(section="§218"), CrimeType.objects.get(section="§205")
+    brno, ostrava = a_locality("Brno"), a_locality("Ostrava")
+    CaseFactory(client=own_client, assistant=alice, title="Alicin případ", crime_types=[usury], locality=brno)
+    CaseFactory(client=own_client, assistant=bob, title="Bobův případ", crime_types=[theft], locality=ostrava)
+    client.force_login(alice)
+    for params, shown, hidden in [
+        ({"crime_type": usury.pk}, "Alicin případ", "Bobův případ"),
+        ({"assistant": bob.pk}, "Bobův případ", "Alicin případ"),
+        ({"locality": ostrava.pk}, "Bobův případ", "Alicin případ"),
+    ]:
+        body = client.get(reverse("cases:list"), params).content.decode()
+        assert shown in body and hidden not in body, params
+
+
+def test_case_list_is_paginated(client, alice, own_client):
+    for n in range(27):
+        CaseFactory(client=own_client, assistant=alice, title=f"Stránkovaný {n:02d}")
+    client.force_login(alice)
+    first = client.get(reverse("cases:list")).content.decode()
+    second = client.get(reverse("cases:list"), {"page": 2}).content.decode()
+    assert first.count("Stránkovaný") == 25 and second.count("Stránkovaný") == 2

@@ -178,3 +178,31 @@ def test_sharing_a_note_after_the_consent_was_withdrawn_is_refused(client, alice
     with pytest.raises(services.CaseError):
         services.note_add(case=case, author=alice, text="y", shared_with_police=True)
     assert not case.notes.exists()
+
+
+def test_police_list_filters_by_status_crime_type_and_locality(client, police_officer, alice, own_client):
+    from cases.models import CaseStatus, CrimeType
+    from tests.factories import a_locality
+
+    usury, theft = CrimeType.objects.get(section="§218"), CrimeType.objects.get(section="§205")
+    brno = a_locality("Brno")
+    shared_case(client=own_client, assistant=alice, title="Lichva nová", crime_types=[usury], locality=brno)
+    CaseFactory(
+        client=own_client,
+        assistant=alice,
+        title="Krádež v šetření",
+        crime_types=[theft],
+        shared_with_police=True,
+        status=CaseStatus.INVESTIGATION,
+    )
+    client.force_login(police_officer)
+    for params, shown, hidden in [
+        ({"status": "investigation"}, "Krádež v šetření", "Lichva nová"),
+        ({"crime_type": usury.pk}, "Lichva nová", "Krádež v šetření"),
+        ({"locality": brno.pk}, "Lichva nová", "Krádež v šetření"),
+    ]:
+        body = client.get(reverse("police:case_list"), params).content.decode()
+        assert shown in body and hidden not in body, params
+    # Only localities of the officer's region are offered.
+    body = client.get(reverse("police:case_list")).content.decode()
+    assert "Ostrava" not in body and "Brno" in body

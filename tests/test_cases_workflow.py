@@ -88,6 +88,16 @@ def test_assistant_is_not_offered_reopening(alice, carol):
     assert workflow.next_statuses(S.CLOSED, carol) == [S.IN_PROGRESS]
 
 
+def test_closed_case_page_tells_the_assistant_who_may_reopen(client, alice, carol, own_client):
+    case = CaseFactory(client=own_client, assistant=alice, status=S.CLOSED, outcome="Odloženo")
+    client.force_login(alice)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Uzavřený případ může znovu otevřít jen koordinátor." in body and 'name="to_status"' not in body
+    client.force_login(carol)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'name="to_status"' in body
+
+
 def test_page_refuses_an_illegal_move_in_czech(client, alice, own_client):
     case = CaseFactory(client=own_client, assistant=alice, status=S.NEW)
     client.force_login(alice)

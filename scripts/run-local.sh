@@ -27,6 +27,7 @@ trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo "Celery worker running (pid $worker, log in var/celery.log)."
 if [ "$LIAISON_REQUIRE_2FA" = "0" ]; then
   echo "!! Two-factor sign-in is OFF for this demo (LIAISON_REQUIRE_2FA=0). Production requires it."
+  echo "   The admin (/admin/) still needs it: enrol an authenticator app at /accounts/two-factor/setup/."
 else
   echo "Two-factor sign-in is ON: enrol an authenticator app at the first sign-in."
 fi

@@ -154,8 +154,9 @@ def test_503_also_when_the_session_cannot_be_read(alice, monkeypatch):
 # -- the deployment check ----------------------------------------------------------------------------
 
 
-def test_check_deploy_has_no_warning():
-    env = {**os.environ, **PRODUCTION_ENV}
+def test_check_deploy_has_no_warning(tmp_path):
+    # A clean environment: nothing from the test run (such as DJANGO_ALLOW_ASYNC_UNSAFE) leaks in.
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LIAISON_VAR_DIR": str(tmp_path), **PRODUCTION_ENV}
     result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed command
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,

@@ -67,7 +67,7 @@ bench: install
 # ports, gunicorn and a Celery worker with production settings, breaks one of them under load and
 # checks that nothing is lost. About 6 minutes; DRILL_REDIS_OUTAGE=60 for the full Redis outage.
 drills: install
-	$(PY) -m pytest drills -p no:django -q -rA $(DRILLS_ARGS)
+	$(PY) -m pytest drills -p no:django -q -rA --durations=0 $(DRILLS_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache node_modules test-artifacts

@@ -309,6 +309,15 @@ class Stack:
         shutil.copytree(target, cached)
 
     def _collectstatic(self) -> None:
+        # Stub the missing source maps first: a failed run costs as much as a whole one.
+        for path in (ROOT / "static").rglob("*.js"):
+            for name in re.findall(r"sourceMappingURL=(\S+\.map)", path.read_text(errors="replace")[-500:]):
+                if not (path.parent / name).exists():
+                    relative = (path.parent / name).relative_to(ROOT / "static")
+                    print(f"WARNING: collectstatic: {relative} is missing; stubbed for the drills only.")
+                    stub = Path(self.env["STATIC_ROOT"]) / relative
+                    stub.parent.mkdir(parents=True, exist_ok=True)
+                    stub.write_text("{}")
         for _attempt in range(5):
             try:
                 self.manage("collectstatic", "--no-input")

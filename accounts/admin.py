@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from .models import (
     AssistantFunding,
@@ -62,3 +63,19 @@ class AssistantProfileAdmin(admin.ModelAdmin):
 
 
 admin.site.register(FundingSource)
+
+
+# Recovery codes are stored as issued: an administrator may delete a user's codes (a lost sheet)
+# but must never read them, so django-otp's admin with the codes inline is replaced.
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+    search_fields = ("user__username",)
+
+    def has_add_permission(self, request) -> bool:
+        return False

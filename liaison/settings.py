@@ -170,6 +170,8 @@ AXES_VERBOSE = False
 # Two factors (TOTP, recovery codes) for every role; the local demo may relax it.
 LIAISON_REQUIRE_2FA = env_bool("LIAISON_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Liaison")
+# The admin may remove a lost device but never see its key or QR code (it could copy the factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A session ends at this absolute limit after sign-in, whatever the activity.
 LIAISON_SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 10 * 60 * 60)
 

@@ -367,3 +367,19 @@ def test_admin_holds_no_client_contact_or_case_data():
 def test_admin_sign_in_goes_through_the_application(client, db, path):
     response = client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_never_shows_second_factor_secrets(client, administrator, alice):
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=alice, name="authenticator", confirmed=True)
+    codes = StaticDevice.objects.create(user=alice, name="recovery", confirmed=True)
+    StaticToken.objects.create(device=codes, token="zzsecret9")
+    client.force_login(administrator)
+    totp_page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in totp_page
+    assert client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])).status_code == 403
+    static_page = client.get(reverse("admin:otp_static_staticdevice_change", args=[codes.pk]))
+    assert static_page.status_code == 200 and "zzsecret9" not in static_page.content.decode()
+    assert "zzsecret9" not in client.get(reverse("admin:otp_static_staticdevice_changelist")).content.decode()

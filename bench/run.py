@@ -566,6 +566,9 @@ def measure_load(people: dict, env: dict, seconds: int, connections: int, result
         ],
         cwd=ROOT,
         env=env,
+        # The access log of thousands of requests goes nowhere (it is still written, as in production).
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -785,7 +788,8 @@ def render(results: Results, args) -> str:
     elif load:
         ratio = load["ratio"]
         lines += [
-            f"gunicorn, 2 sync workers, production settings (DEBUG off); wrk on loopback, 2 threads, "
+            "gunicorn with the project's gunicorn.conf.py (gthread workers, access log) and `--workers 2`, "
+            "production settings (DEBUG off); wrk on loopback, 2 threads, "
             f"{load['connections']} connections, {load['seconds']} s per URL, 16 signed-in sessions of the assistant.",
             "",
             "| URL | requests/s |",
@@ -795,7 +799,8 @@ def render(results: Results, args) -> str:
             f"| ratio (target ≥ {THROUGHPUT_RATIO_TARGET:g}) | **{ratio:.2f}** — "
             f"{_mark(ratio >= THROUGHPUT_RATIO_TARGET)} |",
             "",
-            f"Socket errors: {load['errors']}; non-2xx/3xx answers: {load['non2xx']}.",
+            f"Socket errors: {load['errors']} (gunicorn.conf.py recycles a worker every ~2 000 requests); "
+            f"non-2xx/3xx answers: {load['non2xx']}.",
         ]
     lines += ["", "## Targets", ""] + summary(results)
     if results.notes:

@@ -4,11 +4,15 @@ Each drill may break any part of it; the `stack` fixture brings everything back 
 drill. Run with `make drills`; logs stay in the temporary folder with DRILL_KEEP_LOGS=1.
 """
 
+import os
 import time
 
 import pytest
 
-from .harness import Stack
+from .app import one_value
+from .harness import PASSWORD, Stack
+
+BIG_EXPORT_CONTACTS = int(os.environ.get("DRILL_EXPORT_CONTACTS", "60000"))
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +36,23 @@ def stack(_session_stack: Stack, request):
         for service in (_session_stack.web, _session_stack.worker, _session_stack.beat):
             print(f"---- last lines of {service.name}.log ----")
             print("\n".join(service.log_text().splitlines()[-40:]))
+
+
+@pytest.fixture(scope="session")
+def big_organisation(_session_stack):
+    """One synthetic organisation with many contacts (seed_bulk), and its coordinator."""
+    stack = _session_stack
+    started = time.monotonic()
+    stack.manage(
+        "seed_bulk", "--contacts", str(BIG_EXPORT_CONTACTS), "--organisations", "1", "--clients",
+        str(max(100, BIG_EXPORT_CONTACTS // 20)), "--cases", "200", "--password", PASSWORD, "--force", "--seed", "7",
+        timeout=600,
+    )  # fmt: skip
+    username, organisation = one_value(
+        stack,
+        "SELECT u.username, u.organisation_id FROM accounts_user u JOIN contacts_contact c "
+        "ON c.organisation_id = u.organisation_id WHERE u.role = 'coordinator' "
+        "GROUP BY u.username, u.organisation_id ORDER BY count(c.id) DESC LIMIT 1",
+    ).split("|")
+    print(f"\nseed_bulk: {BIG_EXPORT_CONTACTS} contacts in {time.monotonic() - started:.0f} s; coordinator {username}")
+    return username, int(organisation)

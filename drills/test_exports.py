@@ -10,37 +10,13 @@ complete files of the same rows (or one job), never a corrupted one.
 
 import csv
 import io
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from .app import job_id_from, job_state, one_value, report_files, request_report, wait_job_finished, work_files
-from .harness import PASSWORD, csrf_token, sign_in, wait_for
+from .harness import csrf_token, sign_in, wait_for
 
-BIG_EXPORT_CONTACTS = int(os.environ.get("DRILL_EXPORT_CONTACTS", "60000"))
 PERIOD = {"start": "2017-01-01", "end": time.strftime("%Y-%m-%d"), "breakdown": "contacts", "format": "csv"}
-
-
-@pytest.fixture(scope="module")
-def big_organisation(_session_stack):
-    """One synthetic organisation with many contacts (seed_bulk), and its coordinator."""
-    stack = _session_stack
-    started = time.monotonic()
-    stack.manage(
-        "seed_bulk", "--contacts", str(BIG_EXPORT_CONTACTS), "--organisations", "1", "--clients",
-        str(max(100, BIG_EXPORT_CONTACTS // 20)), "--cases", "200", "--password", PASSWORD, "--force", "--seed", "7",
-        timeout=600,
-    )  # fmt: skip
-    username, organisation = one_value(
-        stack,
-        "SELECT u.username, u.organisation_id FROM accounts_user u JOIN contacts_contact c "
-        "ON c.organisation_id = u.organisation_id WHERE u.role = 'coordinator' "
-        "GROUP BY u.username, u.organisation_id ORDER BY count(c.id) DESC LIMIT 1",
-    ).split("|")
-    print(f"\nseed_bulk: {BIG_EXPORT_CONTACTS} contacts in {time.monotonic() - started:.0f} s; coordinator {username}")
-    return username, int(organisation)
 
 
 def _expected_rows(stack, organisation: int) -> int:

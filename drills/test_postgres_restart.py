@@ -19,12 +19,15 @@ from .app import (
     contact_data,
     contact_form_choices,
     job_id_from,
+    job_state,
     one_value,
+    report_files,
     request_report,
     rows,
     wait_job_finished,
 )
 from .harness import csrf_token, sign_in, wait_for
+from .test_exports import PERIOD, _download_rows, _expected_rows
 
 OUTAGE_SECONDS = float(os.environ.get("DRILL_PG_OUTAGE", "10"))
 
@@ -120,7 +123,7 @@ class CaseMover(threading.Thread):
             time.sleep(0.1)
 
 
-def test_postgres_restart_under_load(stack):
+def test_postgres_restart_under_load(stack, big_organisation):
     marker = f"drill-pg-{uuid.uuid4().hex[:8]}"
     assistants = [sign_in(stack.base_url, "asistent.brno"), sign_in(stack.base_url, "asistent2.brno")]
     coordinator = sign_in(stack.base_url, "koordinator.brno")
@@ -139,14 +142,22 @@ def test_postgres_restart_under_load(stack):
         stack.pg.psql(f"UPDATE cases_case SET status = 'in_progress', closed_at = NULL WHERE id = {case_id}")
         start_status = "in_progress"
 
+    # A large export is being written by the worker when the database goes.
+    exporter_name, exporter_organisation = big_organisation
+    exporter = sign_in(stack.base_url, exporter_name)
+    export_rows = _expected_rows(stack, exporter_organisation)
+    export_job = job_id_from(request_report(exporter, stack, "export", PERIOD))
+
     web_pid, worker_pid = stack.web.pid, stack.worker.pid
     writers = [ContactWriter(stack, s, choices, f"{marker}-{n}") for n, s in enumerate(assistants)]
     mover = CaseMover(stack, coordinator, case_id)
     with Traffic(stack, browsers, ["/contacts/", "/clients/", "/", "/cases/"]) as traffic:
         for thread in [*writers, mover]:
             thread.start()
-        time.sleep(4)
+        wait_for(lambda: job_state(stack, export_job)["progress"] >= 5, 120, "the export to be under way", 0.2)
+        time.sleep(1)
         saved_before = sum(len(w.saved) for w in writers)
+        export_before = job_state(stack, export_job)
         stack.pg.stop("immediate")  # a crash: open transactions die half-way
         down_at = time.monotonic()
         time.sleep(OUTAGE_SECONDS)
@@ -207,6 +218,14 @@ def test_postgres_restart_under_load(stack):
         expected_from = to_status
     assert status == expected_from, f"The case is {status} but its history ends at {expected_from}."
     assert len(chain) >= mover.changed
+
+    # The export interrupted by the crash is made again by the same worker (retry with backoff):
+    # exactly one complete file.
+    export = wait_job_finished(stack, export_job, timeout=240)
+    print(f"Export interrupted at {export_before['progress']} %: {export['state']}, attempts {export['attempts']}.")
+    assert export["state"] == "done", f"The export interrupted by the outage did not complete: {export}"
+    assert report_files(stack, export_job) == [export["result_file"]], report_files(stack, export_job)
+    assert _download_rows(exporter, stack, export_job)[0] == export_rows
 
     # The same processes serve again: nothing was restarted.
     assert stack.web.pid == web_pid and stack.web.running()

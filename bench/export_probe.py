@@ -27,16 +27,17 @@ COPY (
          COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username),
          round(c.duration_minutes / 60.0, 2),
          a.name,
-         c.form_of_work,
+         {form_label},
          CASE WHEN l.id IS NULL THEN '' ELSE m.name || ' – ' || l.name END,
          (SELECT string_agg(CASE k.identity
                   WHEN 'named' THEN btrim(k.first_name || ' ' || k.last_name)
                   WHEN 'pseudonym' THEN '„' || k.nickname || '“' || COALESCE(' (' || k.birth_year || ')', '')
-                  ELSE 'Anonymní klient č. ' || k.id END, '; ')
+                  ELSE %(anonymous_before)s || k.id || %(anonymous_after)s END, '; '
+                  ORDER BY k.last_name, k.first_name, k.nickname, k.id)
             FROM contacts_contact_clients cc JOIN clients_client k ON k.id = cc.client_id
            WHERE cc.contact_id = c.id),
          c.anonymous_persons,
-         (SELECT string_agg(t.name, '; ')
+         (SELECT string_agg(t.name, '; ' ORDER BY t.name)
             FROM contacts_contact_topics ct JOIN contacts_topic t ON t.id = ct.topic_id
            WHERE ct.contact_id = c.id),
          c.outcome,
@@ -50,6 +51,35 @@ COPY (
    ORDER BY c.occurred_at, c.id
 ) TO STDOUT WITH (FORMAT csv, DELIMITER ';', HEADER)
 """
+
+
+def copy_sql(cursor, *, organisation: int, start, end) -> str:
+    """COPY_SQL for one organisation and period, with the labels of the current language."""
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    from contacts.models import FormOfWork
+
+    form_label = (
+        "CASE c.form_of_work "
+        + " ".join(
+            cursor.mogrify("WHEN %s THEN %s", [value, str(label)]).decode() for value, label in FormOfWork.choices
+        )
+        + " ELSE c.form_of_work END"
+    )
+    before, _, after = gettext("Anonymous client no. %(id)s").partition("%(id)s")
+    sql = COPY_SQL.replace("{form_label}", form_label)
+    return cursor.mogrify(
+        sql,
+        {
+            "tz": settings.TIME_ZONE,
+            "organisation": organisation,
+            "start": start,
+            "end": end,
+            "anonymous_before": before,
+            "anonymous_after": after,
+        },
+    ).decode()
 
 
 def main() -> None:
@@ -91,15 +121,13 @@ def main() -> None:
             format="csv",
         )
         with connection.cursor() as cursor, open(args.out, "w", encoding="utf-8") as handle:
-            sql = cursor.mogrify(
-                COPY_SQL,
-                {
-                    "tz": settings.TIME_ZONE,
-                    "organisation": args.organisation,
-                    "start": params.start_datetime(),
-                    "end": params.end_datetime_exclusive(),
-                },
-            ).decode()
+            with translation.override(settings.LANGUAGE_CODE):
+                sql = copy_sql(
+                    cursor,
+                    organisation=args.organisation,
+                    start=params.start_datetime(),
+                    end=params.end_datetime_exclusive(),
+                )
             cursor.copy_expert(sql, handle)
     elif args.kind == "values_csv":
         from contacts.selectors import visible_contacts

@@ -104,3 +104,13 @@ def test_history_rows_cannot_be_rewritten_through_the_orm(alice, op):
     entry = history_of(alice)[0]
     with pytest.raises(AppendOnlyError):
         entry.save() if op == "UPDATE" else entry.delete()
+
+
+def test_session_keys_never_enter_the_history(client, alice):
+    from accounts.models import SignedInSession
+
+    client.post(reverse("accounts:login"), {"username": "alice", "password": "correct-horse-battery"})
+    keys = list(SignedInSession.objects.values_list("session_key", flat=True))
+    assert keys, "signing in records the session"
+    stored = str(list(HistoryEntry.objects.filter(table_name=SignedInSession._meta.db_table).values()))
+    assert all(key not in stored for key in keys) and "***" in stored

@@ -7,12 +7,13 @@ carries one request's user into the next. Reads cost no extra query.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connections
 
 ACTOR_SETTING = "liaison.actor_id"
+ActorId = int | None | Callable[[], int | None]
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
@@ -23,16 +24,20 @@ def _tracked_table_prefixes() -> tuple[str, ...]:
 
 
 class _ActorWrapper:
-    def __init__(self, actor_id: int | None) -> None:
-        self.value = "" if actor_id is None else str(int(actor_id))
+    def __init__(self, actor: ActorId) -> None:
+        self.actor = actor
         self.prefixes = _tracked_table_prefixes()
         self.used = False
+
+    def _value(self) -> str:
+        actor_id = self.actor() if callable(self.actor) else self.actor
+        return "" if actor_id is None else str(int(actor_id))
 
     def __call__(self, execute, sql, params, many, context):
         match = _WRITE.match(sql) if isinstance(sql, str) else None
         if match and match.group(1).startswith(self.prefixes):
             # Before every tracked write: a rolled-back transaction also rolls back the setting.
-            context["cursor"].execute("SELECT set_config(%s, %s, false)", [ACTOR_SETTING, self.value])
+            context["cursor"].execute("SELECT set_config(%s, %s, false)", [ACTOR_SETTING, self._value()])
             self.used = True
         return execute(sql, params, many, context)
 
@@ -48,13 +53,15 @@ class _ActorWrapper:
 
 
 @contextmanager
-def acting_as(actor_id: int | None, using: str = "default") -> Iterator[None]:
-    """Attribute the writes inside the block to `actor_id` (None: the system)."""
+def acting_as(actor: ActorId, using: str = "default") -> Iterator[None]:
+    """Attribute the writes inside the block to a user id (None: the system). `actor` may be a
+    function returning the id, asked at each write: a web request knows its user late (a
+    sign-in, an API token checked inside the view)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
-    wrapper = _ActorWrapper(actor_id)
+    wrapper = _ActorWrapper(actor)
     try:
         with connection.execute_wrapper(wrapper):
             yield

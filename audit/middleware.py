@@ -16,12 +16,15 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        actor_id = user.pk if user is not None and user.is_authenticated else None
-        with acting_as(actor_id):
+        with acting_as(lambda: _signed_in_user_id(request)):
             response = self.get_response(request)
         action = REFUSALS.get(response.status_code)
-        # request.user again: signing in or out during the request replaces it.
-        if action is not None and request.user.is_authenticated:
+        # request.user after the view: signing in or out, or an API token, may have set it.
+        if action is not None and _signed_in_user_id(request) is not None:
             record_event(request=request, action=action)
         return response
+
+
+def _signed_in_user_id(request: HttpRequest) -> int | None:
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None

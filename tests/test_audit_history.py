@@ -114,3 +114,30 @@ def test_session_keys_never_enter_the_history(client, alice):
     assert keys, "signing in records the session"
     stored = str(list(HistoryEntry.objects.filter(table_name=SignedInSession._meta.db_table).values()))
     assert all(key not in stored for key in keys) and "***" in stored
+
+
+def test_an_api_write_with_a_token_is_attributed_to_the_tokens_user(alice, own_client, settings):
+    from rest_framework.test import APIClient
+
+    settings.LIAISON_REQUIRE_2FA = False
+    api = APIClient()
+    response = api.post("/api/v1/auth/token/", {"username": "alice", "password": "correct-horse-battery"})
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    response = api.patch(f"/api/v1/clients/{own_client.pk}/", {"nickname": "Pepík"}, format="json")
+    assert response.status_code == 200, response.content
+    change = history_of(own_client)[-1]
+    assert change.new_values == {"nickname": "Pepík", "updated_at": change.new_values["updated_at"]}
+    assert change.actor_id == alice.pk
+
+
+def test_refused_api_access_with_a_token_is_in_the_trail(alice, foreign_client, settings):
+    from rest_framework.test import APIClient
+
+    from audit.models import AuditAction, AuditEvent
+
+    settings.LIAISON_REQUIRE_2FA = False
+    api = APIClient()
+    response = api.post("/api/v1/auth/token/", {"username": "alice", "password": "correct-horse-battery"})
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get(f"/api/v1/clients/{foreign_client.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.NOT_FOUND, actor=alice).exists()

@@ -17,18 +17,34 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct-horse-battery"
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
-# itself (creating users and records) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
+    # itself (creating users and records) are still plain synchronous code. Only while the
+    # browser runs: subprocesses started by other tests must not inherit the switch.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield from _launched_browser()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launched_browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is needed at {CHROMIUM} for the browser tests (.ci/run installs Debian's chromium).")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright runs, this thread sees new database connection objects; give them the
+    # snapshot of the reference data that serialized rollback restores before each test.
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[

@@ -2,6 +2,7 @@
 a client's personal data, which administrators do not see."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, HistoryEntry
 
@@ -33,6 +34,6 @@ class HistoryEntryAdmin(ReadOnlyAdmin):
     fields = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns", "anonymised_at"]
     readonly_fields = fields
 
-    @admin.display(description="columns")
+    @admin.display(description=_("changed columns"))
     def changed_columns(self, obj: HistoryEntry) -> str:
         return ", ".join(sorted((obj.new_values or obj.old_values or {}).keys()))

@@ -99,7 +99,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return visible_cases(self.request.user).prefetch_related("crime_types")
 
     @extend_schema(responses={200: serializers.TimelineEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a case's whole timeline, unpaged
     def timeline(self, request, pk=None):
         """The case's events in time order; a police officer gets the shared parts only."""
         case = self.get_object()

@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import record_event
 from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.models import ReportJob, ReportType
@@ -83,12 +85,13 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise PermissionDenied from error
         except DjangoValidationError as error:
             raise ValidationError(_validation_errors(error)) from error
+        record_event(request=request, action=AuditAction.EXPORT, obj=job)
         return Response(ReportJobSerializer(job).data, status=201)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        return job_file_response(self.get_object())
+        return job_file_response(request, self.get_object())
 
 
 class NationalStatisticsView(APIView):
@@ -150,4 +153,5 @@ class NationalStatisticsView(APIView):
             }
             for sheet in sheets
         ]
+        record_event(request=request, action=AuditAction.EXPORT)
         return Response({"suppression_threshold": threshold, "tables": tables})

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
+from audit.services import record_view
 from cases.models import Case, CrimeType
 from cases.selectors import visible_cases
 from cases.timeline import case_timeline, police_timeline
@@ -31,7 +32,17 @@ def _is_schema_generation(view) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
+class AuditedRetrieveMixin:
+    """Every read of one record's detail is a row in the audit trail, as on the pages."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        record_view(request, instance)
+        return Response(self.get_serializer(instance).data)
+
+
 class ClientViewSet(
+    AuditedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -57,6 +68,7 @@ class ClientViewSet(
 
 
 class ContactViewSet(
+    AuditedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -87,7 +99,7 @@ class ContactViewSet(
         serializer.save()
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Cases: the organisation's for assistants and coordinators, shared ones of the region for police."""
 
     serializer_class = serializers.CaseSerializer
@@ -103,6 +115,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def timeline(self, request, pk=None):
         """The case's events in time order; a police officer gets the shared parts only."""
         case = self.get_object()
+        record_view(request, case)
         if Role(request.user.role).can_review_shared_cases():
             entries = police_timeline(case)
         else:

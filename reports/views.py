@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import record_event
 from liaison.pagination import paginate
 
 from . import services, storage
@@ -44,6 +46,7 @@ def job_create(request: HttpRequest, report_type: str) -> HttpResponse:
         job = services.report_job_request(
             by=request.user, report_type=report_type, raw_parameters=form.parameters.as_json()
         )
+        record_event(request=request, action=AuditAction.EXPORT, obj=job)
         messages.success(request, _("The report is being prepared. You can leave this page and come back later."))
         return redirect("reports:detail", pk=job.pk)
     return render(request, "reports/job_form.html", {"form": form, "report_type": ReportType(report_type)}, status=200)
@@ -65,13 +68,14 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_request_reports)
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    return job_file_response(_get_job(request, pk))
+    return job_file_response(request, _get_job(request, pk))
 
 
-def job_file_response(job: ReportJob) -> StreamingHttpResponse:
-    """The finished file, decrypted as it streams; also served by the API."""
+def job_file_response(request: HttpRequest, job: ReportJob) -> StreamingHttpResponse:
+    """The finished file, decrypted as it streams, and the download audited; also served by the API."""
     if not job.is_downloadable:
         raise Http404
+    record_event(request=request, action=AuditAction.DOWNLOAD, obj=job)
     response = StreamingHttpResponse(
         storage.read_decrypted(job.result_file), content_type=CONTENT_TYPES[job.file_format]
     )

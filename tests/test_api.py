@@ -195,3 +195,17 @@ def test_case_timeline_hides_internal_notes_from_the_police(api, alice, police_o
     assert response.status_code == 200
     assert "Interní" not in response.content.decode()
     assert "Pro policii: svědek existuje" in [entry["text"] for entry in response.json()]
+
+
+def test_api_detail_reads_are_audited(api, alice, own_contact):
+    from audit.models import AuditAction, AuditEvent
+
+    api.force_authenticate(alice)
+    api.get(f"/api/v1/contacts/{own_contact.pk}/")
+    api.get(f"/api/v1/contacts/{own_contact.pk}/")
+    api.get(f"/api/v1/clients/{own_contact.clients.get().pk}/")
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=alice)
+    assert views.count() == 3
+    assert sorted(views.values_list("object_id", flat=True)) == sorted(
+        [str(own_contact.pk), str(own_contact.pk), str(own_contact.clients.get().pk)]
+    )

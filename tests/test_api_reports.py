@@ -100,3 +100,18 @@ def test_empty_period_gives_a_valid_file_of_zeros(api, ministry_analyst, setting
             )
         job = api.get(f"/api/v1/report-jobs/{response.json()['id']}/").json()
         assert job["state"] == JobState.DONE, job["error_message"]
+
+
+def test_exports_and_downloads_are_audited(api, ministry_analyst, settings, django_capture_on_commit_callbacks):
+    from audit.models import AuditAction, AuditEvent
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    api.force_authenticate(ministry_analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = api.post(
+            "/api/v1/report-jobs/", {"report_type": "national", **_period(), "format": "csv"}, format="json"
+        ).json()["id"]
+    b"".join(api.get(f"/api/v1/report-jobs/{job_id}/download/").streaming_content)
+    api.get("/api/v1/statistics/national/", _period())
+    actions = list(AuditEvent.objects.filter(actor=ministry_analyst).values_list("action", flat=True))
+    assert actions.count(AuditAction.EXPORT) == 2 and actions.count(AuditAction.DOWNLOAD) == 1

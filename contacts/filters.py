@@ -39,7 +39,9 @@ class ContactFilter(django_filters.FilterSet):
     def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.filter(occurred_at__lt=local_midnight(value + datetime.timedelta(days=1)))
 
-    def __init__(self, data=None, queryset: QuerySet | None = None, *, user: User | None = None, request=None, **kwargs):
+    def __init__(
+        self, data=None, queryset: QuerySet | None = None, *, user: User | None = None, request=None, **kwargs
+    ):
         # The API's filter backend passes the request; the pages pass the user.
         super().__init__(data, queryset, request=request, **kwargs)
         user = user or getattr(request, "user", None)

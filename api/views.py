@@ -104,6 +104,8 @@ class CaseViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.CaseSerializer
     permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["status", "crime_types", "locality", "risk_level"]
 
     def get_queryset(self):
         if _is_schema_generation(self):

@@ -8,7 +8,16 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    connection,
+)
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -18,6 +27,16 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+# Errors that say something about the request or the code, not about the database being there.
+REQUEST_OR_CODE_ERRORS = (IntegrityError, ProgrammingError, DataError, NotSupportedError)
+
+
+def is_database_down(error: BaseException | None) -> bool:
+    """A connection lost half-way can surface as a bare DatabaseError or an InternalError (a
+    transaction aborted by the crash), not only as an OperationalError: all mean "try later"."""
+    if isinstance(error, DATABASE_DOWN):
+        return True
+    return isinstance(error, DatabaseError) and not isinstance(error, REQUEST_OR_CODE_ERRORS)
 
 
 class NoStoreMiddleware:
@@ -61,7 +80,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DATABASE_DOWN):
+        if is_database_down(exception):
             logger.error("Database unavailable: %s", type(exception).__name__)
             return database_unavailable_response(request)
         return None
@@ -71,7 +90,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the 503 page when the cause was the database (for example in the session
     middleware, before any view ran), the usual 500 page otherwise."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_DOWN):
+    if is_database_down(error):
         return database_unavailable_response(request)
     return HttpResponseServerError(render_to_string("500.html"))
 

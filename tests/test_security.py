@@ -383,3 +383,23 @@ def test_admin_never_shows_second_factor_secrets(client, administrator, alice):
     static_page = client.get(reverse("admin:otp_static_staticdevice_change", args=[codes.pk]))
     assert static_page.status_code == 200 and "zzsecret9" not in static_page.content.decode()
     assert "zzsecret9" not in client.get(reverse("admin:otp_static_staticdevice_changelist")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("error", "down"),
+    [
+        ("OperationalError", True),
+        ("InterfaceError", True),
+        ("InternalError", True),  # a transaction the crash aborted
+        ("DatabaseError", True),  # a connection lost half-way through a result
+        ("IntegrityError", False),
+        ("ProgrammingError", False),
+        ("DataError", False),
+    ],
+)
+def test_which_database_errors_mean_try_later(error, down):
+    from django import db
+
+    from liaison.security import is_database_down
+
+    assert is_database_down(getattr(db, error)("x")) is down

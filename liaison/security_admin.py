@@ -3,9 +3,14 @@
 The admin's own sign-in page is replaced by the application's (lockout, second factor).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import user_has_device
 from django_otp.admin import OTPAdminSite
 
 from accounts.roles import Role
@@ -21,4 +26,14 @@ class LiaisonAdminSite(OTPAdminSite):
         return super().has_permission(request) and request.user.role == Role.ADMIN
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        return redirect_to_login(request.GET.get("next", reverse("admin:index")))
+        next_url = request.GET.get("next", reverse("admin:index"))
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(next_url)
+        if user.is_active and user.is_staff and user.role == Role.ADMIN:
+            # Signed in with the password only (the demo relaxes two factors for the rest of the
+            # site): the admin still asks for the code, enrolling an authenticator first if needed.
+            target = "accounts:otp_verify" if user_has_device(user, confirmed=True) else "accounts:otp_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
+        # Signed in but not an administrator: sending them to sign in again would loop.
+        raise PermissionDenied

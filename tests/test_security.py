@@ -403,3 +403,16 @@ def test_which_database_errors_mean_try_later(error, down):
     from liaison.security import is_database_down
 
     assert is_database_down(getattr(db, error)("x")) is down
+
+
+def test_admin_without_the_second_factor_is_sent_to_enrol_not_in_a_loop(client, administrator, real_two_factors):
+    client.force_login(administrator)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:otp_setup"))
+    assert len(response.redirect_chain) <= 3
+
+
+def test_signed_in_non_administrator_gets_403_from_the_admin(client, alice):
+    client.force_login(alice)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403

@@ -1,16 +1,21 @@
-"""Sign-in and the assistant programme: directory and national overview."""
+"""Sign-in, passwords, the user's own sessions and API tokens, and the assistant programme:
+directory and national overview."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from liaison.pagination import paginate, querystring_without_page
 
+from . import services
 from .decorators import role_can
 from .models import Organisation
 from .roles import Role
@@ -72,3 +77,22 @@ def assistant_directory(request: HttpRequest) -> HttpResponse:
             "employer_kinds": dict(Organisation.Kind.choices),
         },
     )
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """Ends every session and API token of the user, this session included."""
+    services.sign_out_everywhere(user=request.user, request=request)
+    # This session is already gone from the store; logout() gives the browser a fresh one.
+    logout(request)
+    messages.success(request, _("You were signed out on every device and all your API tokens were revoked."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_POST
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revokes one of the user's own API tokens; another user's or an unknown key is a 404."""
+    if not services.revoke_token(user=request.user, token_prefix=request.POST.get("token", ""), request=request):
+        raise Http404
+    messages.success(request, _("The API token was revoked."))
+    return redirect(reverse("accounts:two_factor") + "#sign-ins")

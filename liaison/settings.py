@@ -189,6 +189,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# Password-reset requests per address and per account within the window (accounts/password_reset.py).
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_LIMIT_WINDOW = env_int("PASSWORD_RESET_LIMIT_WINDOW", 60 * 60)
 
 LANGUAGE_CODE = "cs"
 LANGUAGES = [("cs", _("Czech")), ("en", _("English"))]

@@ -7,14 +7,18 @@ from knox import views as knox_views
 
 
 class LogoutView(knox_views.LogoutView):
-    # Only a token can be ended here (knox's TokenAuthentication); a browser session signs out
-    # on the site.
+    """Ends the token that authenticates this request. Only a token can be ended here; a
+    browser session signs out on the site."""
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)
 
 
 class LogoutAllView(knox_views.LogoutAllView):
+    """Ends every API token of the user of this token (browser sessions stay; the site's
+    "Sign out everywhere" ends both)."""
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)

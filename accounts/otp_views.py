@@ -26,7 +26,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .sessions import rotate_session
+from .sessions import live_sessions, live_tokens, rotate_session
 
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "authenticator"
@@ -126,7 +126,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Overview of the second factor; POST makes new recovery codes (the old ones stop working)."""
+    """Overview of the second factor and of the user's sessions and API tokens; POST makes new
+    recovery codes (the old ones stop working)."""
     user = request.user
     if request.method == "POST":
         if not user.is_verified():
@@ -141,6 +142,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "recovery_left": recovery.token_set.count() if recovery else 0,
             "required": settings.LIAISON_REQUIRE_2FA,
+            # Where the user is signed in, with "sign out everywhere" (accounts/views.py).
+            "sessions": live_sessions(user, request.session.session_key),
+            "tokens": live_tokens(user),
         },
     )
 

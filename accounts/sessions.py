@@ -1,5 +1,5 @@
 """Session lifetime: an absolute limit after sign-in, and every session of a user ending at once
-when the account is deactivated.
+when the account is deactivated; API tokens ending with a changed password or a deactivation.
 
 The inactivity limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
 """
@@ -10,17 +10,26 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, user_logged_in, user_logged_out
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, logout, user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from knox.models import AuthToken
+
+from audit.addresses import client_address, masked_address
 
 from .models import SignedInSession, User
 
 SIGNED_IN_AT = "liaison_signed_in_at"
+# How much of an API token its user sees and names it by: enough to tell their tokens apart,
+# a part of knox's token key (itself only the start of the token, never the secret).
+TOKEN_SHOWN_LENGTH = 8
 
 
 def _session_store():
@@ -31,7 +40,16 @@ def remember_session(request: HttpRequest, user: User) -> None:
     """Record the (new) session key of a signed-in user."""
     if not request.session.session_key:
         request.session.save()
-    SignedInSession.objects.update_or_create(session_key=request.session.session_key, defaults={"user": user})
+    SignedInSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={"user": user, "address": masked_address(client_address(request))},
+    )
+
+
+def session_key_changed(old_key: str, new_key: str) -> None:
+    """The session store gives a signed-in session a new key (Django does after a password
+    change, update_session_auth_hash): the session stays in the user's list."""
+    SignedInSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 def rotate_session(request: HttpRequest) -> None:
@@ -53,6 +71,45 @@ def end_all_sessions(user: User) -> int:
     return len(keys)
 
 
+def live_sessions(user: User, current_key: str | None = None) -> list[SignedInSession]:
+    """The user's sessions that still let them in, newest first, each with `last_activity` and
+    `is_current`. A session whose password hash is stale (the password changed since) is left
+    out: Django refuses it at its next request."""
+    max_age = timezone.timedelta(seconds=settings.LIAISON_SESSION_MAX_SECONDS)
+    now = timezone.now()
+    tracked = list(SignedInSession.objects.filter(user=user, signed_in_at__gt=now - max_age).order_by("-signed_in_at"))
+    stored = {
+        session.session_key: session
+        for session in Session.objects.filter(session_key__in=[row.session_key for row in tracked], expire_date__gt=now)
+    }
+    current_hash = user.get_session_auth_hash()
+    live = []
+    for row in tracked:
+        session = stored.get(row.session_key)
+        if session is None:
+            continue
+        data = session.get_decoded()
+        if str(data.get(SESSION_KEY)) != str(user.pk) or not constant_time_compare(
+            data.get(HASH_SESSION_KEY, ""), current_hash
+        ):
+            continue
+        # Every request saves the session with a new expiry (SESSION_SAVE_EVERY_REQUEST), so the
+        # expiry minus the idle limit is the time of the last request.
+        row.last_activity = session.expire_date - timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        row.is_current = row.session_key == current_key
+        live.append(row)
+    return live
+
+
+def live_tokens(user: User) -> list[AuthToken]:
+    """The user's API tokens that have not expired, newest first, each with `shown_key`."""
+    unexpired = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    tokens = list(AuthToken.objects.filter(unexpired, user=user).order_by("-created"))
+    for token in tokens:
+        token.shown_key = token.token_key[:TOKEN_SHOWN_LENGTH]
+    return tokens
+
+
 @receiver(user_logged_in, dispatch_uid="liaison-session-signed-in")
 def _on_sign_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
     request.session[SIGNED_IN_AT] = int(time.time())
@@ -71,8 +128,17 @@ def _on_sign_out(sender, request: HttpRequest, user: User | None, **kwargs) -> N
 
 @receiver(post_save, sender=User, dispatch_uid="liaison-session-deactivated")
 def _on_user_saved(sender, instance: User, created: bool, **kwargs) -> None:
-    if not created and not instance.is_active:
+    if created:
+        return
+    if not instance.is_active:
         end_all_sessions(instance)
+    # set_password() keeps the new password in `_password` until save() has passed it to the
+    # validators: so this sees every change of a password (own change, reset, the admin, the
+    # changepassword command) but not Django's silent re-hashing at sign-in, which clears
+    # `_password` before saving. Sessions end by themselves (Django's session auth hash); the
+    # tokens would not, so a stolen token dies with the old password.
+    if instance._password is not None or not instance.has_usable_password() or not instance.is_active:
+        AuthToken.objects.filter(user=instance).delete()
 
 
 class AbsoluteSessionLimitMiddleware:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("two-factor/", otp_views.otp_verify, name="otp_verify"),
     path("two-factor/setup/", otp_views.otp_setup, name="otp_setup"),
     path("two-factor/settings/", otp_views.two_factor, name="two_factor"),
+    path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("tokens/revoke/", views.token_revoke, name="token_revoke"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

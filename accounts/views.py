@@ -1,20 +1,32 @@
-"""Sign-in and the assistant programme: directory and national overview."""
+"""Sign-in, passwords, the user's own sessions and API tokens, and the assistant programme:
+directory and national overview."""
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from liaison.pagination import paginate, querystring_without_page
 
+from . import password_reset, services, tasks
 from .decorators import role_can
 from .models import Organisation
 from .roles import Role
 from .selectors import programme_overview, visible_assistant_profiles
+
+logger = logging.getLogger(__name__)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -36,10 +48,30 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer and the same work for every address: the accounts are looked up and
+    counted here, the mail is made and sent by a task (accounts/password_reset.py)."""
+
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        user_ids = password_reset.accounts_to_mail(form.cleaned_data["email"])
+        values = {
+            "user_ids": user_ids,
+            "domain": self.request.get_host(),
+            "use_https": self.request.is_secure(),
+            "language": get_language(),
+        }
+        transaction.on_commit(lambda: _queue_password_reset(values))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _queue_password_reset(values: dict) -> None:
+    try:
+        tasks.send_password_reset.delay(**values)
+    except BrokerUnavailable:
+        # The visitor still sees the usual page; they can ask again once the broker is back.
+        logger.error("Broker unavailable: a password reset mail was not queued.")
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -72,3 +104,22 @@ def assistant_directory(request: HttpRequest) -> HttpResponse:
             "employer_kinds": dict(Organisation.Kind.choices),
         },
     )
+
+
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """Ends every session and API token of the user, this session included."""
+    services.sign_out_everywhere(user=request.user, request=request)
+    # This session is already gone from the store; logout() gives the browser a fresh one.
+    logout(request)
+    messages.success(request, _("You were signed out on every device and all your API tokens were revoked."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_POST
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revokes one of the user's own API tokens; another user's or an unknown key is a 404."""
+    if not services.revoke_token(user=request.user, token_prefix=request.POST.get("token", ""), request=request):
+        raise Http404
+    messages.success(request, _("The API token was revoked."))
+    return redirect(reverse("accounts:two_factor") + "#sign-ins")

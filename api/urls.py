@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import auth, reports, views
+from . import auth, logout, reports, views
 
 router = DefaultRouter()
 router.register("clients", views.ClientViewSet, basename="client")
@@ -19,6 +19,8 @@ app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", auth.ObtainTokenView.as_view(), name="token"),
+    path("v1/auth/logout/", logout.LogoutView.as_view(), name="logout"),
+    path("v1/auth/logout-all/", logout.LogoutAllView.as_view(), name="logout-all"),
     path("v1/statistics/national/", reports.NationalStatisticsView.as_view(), name="national-statistics"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -25,3 +25,18 @@ def client_address(request: HttpRequest) -> str | None:
         if len(hops) >= proxies:
             return _valid(hops[-proxies])
     return _valid(request.META.get("REMOTE_ADDR", ""))
+
+
+def masked_address(address: str | None) -> str:
+    """An address shortened for showing to its own user (their list of sessions): enough to
+    tell the office from a phone network, not enough to locate anybody. IPv4 keeps its first
+    three parts, IPv6 its first three groups (the /48 of a site)."""
+    if not address:
+        return ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    if parsed.version == 4:
+        return ".".join(str(parsed).split(".")[:3]) + ".*"
+    return ":".join(parsed.exploded.split(":")[:3]) + ":*"

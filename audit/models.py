@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Sign-in")
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Sign-out")
+    LOGOUT_ALL = "logout_all", _("Sign-out everywhere")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
     FORBIDDEN = "forbidden", _("Refused access (403)")
     NOT_FOUND = "not_found", _("Refused access (404)")
     VIEW = "view", _("View")

@@ -41,5 +41,7 @@ class TolerantRedisCache(RedisCache):
     add = _tolerant("add", False)
     touch = _tolerant("touch", False)
     delete = _tolerant("delete", False)
+    # A counter (the password-reset limit) counts every request as the first one while Redis is away.
+    incr = _tolerant("incr", lambda key, delta=1, *a, **k: delta)
     delete_many = _tolerant("delete_many", None)
     clear = _tolerant("clear", False)

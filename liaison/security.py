@@ -1,5 +1,5 @@
-"""HTTP hardening that no library does for us: no caching of personal data, a friendly 503 when
-the database is down, and a health check for the load balancer."""
+"""HTTP hardening that no library does for us: no caching of personal data, no powerful browser
+features, a friendly 503 when the database is down, and a health check for the load balancer."""
 
 import logging
 import sys
@@ -49,6 +49,24 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every answer: the application never needs the camera, the microphone,
+    the location, payments or devices, so a script injected despite the CSP cannot ask for them
+    (settings.PERMISSIONS_POLICY; an empty list denies the feature to every origin)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response
 
 

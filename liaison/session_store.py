@@ -21,3 +21,13 @@ class SessionStore(DatabaseSessionStore):
             if isinstance(cause, OperationalError | InterfaceError):
                 raise cause from None
             raise
+
+    def cycle_key(self) -> None:
+        # A signed-in session with a new key (after a password change) stays in the user's list
+        # of sessions, so that "sign out everywhere" still finds it (accounts/sessions.py).
+        old_key = self.session_key
+        super().cycle_key()
+        if old_key and old_key != self.session_key:
+            from accounts.sessions import session_key_changed
+
+            session_key_changed(old_key, self.session_key)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "liaison.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # No caching of pages with personal data; a friendly 503 when the database is down.
@@ -166,6 +167,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# The address axes records with each attempt, resolved like the audit trail's (PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
 
 # Two factors (TOTP, recovery codes) for every role; the local demo may relax it.
 LIAISON_REQUIRE_2FA = env_bool("LIAISON_REQUIRE_2FA", not DEBUG)
@@ -186,6 +189,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# Password-reset requests per address and per account within the window (accounts/password_reset.py).
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_LIMIT_WINDOW = env_int("PASSWORD_RESET_LIMIT_WINDOW", 60 * 60)
 
 LANGUAGE_CODE = "cs"
 LANGUAGES = [("cs", _("Czech")), ("en", _("English"))]
@@ -269,6 +275,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Permissions-Policy (liaison/security.py): every powerful browser feature denied to every origin.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
 # Error reports hide connection strings too (they carry passwords), not only *KEY*/*SECRET*.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "liaison.security_logging.SafeExceptionReporterFilter"
 
@@ -350,7 +380,9 @@ CELERY_BEAT_SCHEDULE = {
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
 }
 
-# Audit trail: X-Forwarded-For is believed only behind this many trusted reverse proxies.
+# X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets
+# it), and then only the entry the outermost of them wrote: anybody can send the header. One
+# count for the audit trail (audit/addresses.py), django-axes and the API throttle (NUM_PROXIES).
 AUDIT_TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # GDPR retention, in whole years: a client is anonymised this long after the last contact
 # (and only when no case of theirs is open or closed more recently than the case period);
@@ -369,6 +401,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "20/minute"},
+    # The throttle's client address: without it DRF keys on the whole X-Forwarded-For, which a
+    # client sets at will to escape the limit.
+    "NUM_PROXIES": AUDIT_TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 REST_KNOX = {"TOKEN_TTL": datetime.timedelta(hours=10), "AUTO_REFRESH": False}

@@ -96,6 +96,15 @@ def _plain_http_in_tests():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit and throttle counters (Redis in `make
+    test`) must not carry over from an earlier test or an earlier run."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def real_two_factors():
     """Ask for it in a test of the sign-in itself: `client.force_login(user)` then leaves the

@@ -68,6 +68,9 @@ ACCESS: dict[str, Rule] = {
     "accounts:otp_verify": Rule(ok=302),  # already verified: sent on
     "accounts:otp_setup": Rule(),
     "accounts:two_factor": Rule(),
+    # Ending one's own sign-ins (fuller tests: tests/test_tokens.py); an unknown token is 404.
+    "accounts:sign_out_everywhere": Rule(method="post", ok=302),
+    "accounts:token_revoke": Rule(method="post", ok=404, data={"token": "00000000"}),
     "accounts:password_change": Rule(),
     "accounts:password_reset": _public(),
     "accounts:password_reset_done": _public(),

@@ -1,5 +1,5 @@
-"""Report jobs (create, poll, download) and the ministry's national statistics, suppressed
-exactly as in the exported files."""
+"""Report jobs (create, poll, download) and the ministry's national statistics, suppressed and
+perturbed exactly as in the exported files (docs/statistical-disclosure.md)."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -18,8 +18,9 @@ from audit.models import AuditAction
 from audit.services import record_event
 from reports import selectors as report_selectors
 from reports import services as report_services
+from reports.disclosure import ROUNDING_BASE
 from reports.models import ReportJob, ReportType
-from reports.parameters import parse_parameters
+from reports.parameters import fixed_period_name, parse_parameters
 from reports.statistics import national_statistics
 from reports.views import job_file_response
 
@@ -54,10 +55,18 @@ class ReportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+PERIOD_HELP = (
+    "National statistics exist for a calendar month, quarter or year only: give `period` "
+    '("2026-11", "2026-Q4" or "2026"), or `start` and `end` that are exactly such a period '
+    "(anything else is answered 400). Other reports take any `start` and `end`."
+)
+
+
 class ReportJobRequestSerializer(serializers.Serializer):
     report_type = serializers.ChoiceField(choices=ReportType.choices)
-    start = serializers.DateField()
-    end = serializers.DateField()
+    period = serializers.CharField(max_length=10, required=False, help_text=PERIOD_HELP)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
     breakdown = serializers.CharField(max_length=50, default="all")
     format = serializers.CharField(max_length=10, default="xlsx")
 
@@ -95,14 +104,17 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class NationalStatisticsView(APIView):
-    """National statistics as JSON tables, with the same small-cell suppression as the files."""
+    """National statistics as JSON tables, protected as the files are: small counts suppressed,
+    every count randomly rounded to a multiple of `rounding_base` by the cell-key method (the
+    same records always give the same number, in every table and period)."""
 
     permission_classes = [IsAuthenticated, role_can(Role.can_see_national_statistics)]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("period", OpenApiTypes.STR, required=False, description=PERIOD_HELP),
+            OpenApiParameter("start", OpenApiTypes.DATE, required=False, description=PERIOD_HELP),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=False, description=PERIOD_HELP),
             OpenApiParameter("breakdown", OpenApiTypes.STR, required=False),
         ],
         responses={
@@ -110,6 +122,8 @@ class NationalStatisticsView(APIView):
                 "NationalStatistics",
                 {
                     "suppression_threshold": serializers.IntegerField(),
+                    "rounding_base": serializers.IntegerField(),
+                    "period": serializers.CharField(),
                     "tables": inline_serializer(
                         "StatisticsTable",
                         {
@@ -126,6 +140,7 @@ class NationalStatisticsView(APIView):
     )
     def get(self, request):
         raw = {
+            "period": request.query_params.get("period", ""),
             "start": request.query_params.get("start", ""),
             "end": request.query_params.get("end", ""),
             "breakdown": request.query_params.get("breakdown", "all"),
@@ -154,4 +169,11 @@ class NationalStatisticsView(APIView):
             for sheet in sheets
         ]
         record_event(request=request, action=AuditAction.EXPORT)
-        return Response({"suppression_threshold": threshold, "tables": tables})
+        return Response(
+            {
+                "suppression_threshold": threshold,
+                "rounding_base": ROUNDING_BASE,
+                "period": fixed_period_name(params.start, params.end),
+                "tables": tables,
+            }
+        )

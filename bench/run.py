@@ -432,13 +432,16 @@ def measure_exports(people: dict, env: dict, results: Results) -> None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    year_ago = today - datetime.timedelta(days=365)
     ten_years = today.replace(year=today.year - 10) + datetime.timedelta(days=1)
+    # National statistics exist for calendar months, quarters and years only: the largest is a year.
+    last_year = (datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    last_month = (last_month_end.replace(day=1), last_month_end)
     workdir = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
     try:
         plan = [
-            ("National statistics XLSX, last 12 months", "national_xlsx", people["ministry"], None, year_ago),
-            ("National statistics XLSX, ten years", "national_xlsx", people["ministry"], None, ten_years),
+            ("National statistics XLSX, last calendar month", "national_xlsx", people["ministry"], None, *last_month),
+            ("National statistics XLSX, last calendar year", "national_xlsx", people["ministry"], None, *last_year),
             (
                 f"Full contact CSV of the largest organisation "
                 f"({people['organisation_contacts']:,} contacts, ten years)",
@@ -446,12 +449,13 @@ def measure_exports(people: dict, env: dict, results: Results) -> None:
                 people["coordinator"],
                 people["organisation"],
                 ten_years,
+                today,
             ),
         ]
-        for name, kind, user, organisation, start in plan:
+        for name, kind, user, organisation, start, end in plan:
             log(f"  {name} …")
             try:
-                outcome = _probe(kind, env, user, organisation, start, today, workdir / f"{kind}.out")
+                outcome = _probe(kind, env, user, organisation, start, end, workdir / f"{kind}.out")
             except subprocess.CalledProcessError as exc:
                 results.exports.append({"name": name, "error": (exc.stderr or "")[-300:]})
                 continue

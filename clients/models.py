@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
 from liaison.crypto import EncryptedTextField
+from liaison.record_keys import RecordKeyField
 
 
 def client_display_name(identity: str, first: str, last: str, nickname: str, birth_year, pk) -> str:
@@ -47,6 +48,8 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Counted in national statistics: the cell-key perturbation (docs/statistical-disclosure.md).
+    record_key = RecordKeyField()
 
     class Meta:
         ordering = ["last_name", "first_name", "nickname", "id"]

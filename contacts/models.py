@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
 from liaison.crypto import EncryptedTextField
+from liaison.record_keys import RecordKeyField
 from liaison.validators import CLOCK_SKEW
 
 
@@ -102,6 +103,8 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Counted in national statistics: the cell-key perturbation (docs/statistical-disclosure.md).
+    record_key = RecordKeyField()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -22,6 +22,7 @@ from audit.models import AuditEvent, HistoryEntry
 from cases.models import Case
 from clients.models import Client, Consent
 from contacts.models import Contact
+from liaison.record_keys import RecordKeyField
 
 
 def _value(obj: models.Model, model_field: models.Field):
@@ -45,6 +46,8 @@ def record_as_dict(obj: models.Model, skip: tuple[str, ...] = ()) -> dict:
     data = {}
     for model_field in obj._meta.concrete_fields:
         if model_field.primary_key or model_field.name in skip or not model_field.editable and model_field.unique:
+            continue
+        if isinstance(model_field, RecordKeyField):  # a disclosure-control secret, not about the person
             continue
         data[str(model_field.verbose_name)] = _value(obj, model_field)
     for m2m in obj._meta.many_to_many:

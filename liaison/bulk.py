@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -38,6 +39,7 @@ from cases.models import Case, CaseStatus, CaseTransition, CrimeType, RiskLevel
 from clients.models import Client, Consent
 from contacts.models import Authority, Contact, FormOfWork, Topic
 from liaison.crypto import encrypt_text
+from liaison.record_keys import RecordKeyField
 
 YEARS = 10
 # Above this many contacts the big tables' secondary indexes are rebuilt after the load.
@@ -295,6 +297,10 @@ class Table:
         for f in fields:
             if f in self.given:
                 continue
+            if isinstance(f, RecordKeyField):
+                # One default for the whole batch would give every row the same key and undo
+                # the perturbation of national statistics: the generator must give each its own.
+                raise ValueError(f"seed_bulk must give {self.name}.{f.column} a random value per row")
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 value = timezone.now()
             elif f.has_default():
@@ -448,6 +454,9 @@ class BulkSeeder:
         self.n_contacts, self.n_clients, self.n_cases = contacts, clients, cases
         self.n_organisations = max(1, organisations)
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
+        # Record keys of the statistics' perturbation: unpredictable and from a stream of their
+        # own, so that the made-up data stays the same for a given seed.
+        self.keys = random.Random(secrets.randbits(64))  # noqa: S311 - seeded from secrets
         self.now = timezone.now().replace(microsecond=0)
         self.clock = Clock(self.rng, self.now)
         self.password = password
@@ -455,6 +464,9 @@ class BulkSeeder:
         self.tag = f"{int(time.time()) % 10_000_000:07d}"
         self.result = BulkResult()
         self.plans: list[OrgPlan] = []
+
+    def record_key(self) -> str:
+        return str(self.keys.getrandbits(31))
 
     # -- orchestration
 
@@ -649,6 +661,7 @@ class BulkSeeder:
                 "created_by",
                 "created_at",
                 "updated_at",
+                "record_key",
             ],
         )
         consent_table = Table(
@@ -746,6 +759,7 @@ class BulkSeeder:
                         str(author),
                         stamp,
                         stamp,
+                        self.record_key(),
                     ]
                 )
 
@@ -777,6 +791,7 @@ class BulkSeeder:
             "closed_at",
             "police_reviewed_at",
             "updated_at",
+            "record_key",
         ]
         table = Table(Case, given)
         crime_table = Table(Case.crime_types.through, ["case", "crimetype"], with_id=False)
@@ -836,6 +851,7 @@ class BulkSeeder:
                         "" if closed is None else closed.isoformat(),
                         "" if reviewed is None else reviewed.isoformat(),
                         last_change.isoformat(),
+                        self.record_key(),
                     ]
                 )
 
@@ -863,6 +879,7 @@ class BulkSeeder:
             "case",
             "created_at",
             "updated_at",
+            "record_key",
         ]
         table = Table(Contact, given)
         client_table = Table(Contact.clients.through, ["contact", "client"], with_id=False)
@@ -944,6 +961,7 @@ class BulkSeeder:
                             case,
                             stamp,
                             stamp,
+                            self.record_key(),
                         ]
                     )
                     pk += 1

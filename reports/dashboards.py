@@ -2,7 +2,8 @@
 
 A chart is a title, labels and values; the page draws it with Chart.js and shows the same
 numbers in a table for those who cannot see the chart. The ministry's national series are
-suppressed like the exports.
+suppressed and perturbed like the exports (reports.disclosure); the keys of the cells are
+added up in the same queries as the counts.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from contacts.models import FormOfWork
 from contacts.selectors import visible_contacts
 
 from . import selectors
+from .disclosure import key_sum, perturb
 from .suppression import suppress
 
 MONTHS_SHOWN = 12
@@ -53,18 +55,22 @@ def _recent_months(today: datetime.date) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def _monthly_series(contacts, today: datetime.date) -> tuple[list[str], list[int]]:
+def _monthly_series(contacts, today: datetime.date) -> tuple[list[str], list[int], list[int]]:
     months = _recent_months(today)
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
     rows = (
         contacts.filter(occurred_at__gte=start)
         .annotate(month=TruncMonth("occurred_at"))
         .values("month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), key=key_sum())
         .order_by()
     )
-    counts = {row["month"].date(): row["n"] for row in rows}
-    return [month.strftime("%Y-%m") for month in months], [counts.get(month, 0) for month in months]
+    counts = {row["month"].date(): (row["n"], row["key"]) for row in rows}
+    return (
+        [month.strftime("%Y-%m") for month in months],
+        [counts.get(month, (0, 0))[0] for month in months],
+        [counts.get(month, (0, 0))[1] for month in months],
+    )
 
 
 def _this_month(contacts, today: datetime.date):
@@ -72,27 +78,35 @@ def _this_month(contacts, today: datetime.date):
     return contacts.filter(occurred_at__gte=start)
 
 
-def _by_choice(queryset, field: str, choices) -> tuple[list[str], list[int]]:
-    counts = {row[field]: row["n"] for row in queryset.values(field).annotate(n=Count("id")).order_by()}
-    return [str(label) for _value, label in choices], [counts.get(value, 0) for value, _label in choices]
+def _by_choice(queryset, field: str, choices) -> tuple[list[str], list[int], list[int]]:
+    counts = {
+        row[field]: (row["n"], row["key"])
+        for row in queryset.values(field).annotate(n=Count("id"), key=key_sum()).order_by()
+    }
+    return (
+        [str(label) for _value, label in choices],
+        [counts.get(value, (0, 0))[0] for value, _label in choices],
+        [counts.get(value, (0, 0))[1] for value, _label in choices],
+    )
 
 
-def _suppressed(values: list[int]) -> list[int | None]:
-    """A one-column table: each value against the series total (also suppressed if small)."""
+def _protected(values: list[int], keys: list[int]) -> list[int | None]:
+    """A one-column table: each value against the series total (also suppressed if small);
+    the values left visible are perturbed by their cells' keys."""
     if not values:
         return []
     table = suppress([[value] for value in values], settings.REPORTS_SUPPRESSION_THRESHOLD)
-    return [row[0] for row in table.cells]
+    return [None if row[0] is None else perturb(row[0], key) for row, key in zip(table.cells, keys, strict=True)]
 
 
-def _contacts_per_month(key: str, title: str, contacts, today, suppressed: bool = False) -> Chart:
-    labels, values = _monthly_series(contacts, today)
-    return Chart(key, title, "line", labels, _suppressed(values) if suppressed else values, _("Contacts"))
+def _contacts_per_month(key: str, title: str, contacts, today, protected: bool = False) -> Chart:
+    labels, values, keys = _monthly_series(contacts, today)
+    return Chart(key, title, "line", labels, _protected(values, keys) if protected else values, _("Contacts"))
 
 
-def _cases_by_status(key: str, title: str, cases, suppressed: bool = False) -> Chart:
-    labels, values = _by_choice(cases, "status", CaseStatus.choices)
-    return Chart(key, title, "bar", labels, _suppressed(values) if suppressed else values, _("Cases"))
+def _cases_by_status(key: str, title: str, cases, protected: bool = False) -> Chart:
+    labels, values, keys = _by_choice(cases, "status", CaseStatus.choices)
+    return Chart(key, title, "bar", labels, _protected(values, keys) if protected else values, _("Cases"))
 
 
 def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Chart]:
@@ -100,7 +114,7 @@ def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Cha
     role = Role(user.role)
     if role == Role.ASSISTANT:
         mine = visible_contacts(user).filter(assistant=user)
-        labels, values = _by_choice(_this_month(mine, today), "form_of_work", FormOfWork.choices)
+        labels, values, _keys = _by_choice(_this_month(mine, today), "form_of_work", FormOfWork.choices)
         return [
             Chart("own-forms", _("My contacts this month by form of work"), "bar", labels, values, _("Contacts")),
             _contacts_per_month("own-months", _("My contacts in the last 12 months"), mine, today),
@@ -150,10 +164,10 @@ def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Cha
                 _("Contacts nationally in the last 12 months"),
                 selectors.national_contacts(),
                 today,
-                suppressed=True,
+                protected=True,
             ),
             _cases_by_status(
-                "national-cases", _("Cases nationally by status"), selectors.national_cases(), suppressed=True
+                "national-cases", _("Cases nationally by status"), selectors.national_cases(), protected=True
             ),
         ]
     return []

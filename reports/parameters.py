@@ -1,6 +1,8 @@
 """The parameters of a report job and their rules, shared by the form and the service."""
 
+import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,6 +14,13 @@ from cases import models as case_models
 from .models import ReportFormat, ReportType
 
 MAX_PERIOD_YEARS = 10
+
+# National statistics exist for fixed periods only (docs/statistical-disclosure.md): a period
+# of the requester's choosing, one day longer than another, would reveal that day's records.
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+PERIOD_KINDS = [(MONTH, _("Calendar month")), (QUARTER, _("Quarter")), (YEAR, _("Year"))]
+FIXED_PERIOD_ONLY = {ReportType.NATIONAL_STATISTICS}
+_PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 ALL = "all"
 
@@ -80,6 +89,43 @@ class ReportParameters:
         return months
 
 
+def fixed_period(kind: str, year: int, number: int | None = None) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a calendar month (number 1-12), quarter (1-4) or year."""
+    if kind == YEAR:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    first_month = number if kind == MONTH else 3 * (number - 1) + 1
+    last_month = first_month if kind == MONTH else first_month + 2
+    return (
+        datetime.date(year, first_month, 1),
+        datetime.date(year, last_month, calendar.monthrange(year, last_month)[1]),
+    )
+
+
+def fixed_period_name(start: datetime.date, end: datetime.date) -> str | None:
+    """ "2026-11", "2026-Q4" or "2026" when start–end is exactly that period, else None."""
+    candidates = [
+        (f"{start.year}", fixed_period(YEAR, start.year)),
+        (f"{start.year}-Q{(start.month - 1) // 3 + 1}", fixed_period(QUARTER, start.year, (start.month - 1) // 3 + 1)),
+        (f"{start.year}-{start.month:02d}", fixed_period(MONTH, start.year, start.month)),
+    ]
+    return next((name for name, period in candidates if period == (start, end)), None)
+
+
+def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
+    """A period written as "2026-11" (month), "2026-Q4" (quarter) or "2026" (year)."""
+    match = _PERIOD_PATTERN.match(text.strip())
+    month = int(match["month"]) if match and match["month"] else None
+    if not match or not 1900 <= int(match["year"]) <= 2999 or (month is not None and not 1 <= month <= 12):
+        raise ValidationError(
+            _("Enter a calendar month, quarter or year, e.g. 2026-11, 2026-Q4 or 2026."), code="invalid_period"
+        )
+    if month is not None:
+        return fixed_period(MONTH, int(match["year"]), month)
+    if match["quarter"]:
+        return fixed_period(QUARTER, int(match["year"]), int(match["quarter"]))
+    return fixed_period(YEAR, int(match["year"]))
+
+
 def breakdown_choices(report_type: str) -> list[tuple[str, str]]:
     return BREAKDOWNS.get(report_type, [])
 
@@ -108,7 +154,14 @@ def parse_parameters(report_type: str, raw: dict) -> ReportParameters:
         raise ValidationError(_("Unknown report."), code="unknown_report")
     errors: dict[str, ValidationError] = {}
     dates: dict[str, datetime.date] = {}
+    if raw.get("period"):
+        try:
+            dates["start"], dates["end"] = parse_period(str(raw["period"]))
+        except ValidationError as exc:
+            errors["period"] = exc
     for name in ("start", "end"):
+        if name in dates or "period" in errors:
+            continue
         value = raw.get(name)
         if isinstance(value, datetime.date):
             dates[name] = value
@@ -128,6 +181,15 @@ def parse_parameters(report_type: str, raw: dict) -> ReportParameters:
             validate_period(dates["start"], dates["end"])
         except ValidationError as exc:
             errors["end"] = exc
+    if not errors and report_type in FIXED_PERIOD_ONLY and fixed_period_name(dates["start"], dates["end"]) is None:
+        errors["period"] = ValidationError(
+            _(
+                "National statistics are published for a calendar month, quarter or year only "
+                "(e.g. 2026-11, 2026-Q4 or 2026); %(start)s – %(end)s is none of those."
+            )
+            % {"start": dates["start"].isoformat(), "end": dates["end"].isoformat()},
+            code="not_a_fixed_period",
+        )
     if errors:
         raise ValidationError(errors)
     return ReportParameters(start=dates["start"], end=dates["end"], breakdown=breakdown, format=file_format)

@@ -17,6 +17,7 @@ from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
 from contacts.models import Authority, Contact, FormOfWork
 
+from .disclosure import key_sum
 from .parameters import ReportParameters
 from .tables import COUNT, HOURS, TEXT, Sheet, count_table
 
@@ -61,18 +62,24 @@ def _counts(rows, row_field: str, column_field: str, value_field: str = "n") -> 
     return {(row[row_field], row[column_field]): row[value_field] for row in rows}
 
 
+def _keys(rows, row_field: str, column_field: str, protect: bool) -> dict | None:
+    """The cells' keys for the cell-key perturbation, or None to publish true counts."""
+    return _counts(rows, row_field, column_field, "key") if protect else None
+
+
 # National statistics -----------------------------------------------------------------------
 
 
-def contacts_by_month_and_region(contacts, params, threshold) -> Sheet:
-    rows = (
-        contacts_in_period(contacts, params)
+def contacts_by_month_and_region(contacts, params, threshold, protect: bool = True) -> Sheet:
+    rows = [
+        {**row, "month": row["month"].date()}
+        for row in contacts_in_period(contacts, params)
         .annotate(month=TruncMonth("occurred_at"), region=CONTACT_REGION)
         .values("month", "region")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), key=key_sum())
         .order_by()
-    )
-    counts = {(row["month"].date(), row["region"]): row["n"] for row in rows}
+    ]
+    counts = _counts(rows, "month", "region")
     regions = _region_keys(with_unknown=any(region is UNKNOWN for _m, region in counts))
     return count_table(
         title=_("Contacts by month and region"),
@@ -81,17 +88,18 @@ def contacts_by_month_and_region(contacts, params, threshold) -> Sheet:
         column_keys=regions,
         counts=counts,
         threshold=threshold,
+        cell_keys=_keys(rows, "month", "region", protect),
         chart_from_row_totals=True,
     )
 
 
-def contacts_by_municipality_and(contacts, params, threshold, *, column: str) -> Sheet:
+def contacts_by_municipality_and(contacts, params, threshold, *, column: str, protect: bool = True) -> Sheet:
     """Contacts by municipality and `column`: "authority" or "form_of_work"."""
     rows = list(
         contacts_in_period(contacts, params)
         .annotate(municipality=CONTACT_MUNICIPALITY)
         .values("municipality", column)
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), key=key_sum())
         .order_by()
     )
     counts = _counts(rows, "municipality", column)
@@ -108,15 +116,17 @@ def contacts_by_municipality_and(contacts, params, threshold, *, column: str) ->
         column_keys=column_keys,
         counts=counts,
         threshold=threshold,
+        cell_keys=_keys(rows, "municipality", column, protect),
     )
 
 
-def clients_by_region(contacts, clients, params, threshold) -> list[Sheet]:
+def clients_by_region(contacts, clients, params, threshold, protect: bool = True) -> list[Sheet]:
     """Distinct clients with a contact in the period, by the region of their locality and identity;
     people present without a client file (anonymous persons at contacts) in a table of their own."""
     links = Contact.clients.through.objects.filter(contact__in=contacts_in_period(contacts, params).values("id"))
     supported = clients.filter(id__in=links.values("client_id")).annotate(region=F("locality__municipality__region_id"))
-    rows = supported.values("region", "identity").annotate(n=Count("id", distinct=True)).order_by()
+    # Each client is one row here (a filter, not a join), so the sum of keys adds each client once.
+    rows = list(supported.values("region", "identity").annotate(n=Count("id"), key=key_sum()).order_by())
     counts = _counts(rows, "region", "identity")
     identity_keys = [(value, str(label)) for value, label in Client.Identity.choices]
     distinct_clients = count_table(
@@ -126,16 +136,19 @@ def clients_by_region(contacts, clients, params, threshold) -> list[Sheet]:
         column_keys=identity_keys,
         counts=counts,
         threshold=threshold,
+        cell_keys=_keys(rows, "region", "identity", protect),
         notes=[_("Each client counts once, in the region of the client's locality.")],
     )
-    anonymous = (
+    # The key of a number of anonymous persons is that of the contacts they were present at.
+    anonymous = list(
         contacts_in_period(contacts, params)
         .annotate(region=CONTACT_REGION)
         .values("region")
-        .annotate(n=Sum("anonymous_persons"))
+        .annotate(n=Sum("anonymous_persons"), key=key_sum(filter=Q(anonymous_persons__gt=0)))
         .order_by()
     )
     anonymous_counts = {(row["region"], "persons"): row["n"] or 0 for row in anonymous}
+    anonymous_keys = {(row["region"], "persons"): row["key"] for row in anonymous} if protect else None
     anonymous_persons = count_table(
         title=_("Anonymous persons at contacts by region"),
         row_heading=_("Region"),
@@ -143,14 +156,16 @@ def clients_by_region(contacts, clients, params, threshold) -> list[Sheet]:
         column_keys=[("persons", _("Anonymous persons"))],
         counts=anonymous_counts,
         threshold=threshold,
+        cell_keys=anonymous_keys,
         notes=[_("People present who gave no name, counted at every contact: not distinct people.")],
     )
     return [distinct_clients, anonymous_persons]
 
 
-def cases_by_crime_type_and_status(cases, params, threshold) -> Sheet:
-    rows = (
-        cases_in_period(cases, params).values("crime_types", "status").annotate(n=Count("id", distinct=True)).order_by()
+def cases_by_crime_type_and_status(cases, params, threshold, protect: bool = True) -> Sheet:
+    # One row per case and crime type: each case counts (and adds its key) once under each type.
+    rows = list(
+        cases_in_period(cases, params).values("crime_types", "status").annotate(n=Count("id"), key=key_sum()).order_by()
     )
     counts = _counts(rows, "crime_types", "status")
     crime_keys: list[tuple[object, str]] = [
@@ -165,12 +180,15 @@ def cases_by_crime_type_and_status(cases, params, threshold) -> Sheet:
         column_keys=[(value, str(label)) for value, label in CaseStatus.choices],
         counts=counts,
         threshold=threshold,
+        cell_keys=_keys(rows, "crime_types", "status", protect),
         notes=[_("A case with several crime types counts under each of them; cases opened in the period.")],
     )
 
 
-def cases_by_region_and_status(cases, params, threshold) -> Sheet:
-    rows = cases_in_period(cases, params).values("region", "status").annotate(n=Count("id")).order_by()
+def cases_by_region_and_status(cases, params, threshold, protect: bool = True) -> Sheet:
+    rows = list(
+        cases_in_period(cases, params).values("region", "status").annotate(n=Count("id"), key=key_sum()).order_by()
+    )
     return count_table(
         title=_("Cases by region and status"),
         row_heading=_("Region"),
@@ -178,18 +196,19 @@ def cases_by_region_and_status(cases, params, threshold) -> Sheet:
         column_keys=[(value, str(label)) for value, label in CaseStatus.choices],
         counts=_counts(rows, "region", "status"),
         threshold=threshold,
+        cell_keys=_keys(rows, "region", "status", protect),
         notes=[_("Cases opened in the period, by their status today.")],
     )
 
 
-def referrals_by_service_and_state(referrals, params, threshold) -> Sheet:
+def referrals_by_service_and_state(referrals, params, threshold, protect: bool = True) -> Sheet:
     """Referrals to support services proposed in the period, by service and their state today."""
     from cases.models import ReferralService, ReferralState
 
-    rows = (
+    rows = list(
         referrals.filter(proposed_on__gte=params.start, proposed_on__lte=params.end)
         .values("service", "state")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), key=key_sum())
         .order_by()
     )
     return count_table(
@@ -199,28 +218,32 @@ def referrals_by_service_and_state(referrals, params, threshold) -> Sheet:
         column_keys=[(value, str(label)) for value, label in ReferralState.choices],
         counts=_counts(rows, "service", "state"),
         threshold=threshold,
+        cell_keys=_keys(rows, "service", "state", protect),
         notes=[_("Referrals proposed in the period, by their state today.")],
     )
 
 
 def national_statistics(
-    *, contacts, clients, cases, referrals=None, params: ReportParameters, threshold: int
+    *, contacts, clients, cases, referrals=None, params: ReportParameters, threshold: int | None, protect: bool = True
 ) -> list[Sheet]:
+    """The national tables. Every route that shows them to the ministry (files, API) keeps
+    `protect`: suppressed and perturbed by the cell-key method; the true counts
+    (`threshold=None, protect=False`) are for checking the method, never for a user."""
     sheets: list[Sheet] = []
     if params.includes("contacts_month_region"):
-        sheets.append(contacts_by_month_and_region(contacts, params, threshold))
+        sheets.append(contacts_by_month_and_region(contacts, params, threshold, protect))
     if params.includes("contacts_municipality_authority"):
-        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="authority"))
+        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="authority", protect=protect))
     if params.includes("contacts_municipality_form"):
-        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="form_of_work"))
+        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="form_of_work", protect=protect))
     if params.includes("clients_region"):
-        sheets.extend(clients_by_region(contacts, clients, params, threshold))
+        sheets.extend(clients_by_region(contacts, clients, params, threshold, protect))
     if params.includes("cases_crime_status"):
-        sheets.append(cases_by_crime_type_and_status(cases, params, threshold))
+        sheets.append(cases_by_crime_type_and_status(cases, params, threshold, protect))
     if params.includes("cases_region_status"):
-        sheets.append(cases_by_region_and_status(cases, params, threshold))
+        sheets.append(cases_by_region_and_status(cases, params, threshold, protect))
     if referrals is not None and params.includes("referrals_service_state"):
-        sheets.append(referrals_by_service_and_state(referrals, params, threshold))
+        sheets.append(referrals_by_service_and_state(referrals, params, threshold, protect))
     return sheets
 
 

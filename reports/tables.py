@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .disclosure import ROUNDING_BASE, cell_key, perturb
 from .suppression import suppress
 
 # How a column's values are written (number formats in XLSX, alignment in PDF).
@@ -47,10 +48,17 @@ def count_table(
     column_keys: Sequence[tuple[object, str]],
     counts: dict[tuple[object, object], int],
     threshold: int | None,
+    cell_keys: dict[tuple[object, object], int] | None = None,
     notes: Sequence[str] = (),
     chart_from_row_totals: bool = False,
 ) -> Sheet:
-    """A rows × columns table of counts with totals; suppressed when `threshold` is given."""
+    """A rows × columns table of counts with totals; suppressed when `threshold` is given, and
+    perturbed by the cell-key method (reports.disclosure) when the cells' keys are given.
+
+    Each record counts in one cell of a row (or is counted once per cell it is in, and then
+    once per cell in the totals too), so the key of a total is the sum of its cells' keys.
+    Suppression decides on the true counts; the cells left visible show perturbed values.
+    """
     matrix = [[counts.get((row_key, column_key), 0) for column_key, _label in column_keys] for row_key, _l in row_keys]
     if threshold is not None:
         table = suppress(matrix, threshold)
@@ -61,11 +69,22 @@ def count_table(
         row_totals = [sum(row) for row in matrix]
         column_totals = [sum(row[j] for row in matrix) for j in range(len(column_keys))]
         grand_total = sum(row_totals)
+    if not matrix:  # no rows at all: the totals are zeros, one per column
+        column_totals, grand_total = [0] * len(column_keys), 0
+    if cell_keys is not None:
+        keys = [[cell_keys.get((row_key, column_key), 0) for column_key, _l in column_keys] for row_key, _l in row_keys]
+        cells = [
+            [_published(value, key) for value, key in zip(row, key_row, strict=True)]
+            for row, key_row in zip(cells, keys, strict=True)
+        ]
+        row_totals = [_published(value, cell_key(*row)) for value, row in zip(row_totals, keys, strict=True)]
+        column_totals = [
+            _published(value, cell_key(*(row[j] for row in keys))) for j, value in enumerate(column_totals)
+        ]
+        grand_total = _published(grand_total, cell_key(*(key for row in keys for key in row)))
     rows: list[list] = [
         [label, *row, total] for (_key, label), row, total in zip(row_keys, cells, row_totals, strict=True)
     ]
-    if not matrix:  # no rows at all: the totals are zeros, one per column
-        column_totals, grand_total = [0] * len(column_keys), 0
     rows.append([_("Total"), *column_totals, grand_total])
     all_notes = list(notes)
     if threshold is not None:
@@ -73,6 +92,8 @@ def count_table(
             _("%(mark)s = suppressed: counts below %(threshold)s and the cells that would reveal them.")
             % {"mark": SUPPRESSED_MARK, "threshold": threshold}
         )
+    if cell_keys is not None:
+        all_notes.append(rounding_note())
     chart = None
     if chart_from_row_totals:
         chart = ([label for _key, label in row_keys], list(row_totals))
@@ -84,6 +105,17 @@ def count_table(
         notes=all_notes,
         chart=chart,
     )
+
+
+def rounding_note() -> str:
+    return _(
+        "Counts are randomly rounded to multiples of %(base)s (the same records always give the same "
+        "number) and small counts are suppressed, so rows and columns may not add up to the totals."
+    ) % {"base": ROUNDING_BASE}
+
+
+def _published(value: int | None, key: int) -> int | None:
+    return None if value is None else perturb(value, key)
 
 
 def with_progress(rows: Iterable[Sequence], every: int, callback: Callable[[int], None]) -> Iterable[Sequence]:

@@ -18,6 +18,7 @@ from .dashboards import dashboard_charts
 from .forms import ReportRequestForm
 from .models import ReportJob, ReportType
 from .selectors import report_types_for, visible_report_jobs
+from .tables import rounding_note
 from .writers import CONTENT_TYPES
 
 
@@ -49,13 +50,15 @@ def job_create(request: HttpRequest, report_type: str) -> HttpResponse:
         record_event(request=request, action=AuditAction.EXPORT, obj=job)
         messages.success(request, _("The report is being prepared. You can leave this page and come back later."))
         return redirect("reports:detail", pk=job.pk)
-    return render(request, "reports/job_form.html", {"form": form, "report_type": ReportType(report_type)}, status=200)
+    context = {"form": form, "report_type": ReportType(report_type), "disclosure_note": rounding_note()}
+    return render(request, "reports/job_form.html", context, status=200)
 
 
 @role_can(Role.can_request_reports)
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/job_detail.html", {"job": _get_job(request, pk)})
+    job = _get_job(request, pk)
+    return render(request, "reports/job_detail.html", {"job": job, "disclosure_note": rounding_note()})
 
 
 @role_can(Role.can_request_reports)
@@ -92,5 +95,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/dashboard.html",
-        {"charts": charts, "chart_data": [chart.as_json() for chart in charts], "role": Role(request.user.role)},
+        {
+            "charts": charts,
+            "chart_data": [chart.as_json() for chart in charts],
+            "role": Role(request.user.role),
+            "disclosure_note": rounding_note(),
+        },
     )

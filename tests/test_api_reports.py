@@ -16,8 +16,9 @@ def api():
 
 
 def _period():
-    today = timezone.localdate()
-    return {"start": (today - datetime.timedelta(days=60)).isoformat(), "end": today.isoformat()}
+    """The calendar year of yesterday (the factories' contacts): national statistics take fixed periods."""
+    year = (timezone.localdate() - datetime.timedelta(days=1)).year
+    return {"start": f"{year}-01-01", "end": f"{year}-12-31"}
 
 
 def test_ministry_creates_and_polls_a_job(api, ministry_analyst, settings, django_capture_on_commit_callbacks):
@@ -79,6 +80,9 @@ def test_national_statistics_are_suppressed_and_hold_no_person(api, ministry_ana
     # Two contacts in one cell are below the threshold of 5: no cell shows a 2.
     assert all(cell != 2 for row in table["rows"] for cell in row)
     assert "*" in body
+    # What is shown is randomly rounded to multiples of 5.
+    assert all(cell % 5 == 0 for row in table["rows"] for cell in row[1:] if isinstance(cell, int))
+    assert response.json()["rounding_base"] == 5 and "zaokrouhleny" in " ".join(table["notes"])
 
 
 def test_national_statistics_bad_input_is_400(api, ministry_analyst):

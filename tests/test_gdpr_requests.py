@@ -127,3 +127,15 @@ def test_no_police_sharing_without_a_recorded_consent(police_officer, alice, own
     assert visible_cases(police_officer).filter(pk=case.pk).exists()
     consent_withdraw(consent=consent, withdrawn_on=consent.given_on, withdrawn_by=alice)
     assert not visible_cases(police_officer).filter(pk=case.pk).exists()
+
+
+def test_access_export_leaves_out_the_statistical_record_keys(client, carol, full_file):
+    # The keys of the statistics' perturbation say nothing about the person, and whoever knew
+    # them could undo the rounding of national statistics (docs/statistical-disclosure.md).
+    client.force_login(carol)
+    data = json.loads(client.get(reverse("gdpr:access_export_json", args=[full_file.pk])).content)
+    sections = [data["client"], *data["contacts"], *(case["case"] for case in data["cases"])]
+    keys = {str(full_file.record_key), *(str(c.record_key) for c in full_file.contacts.all())}
+    for section in sections:
+        assert "statistický klíč záznamu" not in section
+        assert not keys & {str(value) for value in section.values()}

@@ -18,9 +18,12 @@ import pytest
 from accounts.roles import Role
 from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
-from contacts.models import Authority, FormOfWork
-from reports import services, storage
+from contacts.models import Authority, Contact, FormOfWork
+from reports import selectors, services, storage
+from reports.disclosure import cell_key, perturb
 from reports.models import JobState, ReportJob, ReportType
+from reports.parameters import parse_parameters
+from reports.statistics import national_statistics
 from tests.factories import CaseFactory, ClientFactory, ContactFactory, UserFactory, a_locality
 
 PRAGUE = zoneinfo.ZoneInfo("Europe/Prague")
@@ -126,18 +129,44 @@ def table(section: list[list[str]]) -> dict[str, dict[str, str]]:
     return {row[0]: dict(zip(header[1:], row[1:], strict=False)) for row in section[1:] if len(row) > 1}
 
 
-def test_national_statistics_exact_numbers(ministry_analyst, march, django_capture_on_commit_callbacks):
-    job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, "csv", django_capture_on_commit_callbacks)
-    sections = csv_sections(job)
+def true_sections(threshold: int | None, **overrides) -> dict[str, dict[str, dict[str, str]]]:
+    """The national tables before the cell-key perturbation, as `table` gives them from a CSV;
+    never shown to anyone: what the published numbers are checked against."""
+    params = parse_parameters(ReportType.NATIONAL_STATISTICS, {**MARCH, "format": "csv", **overrides})
+    sheets = national_statistics(
+        contacts=selectors.national_contacts(),
+        clients=selectors.national_clients(),
+        cases=selectors.national_cases(),
+        referrals=selectors.national_referrals(),
+        params=params,
+        threshold=threshold,
+        protect=False,
+    )
+    return {
+        sheet.title: table(
+            [[str(h) for h in sheet.header]]
+            + [["*" if cell is None else str(cell) for cell in row] for row in sheet.rows]
+        )
+        for sheet in sheets
+    }
 
-    by_month = table(sections["Kontakty podle měsíce a kraje"])
+
+def published(count: int, records) -> str:
+    """What a cell counting `records` (a queryset with a record key) shows: its count perturbed."""
+    return str(perturb(count, cell_key(*records.values_list("record_key", flat=True))))
+
+
+def test_national_statistics_exact_numbers(ministry_analyst, march):
+    sections = true_sections(threshold=5)
+
+    by_month = sections["Kontakty podle měsíce a kraje"]
     assert by_month["2026-03"]["Jihomoravský kraj"] == "10"
     assert by_month["2026-03"]["Moravskoslezský kraj"] == "6"
     assert by_month["2026-03"]["Plzeňský kraj"] == "0"
     assert by_month["2026-03"]["Celkem"] == "16"
     assert list(by_month) == ["2026-03", "Celkem"]
 
-    by_form = table(sections["Kontakty podle obce a formy práce"])
+    by_form = sections["Kontakty podle obce a formy práce"]
     brno = by_form["Jihomoravský kraj – Brno"]
     assert brno["Doprovod"] == "7"
     assert brno["Konzultace"] == "*" and brno["Zprostředkování"] == "*"  # 1 and 2: suppressed
@@ -147,38 +176,72 @@ def test_national_statistics_exact_numbers(ministry_analyst, march, django_captu
     assert by_form["Celkem"]["Konzultace"] == "*" and by_form["Celkem"]["Celkem"] == "16"
 
     # Three distinct clients in March: each region's single client is a small count.
-    clients = table(sections["Podpoření klienti podle kraje"])
+    clients = sections["Podpoření klienti podle kraje"]
     assert clients["Celkem"]["Celkem"] == "*"  # 3 < 5
     assert clients["Jihomoravský kraj"]["Celkem"] == "*"
-    anonymous = table(sections["Anonymní osoby při kontaktech podle kraje"])
+    anonymous = sections["Anonymní osoby při kontaktech podle kraje"]
     assert anonymous["Jihomoravský kraj"]["Anonymní osoby"] == "*"  # 3 persons
 
-    cases = table(sections["Případy podle kraje a stavu"])
+    cases = sections["Případy podle kraje a stavu"]
     assert cases["Celkem"]["Celkem"] == "*"  # 3 cases nationally: all small
 
 
-def test_national_statistics_unsuppressed_numbers(
-    ministry_analyst, march, settings, django_capture_on_commit_callbacks
+def test_national_statistics_file_shows_the_perturbed_numbers(
+    ministry_analyst, march, django_capture_on_commit_callbacks
 ):
-    """With the threshold at 1 nothing is hidden: the raw counts of the fixture."""
-    settings.REPORTS_SUPPRESSION_THRESHOLD = 1
+    """The file: the same cells suppressed, each shown one its count perturbed by its records' keys."""
     job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, "csv", django_capture_on_commit_callbacks)
     sections = csv_sections(job)
-    clients = table(sections["Podpoření klienti podle kraje"])
+    in_march = Contact.objects.filter(occurred_at__gte=at(1), occurred_at__lt=at(1, month=4))
+    brno, ostrava = (
+        in_march.filter(organisation=march["josef"].organisation),
+        in_march.exclude(organisation=march["josef"].organisation),
+    )
+
+    by_month = table(sections["Kontakty podle měsíce a kraje"])
+    assert by_month["2026-03"]["Jihomoravský kraj"] == published(10, brno)
+    assert by_month["2026-03"]["Moravskoslezský kraj"] == published(6, ostrava)
+    assert by_month["2026-03"]["Plzeňský kraj"] == "0"
+    assert by_month["2026-03"]["Celkem"] == published(16, in_march)
+    by_form = table(sections["Kontakty podle obce a formy práce"])
+    accompanied = brno.filter(form_of_work=FormOfWork.ACCOMPANIMENT)
+    assert by_form["Jihomoravský kraj – Brno"]["Doprovod"] == published(7, accompanied)
+    assert by_form["Jihomoravský kraj – Brno"]["Konzultace"] == "*"
+    # The same records give the same number in another table.
+    assert by_form["Celkem"]["Celkem"] == by_month["Celkem"]["Celkem"] == published(16, in_march)
+    assert table(sections["Podpoření klienti podle kraje"])["Celkem"]["Celkem"] == "*"
+    assert all(int(value) % 5 == 0 for row in by_form.values() for value in row.values() if value.isdigit())
+    assert any("zaokrouhleny na násobky 5" in line for line in sections["Kontakty podle obce a formy práce"][-1])
+
+
+def test_national_statistics_unsuppressed_numbers(ministry_analyst, march):
+    """Without suppression or perturbation: the raw counts of the fixture."""
+    sections = true_sections(threshold=None)
+    clients = sections["Podpoření klienti podle kraje"]
     assert clients["Jihomoravský kraj"]["Osoba se jménem"] == "1"
     assert clients["Jihomoravský kraj"]["Pseudonym (přezdívka a rok narození)"] == "1"
     assert clients["Moravskoslezský kraj"]["Celkem"] == "1"
     assert clients["Celkem"]["Celkem"] == "3"
-    assert table(sections["Anonymní osoby při kontaktech podle kraje"])["Celkem"]["Celkem"] == "3"
-    crimes = table(sections["Případy podle trestného činu a stavu"])
+    assert sections["Anonymní osoby při kontaktech podle kraje"]["Celkem"]["Celkem"] == "3"
+    crimes = sections["Případy podle trestného činu a stavu"]
     assert crimes["Lichva (§218)"]["Nový"] == "2"
     assert crimes["Vydírání (§175)"]["Uzavřený"] == "1"
     assert crimes["Celkem"]["Celkem"] == "3"
-    by_region = table(sections["Případy podle kraje a stavu"])
+    by_region = sections["Případy podle kraje a stavu"]
     assert by_region["Jihomoravský kraj"]["Celkem"] == "2"
-    by_authority = table(sections["Kontakty podle obce a úřadu"])
+    by_authority = sections["Kontakty podle obce a úřadu"]
     assert by_authority["Jihomoravský kraj – Brno"]["Úřad práce"] == "1"
     assert by_authority["Jihomoravský kraj – Brno"]["Policie ČR"] == "9"
+
+
+def test_with_the_threshold_at_1_the_file_still_shows_no_small_count(
+    ministry_analyst, march, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_SUPPRESSION_THRESHOLD = 1
+    job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, "csv", django_capture_on_commit_callbacks)
+    clients = table(csv_sections(job)["Podpoření klienti podle kraje"])
+    assert clients["Celkem"]["Celkem"] == published(3, Client.objects.all())
+    assert {value for row in clients.values() for value in row.values()} <= {"0", "5"}
 
 
 def test_activity_report_exact_numbers(carol, march, django_capture_on_commit_callbacks):
@@ -235,7 +298,7 @@ def test_empty_period_gives_a_valid_file_with_zeros(ministry_analyst, db, django
         "csv",
         django_capture_on_commit_callbacks,
         start="2019-01-01",
-        end="2019-02-28",
+        end="2019-03-31",
     )
     by_month = table(csv_sections(job)["Kontakty podle měsíce a kraje"])
     assert by_month["2019-01"]["Celkem"] == "0" and by_month["Celkem"]["Celkem"] == "0"
@@ -283,7 +346,6 @@ def test_referrals_by_service_and_state(ministry_analyst, march, settings, djang
     referral = getattr(case_models, "Referral", None)
     if referral is None:
         pytest.skip("The cases app records no referrals yet.")
-    settings.REPORTS_SUPPRESSION_THRESHOLD = 1
     josef_case, kudrna_case, _ostrava_case = march["cases"]
     for case, service, state, day in [
         (josef_case, "victim_support", "sent", 3),
@@ -298,10 +360,12 @@ def test_referrals_by_service_and_state(ministry_analyst, march, settings, djang
             proposed_on=datetime.date(2026, 3 if day != 28 else 2, day),
             created_by=case.assistant,
         )
-    job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, "csv", django_capture_on_commit_callbacks)
-    referrals = table(csv_sections(job)["Doporučení podle služby a stavu"])
+    referrals = true_sections(threshold=None)["Doporučení podle služby a stavu"]
     assert referrals["Celkem"]["Celkem"] == "3"
     assert referrals["Celkem"]["Odesláno"] == "2"
+    job = make(ministry_analyst, ReportType.NATIONAL_STATISTICS, "csv", django_capture_on_commit_callbacks)
+    shown = table(csv_sections(job)["Doporučení podle služby a stavu"])
+    assert shown["Celkem"]["Celkem"] == "*"  # 3 referrals: a small count
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "pdf"])

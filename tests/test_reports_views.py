@@ -15,6 +15,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 MARCH = {"start": "2026-03-01", "end": "2026-03-31", "breakdown": "all", "format": "csv"}
+# National statistics are asked for by a calendar month, quarter or year, not by days.
+MARCH_FORM = {"period_kind": "month", "year": "2026", "month": "3", "breakdown": "all", "format": "csv"}
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +145,7 @@ def test_valid_request_creates_a_job_and_queues_it_after_commit(
 ):
     client.force_login(ministry_analyst)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("reports:create", args=["national"]), MARCH)
+        response = client.post(reverse("reports:create", args=["national"]), MARCH_FORM)
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:detail", args=[job.pk])
     assert job.state == JobState.QUEUED and job.requested_by == ministry_analyst and job.organisation is None
@@ -152,18 +154,25 @@ def test_valid_request_creates_a_job_and_queues_it_after_commit(
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("report_type", "changes", "message"),
     [
-        ({"start": "2026-03-31", "end": "2026-03-01"}, "Konec období nemůže být před jeho začátkem."),
-        ({"start": "2010-01-01", "end": "2020-01-01"}, "Období může být dlouhé nejvýše 10 let."),
-        ({"breakdown": "by_ethnicity"}, "Vyberte platnou možnost"),
-        ({"format": "docx"}, "Vyberte platnou možnost"),
-        ({"start": "yesterday"}, "Zadejte platné datum."),
+        ("activity", {"start": "2026-03-31", "end": "2026-03-01"}, "Konec období nemůže být před jeho začátkem."),
+        ("activity", {"start": "2010-01-01", "end": "2020-01-01"}, "Období může být dlouhé nejvýše 10 let."),
+        ("activity", {"start": "yesterday"}, "Zadejte platné datum."),
+        ("national", {"breakdown": "by_ethnicity"}, "Vyberte platnou možnost"),
+        ("national", {"format": "docx"}, "Vyberte platnou možnost"),
+        ("national", {"year": "1990"}, "Vyberte platnou možnost"),
+        ("national", {"month": ""}, "Vyberte měsíc."),
+        ("national", {"period_kind": "quarter"}, "Vyberte čtvrtletí."),
+        ("national", {"period_kind": "week"}, "Vyberte platnou možnost"),
     ],
 )
-def test_bad_input_is_explained_in_czech_and_creates_no_job(client, ministry_analyst, changes, message):
-    client.force_login(ministry_analyst)
-    response = client.post(reverse("reports:create", args=["national"]), {**MARCH, **changes})
+def test_bad_input_is_explained_in_czech_and_creates_no_job(
+    client, ministry_analyst, carol, report_type, changes, message
+):
+    client.force_login(ministry_analyst if report_type == "national" else carol)
+    data = MARCH_FORM if report_type == "national" else MARCH
+    response = client.post(reverse("reports:create", args=[report_type]), {**data, **changes})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ReportJob.objects.exists()
@@ -194,10 +203,10 @@ def test_the_service_refuses_bad_parameters_too(ministry_analyst, changes):
     assert not ReportJob.objects.exists()
 
 
-def test_ten_years_less_a_day_is_allowed(ministry_analyst):
+def test_ten_years_less_a_day_is_allowed(carol):
     job = services.report_job_request(
-        by=ministry_analyst,
-        report_type=ReportType.NATIONAL_STATISTICS,
+        by=carol,
+        report_type=ReportType.ACTIVITY,
         raw_parameters={**MARCH, "start": "2016-01-01", "end": "2025-12-31"},
     )
     assert job.pk

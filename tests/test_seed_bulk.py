@@ -81,3 +81,12 @@ def test_anonymous_clients_keep_nothing_identifying_and_notes_are_encrypted(seed
 def test_sequences_continue_after_the_load(seeded, alice):
     client = Client.objects.create(organisation=alice.organisation, first_name="A", last_name="B", created_by=alice)
     assert client.pk > Client.objects.exclude(pk=client.pk).order_by("-pk").first().pk
+
+
+def test_every_counted_record_gets_a_random_key_of_its_own(seeded):
+    # One key for a whole batch would make every cell of the national statistics round alike.
+    for model in (Contact, Client, Case):
+        keys = list(model.objects.values_list("record_key", flat=True))
+        assert len(set(keys)) > 0.99 * len(keys), model
+        assert 0 <= min(keys) and max(keys) < 2**31
+        assert max(keys) - min(keys) > 2**30  # spread over the whole range, not a counter

@@ -293,3 +293,15 @@ def test_a_token_issue_is_audited(alice, settings):
     # A refused attempt issues nothing (the failed sign-in itself comes from the auth signal).
     api.post("/api/v1/auth/token/", {"username": "alice", "password": "wrong"}, format="json")
     assert not AuditEvent.objects.filter(pk__gt=event.pk, action=AuditAction.TOKEN_ISSUED).exists()
+
+
+def test_the_audit_trail_names_the_records_of_a_list_read(alice, carol):
+    from tests.factories import ClientFactory
+
+    shown = ClientFactory(organisation=alice.organisation, created_by=alice)
+    browser = PageClient()
+    browser.force_login(alice)
+    browser.get(reverse("clients:list"))
+    browser.force_login(carol)
+    body = browser.get(reverse("audit:trail"), {"action": AuditAction.LIST}).content.decode()
+    assert "Zobrazení seznamu" in body and f"#{shown.pk}" in body

@@ -236,6 +236,23 @@ class PoliceCaseSerializer(serializers.ModelSerializer):
         return str(case.locality) if case.locality_id else None
 
 
+# Likewise the police's list page (templates/cases/police_case_list.html) for a row of the list.
+class PoliceCaseRowSerializer(serializers.ModelSerializer):
+    """A row of the police's list of shared cases, as their list page shows it: no victim."""
+
+    crime_types = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    locality = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "title", "status", "crime_types", "locality", "organisation", "police_reviewed_at"]
+        read_only_fields = fields
+
+    def get_locality(self, case: Case) -> str | None:
+        return str(case.locality) if case.locality_id else None
+
+
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()

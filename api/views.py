@@ -1,5 +1,7 @@
 """API views. Every queryset comes from the same scoping selectors as the pages."""
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
@@ -10,12 +12,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from cases.models import Attachment, Case, CrimeType
-from cases.selectors import visible_cases
+from cases.selectors import police_cases_for_list, visible_cases
 from cases.timeline import case_timeline, police_timeline
 from clients import services as client_services
 from clients.models import Client
@@ -114,34 +117,41 @@ class ContactViewSet(
         serializer.save()
 
 
-# One shape of a case per audience. A role missing here gets nothing (403), even if it
-# is later given the ability to see cases: its shape must be decided first.
-CASE_SERIALIZERS = {
-    Role.ASSISTANT: serializers.CaseSerializer,
-    Role.COORDINATOR: serializers.CaseSerializer,
-    Role.POLICE: serializers.PoliceCaseSerializer,
+class CaseShapes(NamedTuple):
+    list: type[BaseSerializer]
+    detail: type[BaseSerializer]
+
+
+# One shape of a case per audience, for a list row and for one case. A role missing here
+# gets nothing (403), even if it is later given the ability to see cases: its shape must be
+# decided first. The police's shapes are their pages' (tests/test_api_police.py).
+CASE_SHAPES = {
+    Role.ASSISTANT: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
+    Role.COORDINATOR: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
+    Role.POLICE: CaseShapes(serializers.PoliceCaseRowSerializer, serializers.PoliceCaseSerializer),
 }
 
 
-def _case_for_role(many: bool = False) -> PolymorphicProxySerializer:
-    """The schema of a case answer: one of the shapes above, by the caller's role."""
-    return PolymorphicProxySerializer(
-        component_name="CaseForRole",
-        serializers=[serializers.CaseSerializer, serializers.PoliceCaseSerializer],
-        resource_type_field_name=None,
-        many=many,
-    )
-
-
-CASE_FOR_ROLE_DESCRIPTION = (
-    "Assistants and coordinators get `Case`; police liaison officers get `PoliceCase`, "
-    "exactly the facts of their case page (the victim by name, no client or assistant id, no outcome)."
-)
-
-
 @extend_schema_view(
-    list=extend_schema(description=CASE_FOR_ROLE_DESCRIPTION, responses=_case_for_role(many=True)),
-    retrieve=extend_schema(description=CASE_FOR_ROLE_DESCRIPTION, responses=_case_for_role()),
+    list=extend_schema(
+        description="Assistants and coordinators get `Case` rows; police liaison officers get "
+        "`PoliceCaseRow` rows, the columns of their list page.",
+        responses=PolymorphicProxySerializer(
+            component_name="CaseListItemForRole",
+            serializers=[serializers.CaseSerializer, serializers.PoliceCaseRowSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    ),
+    retrieve=extend_schema(
+        description="Assistants and coordinators get `Case`; police liaison officers get `PoliceCase`, "
+        "the facts of their case page (the victim by name, no client or assistant id, no outcome).",
+        responses=PolymorphicProxySerializer(
+            component_name="CaseForRole",
+            serializers=[serializers.CaseSerializer, serializers.PoliceCaseSerializer],
+            resource_type_field_name=None,
+        ),
+    ),
 )
 class CaseViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Cases: the organisation's for assistants and coordinators, shared ones of the region for police."""
@@ -153,16 +163,19 @@ class CaseViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModel
     def get_serializer_class(self):
         if _is_schema_generation(self):
             return serializers.CaseSerializer
-        serializer_class = CASE_SERIALIZERS.get(self.request.user.role)
-        if serializer_class is None:
+        shapes = CASE_SHAPES.get(self.request.user.role)
+        if shapes is None:
             raise PermissionDenied
-        return serializer_class
+        return shapes.list if self.action == "list" else shapes.detail
 
     def get_queryset(self):
         if _is_schema_generation(self):
             return Case.objects.none()
+        serializer_class = self.get_serializer_class()
+        if serializer_class is serializers.PoliceCaseRowSerializer:
+            return police_cases_for_list(self.request.user)  # the police list page's rows
         cases = visible_cases(self.request.user).prefetch_related("crime_types")
-        if self.get_serializer_class() is serializers.PoliceCaseSerializer:
+        if serializer_class is serializers.PoliceCaseSerializer:
             shared = Attachment.objects.filter(shared_with_police=True)
             cases = cases.select_related("client", "organisation", "region", "locality__municipality").prefetch_related(
                 Prefetch("attachments", queryset=shared, to_attr="shared_attachments")

@@ -174,13 +174,52 @@ def test_police_api_timeline_is_the_page_timeline(police_case, police_officer):
     assert "Pro policii: svědek" in texts and "Interní" not in texts and "interni.pdf" not in texts
 
 
-def test_police_api_list_has_the_police_shape_only(police_case, police_officer):
-    rows = _api(police_officer).get("/api/v1/cases/").json()["results"]
-    assert len(rows) == 2
-    police_fields = set(serializers.PoliceCaseSerializer.Meta.fields)
-    assert all(set(row) == police_fields for row in rows)
-    assert OUTCOME not in str(rows)
-    assert police_fields.isdisjoint({"client", "assistant", "outcome", "opened_at", "closed_at"})
+# Every column of the police list page (its heading, in English) -> the API keys of a row and
+# how the page writes them.
+LIST_COLUMNS = {
+    "Title": (("id", "title"), lambda row: (row["id"], row["title"])),
+    "Status": (("status",), lambda row: CaseStatus(row["status"]).label),
+    "Crime types": (("crime_types",), lambda row: ", ".join(row["crime_types"])),
+    "Locality": (("locality",), lambda row: row["locality"] or "–"),
+    "Organisation": (("organisation",), lambda row: row["organisation"]),
+    "Reviewed": (
+        ("police_reviewed_at",),
+        lambda row: date_filter(timezone.localtime(parse_datetime(row["police_reviewed_at"])), "SHORT_DATE_FORMAT")
+        if row["police_reviewed_at"]
+        else gettext("Not yet"),
+    ),
+}
+
+
+def _list_page(content: str) -> tuple[list[str], list[list]]:
+    """The police list page's column headings and rows (the title cell as its link's id and text)."""
+    table = re.search(r"<table.*?</table>", content, re.S).group(0)
+    headings = [_text(th) for th in re.findall(r'<th scope="col">(.*?)</th>', table, re.S)]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        link = re.search(r'href="/police/cases/(\d+)/">(.*?)</a>', cells[0], re.S)
+        rows.append([(int(link.group(1)), _text(link.group(2))), *(_text(cell) for cell in cells[1:])])
+    return headings, rows
+
+
+def test_police_api_list_is_the_police_list_page_field_by_field(police_case, police_officer):
+    browser = PageClient()
+    browser.force_login(police_officer)
+    page = browser.get(reverse("police:case_list"))
+    headings, page_rows = _list_page(page.content.decode())
+    api_rows = _api(police_officer).get("/api/v1/cases/").json()["results"]
+    assert len(page_rows) == len(api_rows) == 2
+    with translation.override(page["Content-Language"]):
+        labels = {gettext(label): label for label in LIST_COLUMNS}
+        assert set(headings) == set(labels), f"columns unknown to the test: {set(headings) - set(labels)}"
+        covered = {key for keys, _write in LIST_COLUMNS.values() for key in keys}
+        for page_row, api_row in zip(page_rows, api_rows, strict=True):
+            assert set(api_row) == covered, f"extra: {set(api_row) - covered}; missing: {covered - set(api_row)}"
+            for heading, value in zip(headings, page_row, strict=True):
+                _keys, write = LIST_COLUMNS[labels[heading]]
+                assert write(api_row) == value, f"{heading}: page {value!r}, API {api_row}"
+    assert OUTCOME not in str(api_rows) and police_case.client.last_name not in str(api_rows)
 
 
 def test_staff_keep_the_full_case(police_case, alice):
@@ -195,13 +234,14 @@ def test_roles_without_cases_get_403(request, who, police_case):
     assert api.get(f"/api/v1/cases/{police_case.pk}/").status_code == 403
 
 
+@pytest.mark.parametrize("action", ["list", "retrieve", "timeline"])
 @pytest.mark.parametrize("role", [Role.MINISTRY, Role.ADMIN, "a-future-role"])
-def test_a_role_without_a_case_shape_gets_nothing(role, alice):
+def test_a_role_without_a_case_shape_gets_nothing(role, action, alice):
     """Fail closed: even a role that some day may see cases gets no shape until one is chosen."""
     alice.role = role
     request = APIRequestFactory().get("/api/v1/cases/")
     request.user = alice
-    view = CaseViewSet(request=request, format_kwarg=None, action="list")
+    view = CaseViewSet(request=request, format_kwarg=None, action=action)
     with pytest.raises(PermissionDenied):
         view.get_serializer_class()
 
@@ -211,11 +251,40 @@ def test_schema_documents_both_shapes(alice):
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
     components = schema["components"]["schemas"]
-    shapes = [ref["$ref"].rsplit("/", 1)[1] for ref in components["CaseForRole"]["oneOf"]]
-    assert shapes == ["Case", "PoliceCase"]
+
+    def shapes(name):
+        return [ref["$ref"].rsplit("/", 1)[1] for ref in components[name]["oneOf"]]
+
+    assert shapes("CaseForRole") == ["Case", "PoliceCase"]
+    assert shapes("CaseListItemForRole") == ["Case", "PoliceCaseRow"]
     assert set(components["PoliceCase"]["properties"]) == set(serializers.PoliceCaseSerializer.Meta.fields)
+    assert set(components["PoliceCaseRow"]["properties"]) == set(serializers.PoliceCaseRowSerializer.Meta.fields)
     # Each shape requires a key the other lacks, so an answer matches exactly one of them.
     assert {"client", "outcome"} <= set(components["Case"]["required"])
     assert {"victim", "organisation"} <= set(components["PoliceCase"]["required"])
+    assert {"organisation", "police_reviewed_at"} <= set(components["PoliceCaseRow"]["required"])
     retrieve = schema["paths"]["/api/v1/cases/{id}/"]["get"]["responses"]["200"]["content"]["application/json"]
     assert retrieve["schema"]["$ref"].endswith("/CaseForRole")
+    listed = schema["paths"]["/api/v1/cases/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listed["schema"]["$ref"].endswith("/PaginatedCaseListItemForRoleList")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/", "/api/v1/cases/{pk}/"])
+def test_police_api_query_count_is_constant(police_case, police_officer, alice, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = _api(police_officer)
+    url = path.format(pk=police_case.pk)
+    api.get(url)  # the audit trail's content type is cached per process from then on
+    with CaptureQueriesContext(connection) as small:
+        assert api.get(url).status_code == 200
+    for _ in range(5):
+        client = ClientFactory(organisation=alice.organisation, created_by=alice)
+        shared_case(client=client, assistant=alice, crime_types=list(CrimeType.objects.all()[:3]))
+        for name in ("a.pdf", "b.pdf"):
+            checked = CheckedFile(b"%PDF-1.4 test", PDF, name)
+            case_services.attachment_add(case=police_case, by=alice, checked=checked, shared_with_police=True)
+    with CaptureQueriesContext(connection) as large:
+        assert api.get(url).status_code == 200
+    assert len(small) == len(large), "\n".join(q["sql"] for q in large.captured_queries)

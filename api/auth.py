@@ -13,6 +13,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from audit.models import AuditAction
+from audit.services import record_event
+
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
@@ -63,4 +66,6 @@ class ObtainTokenView(APIView):
         if two_factors_required() and not verify_second_factor(user, data.validated_data.get("otp_token")):
             raise AuthenticationFailed(_("A valid code from the authenticator app is required."))
         instance, token = AuthToken.objects.create(user)
+        # The request has no signed-in user (the API authenticates per call): name the actor.
+        record_event(request=request, action=AuditAction.TOKEN_ISSUED, actor=user)
         return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)

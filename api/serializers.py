@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.models import Locality, Region
-from cases.models import Case, CrimeType
+from cases.models import Attachment, Case, CrimeType
 from cases.selectors import visible_cases
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
@@ -176,6 +176,81 @@ class CaseSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+
+
+class PoliceVictimSerializer(serializers.Serializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    birth_year = serializers.SerializerMethodField()
+
+    def get_birth_year(self, client: Client) -> int | None:
+        # As on the page: a named client's year of birth; a pseudonym carries it in its name.
+        return client.birth_year if client.identity == Client.Identity.NAMED else None
+
+
+class SharedAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "size"]
+        read_only_fields = fields
+
+
+# The police case page (cases/police_views.py, templates/cases/police_case_detail.html) is the
+# reference: tests/test_api_police.py compares the two field by field, so a fact added to the
+# page must be added here, and nothing else may be.
+class PoliceCaseSerializer(serializers.ModelSerializer):
+    """A shared case as the police liaison officer's page shows it, nothing more: the victim by
+    name or pseudonym only, no client or assistant id (an id would link the cases of one
+    person), no outcome, no internal dates."""
+
+    victim = PoliceVictimSerializer(source="client", read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+    crime_types = serializers.StringRelatedField(many=True, read_only=True)
+    region = serializers.CharField(source="region.name", read_only=True)
+    locality = serializers.SerializerMethodField()
+    # Filled by CaseViewSet's queryset (a prefetch of the shared attachments only).
+    shared_attachments = SharedAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "title",
+            "status",
+            "victim",
+            "organisation",
+            "crime_types",
+            "incident_date",
+            "reported_on",
+            "region",
+            "locality",
+            "police_reference",
+            "police_unit",
+            "particularly_vulnerable",
+            "risk_level",
+            "police_reviewed_at",
+            "shared_attachments",
+        ]
+        read_only_fields = fields
+
+    def get_locality(self, case: Case) -> str | None:
+        return str(case.locality) if case.locality_id else None
+
+
+# Likewise the police's list page (templates/cases/police_case_list.html) for a row of the list.
+class PoliceCaseRowSerializer(serializers.ModelSerializer):
+    """A row of the police's list of shared cases, as their list page shows it: no victim."""
+
+    crime_types = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    locality = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "title", "status", "crime_types", "locality", "organisation", "police_reviewed_at"]
+        read_only_fields = fields
+
+    def get_locality(self, case: Case) -> str | None:
+        return str(case.locality) if case.locality_id else None
 
 
 class TimelineEntrySerializer(serializers.Serializer):

@@ -1,20 +1,24 @@
 """API views. Every queryset comes from the same scoping selectors as the pages."""
 
+from typing import NamedTuple
+
 from django.db import transaction
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
-from audit.services import record_view
-from cases.models import Case, CrimeType
-from cases.selectors import visible_cases
+from audit.services import record_list, record_view
+from cases.models import Attachment, Case, CrimeType
+from cases.selectors import police_cases_for_list, visible_cases
 from cases.timeline import case_timeline, police_timeline
 from clients import services as client_services
 from clients.models import Client
@@ -41,7 +45,20 @@ class AuditedRetrieveMixin:
         return Response(self.get_serializer(instance).data)
 
 
+class AuditedListMixin:
+    """Every page of a list is ONE row in the audit trail naming the records on it, as on the pages."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(queryset if page is None else page)
+        record_list(request, queryset.model, rows)
+        data = self.get_serializer(rows, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+
 class ClientViewSet(
+    AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -68,6 +85,7 @@ class ClientViewSet(
 
 
 class ContactViewSet(
+    AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -99,18 +117,70 @@ class ContactViewSet(
         serializer.save()
 
 
-class CaseViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class CaseShapes(NamedTuple):
+    list: type[BaseSerializer]
+    detail: type[BaseSerializer]
+
+
+# One shape of a case per audience, for a list row and for one case. A role missing here
+# gets nothing (403), even if it is later given the ability to see cases: its shape must be
+# decided first. The police's shapes are their pages' (tests/test_api_police.py).
+CASE_SHAPES = {
+    Role.ASSISTANT: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
+    Role.COORDINATOR: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
+    Role.POLICE: CaseShapes(serializers.PoliceCaseRowSerializer, serializers.PoliceCaseSerializer),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Assistants and coordinators get `Case` rows; police liaison officers get "
+        "`PoliceCaseRow` rows, the columns of their list page.",
+        responses=PolymorphicProxySerializer(
+            component_name="CaseListItemForRole",
+            serializers=[serializers.CaseSerializer, serializers.PoliceCaseRowSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    ),
+    retrieve=extend_schema(
+        description="Assistants and coordinators get `Case`; police liaison officers get `PoliceCase`, "
+        "the facts of their case page (the victim by name, no client or assistant id, no outcome).",
+        responses=PolymorphicProxySerializer(
+            component_name="CaseForRole",
+            serializers=[serializers.CaseSerializer, serializers.PoliceCaseSerializer],
+            resource_type_field_name=None,
+        ),
+    ),
+)
+class CaseViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Cases: the organisation's for assistants and coordinators, shared ones of the region for police."""
 
-    serializer_class = serializers.CaseSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, role_can(Role.can_see_cases)]
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["status", "crime_types", "locality", "risk_level"]
+
+    def get_serializer_class(self):
+        if _is_schema_generation(self):
+            return serializers.CaseSerializer
+        shapes = CASE_SHAPES.get(self.request.user.role)
+        if shapes is None:
+            raise PermissionDenied
+        return shapes.list if self.action == "list" else shapes.detail
 
     def get_queryset(self):
         if _is_schema_generation(self):
             return Case.objects.none()
-        return visible_cases(self.request.user).prefetch_related("crime_types")
+        serializer_class = self.get_serializer_class()
+        if serializer_class is serializers.PoliceCaseRowSerializer:
+            return police_cases_for_list(self.request.user)  # the police list page's rows
+        cases = visible_cases(self.request.user).prefetch_related("crime_types")
+        if serializer_class is serializers.PoliceCaseSerializer:
+            shared = Attachment.objects.filter(shared_with_police=True)
+            cases = cases.select_related("client", "organisation", "region", "locality__municipality").prefetch_related(
+                Prefetch("attachments", queryset=shared, to_attr="shared_attachments")
+            )
+        return cases
 
     @extend_schema(responses={200: serializers.TimelineEntrySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None)  # a case's whole timeline, unpaged
@@ -118,7 +188,8 @@ class CaseViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         """The case's events in time order; a police officer gets the shared parts only."""
         case = self.get_object()
         record_view(request, case)
-        if Role(request.user.role).can_review_shared_cases():
+        # Like the serializer: the police get their own shape, anyone else not listed nothing.
+        if self.get_serializer_class() is serializers.PoliceCaseSerializer:
             entries = police_timeline(case)
         else:
             entries = case_timeline(case)

@@ -38,11 +38,13 @@ class AuditAction(models.TextChoices):
     FORBIDDEN = "forbidden", _("Refused access (403)")
     NOT_FOUND = "not_found", _("Refused access (404)")
     VIEW = "view", _("View")
+    LIST = "list", _("List view")
     EXPORT = "export", _("Export")
     DOWNLOAD = "download", _("Download")
     ACCESS_EXPORT = "access_export", _("Data-subject access export")
     ERASURE = "erasure", _("Erasure on request")
     RETENTION = "retention", _("Anonymisation after the retention period")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
 
 
 class AuditEvent(AppendOnlyModel):
@@ -81,7 +83,13 @@ class AuditEvent(AppendOnlyModel):
         verbose_name=_("record type"),
     )
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
-    # The organisation that owns the record, so that its coordinator sees who read it.
+    # A list read (a page of a list, a search, an API list page) is one event naming every
+    # record it showed, all of the type in `content_type`, in the order shown. JSON rather than
+    # a PostgreSQL array: the demo runs on SQLite.
+    object_ids = models.JSONField(_("records shown"), default=list, blank=True)
+    # The organisation that owns the record, so that its coordinator sees who read it. For a
+    # list read: the organisation owning all the records shown, empty when they belong to
+    # several (the police's list of a region).
     record_organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.DO_NOTHING,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import role_can
 from accounts.roles import Role
 from accounts.scoping import police_region_id
-from audit.services import record_view
+from audit.services import record_list, record_view
 from liaison.pagination import paginate, querystring_without_page
 
 from . import services
@@ -42,6 +42,7 @@ def shared_case_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=police_cases_for_list(request.user), region_id=police_region_id(request.user)
     )
     page = paginate(request, case_filter.qs)
+    record_list(request, Case, page.object_list)
     return render(
         request,
         "cases/police_case_list.html",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_can
 from accounts.roles import Role
 from audit.models import AuditAction
-from audit.services import record_event, record_view
+from audit.services import record_event, record_list, record_view
 from clients.selectors import visible_clients
 from liaison.pagination import paginate, querystring_without_page
 
@@ -45,6 +45,7 @@ def _get_case(request: HttpRequest, pk: int) -> Case:
 def case_list(request: HttpRequest) -> HttpResponse:
     case_filter = CaseFilter(request.GET or None, queryset=cases_for_list(request.user), user=request.user)
     page = paginate(request, case_filter.qs)
+    record_list(request, Case, page.object_list)
     return render(
         request,
         "cases/case_list.html",
@@ -56,6 +57,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(visible_clients(request.user).select_related("locality__municipality"), pk=client_pk)
+    if request.method == "GET":
+        record_view(request, client)  # the form names the client
     initial = {}
     if client.locality:
         initial = {"locality": client.locality, "region": client.locality.municipality.region_id}
@@ -77,6 +80,8 @@ def case_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
+    if request.method == "GET":
+        record_view(request, case)  # the form shows the whole case, filled in
     form = CaseForm(request.POST or None, instance=case, user=request.user, client_id=case.client_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,6 +225,8 @@ def task_toggle(request: HttpRequest, task_pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 def my_tasks(request: HttpRequest) -> HttpResponse:
     page = paginate(request, open_tasks_of(request.user))
+    # A task row names its case and the case's client: the cases are the records shown.
+    record_list(request, Case, [task.case for task in page.object_list])
     return render(request, "cases/my_tasks.html", {"page": page, "today": timezone.localdate()})
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
-from audit.services import record_view
+from audit.services import record_list, record_view
 from cases.selectors import visible_cases
 from contacts.selectors import contacts_for_list
 from liaison.pagination import paginate, querystring_without_page
@@ -53,6 +53,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     else:
         page, more = paginate(request, clients), False
         rows = page.object_list
+    record_list(request, Client, rows)
     return render(
         request,
         "clients/client_list.html",
@@ -77,6 +78,8 @@ def client_pick(request: HttpRequest) -> HttpResponse:
     name, as check boxes for the contact form."""
     query = request.POST.get("q", "").strip()[:100]
     found = list(search_clients(request.user, query)[:PICKER_LIMIT]) if len(query) >= 2 else []
+    if len(query) >= 2:  # fewer letters search nothing and show nobody
+        record_list(request, Client, found)
     return render(request, "clients/_client_pick_results.html", {"clients": found, "query": query})
 
 
@@ -110,6 +113,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
+    if request.method == "GET":
+        record_view(request, client)  # the form shows the whole file, filled in
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -122,6 +127,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
+    if request.method == "GET":
+        record_view(request, client)  # the form names the client
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,6 +152,8 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     consent: Consent = get_object_or_404(client.consents, pk=consent_pk)
+    if request.method == "GET":
+        record_view(request, consent)  # the form names the client and the consent
     form = ConsentWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

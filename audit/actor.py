@@ -58,9 +58,6 @@ def acting_as(actor: ActorId, using: str = "default") -> Iterator[None]:
     function returning the id, asked at each write: a web request knows its user late (a
     sign-in, an API token checked inside the view)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
     wrapper = _ActorWrapper(actor)
     try:
         with connection.execute_wrapper(wrapper):

@@ -8,8 +8,7 @@ TRACKED_APPS, so that tables added later are covered without touching their migr
 
 Only the retention service may rewrite history rows, and only their values
 (`anonymise_history`): it sets the transaction-local `liaison.history_anonymisation`,
-which the append-only trigger checks. SQLite (the local demo) has no triggers: history is
-simply not kept there.
+which the append-only trigger checks.
 """
 
 from collections.abc import Iterable
@@ -40,10 +39,8 @@ def _history_function_exists(cursor) -> bool:
 
 
 def attach_history_triggers(sender=None, using: str = "default", **kwargs) -> list[str]:
-    """Attach the history trigger to every tracked table (idempotent; PostgreSQL only)."""
+    """Attach the history trigger to every tracked table (idempotent)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        return []
     attached = []
     with connection.cursor() as cursor:
         if not _history_function_exists(cursor):
@@ -68,7 +65,7 @@ def anonymise_history(table_name: str, row_pks: Iterable, using: str = "default"
     changed, when and by whom. Must run inside the caller's transaction."""
     pks = [str(pk) for pk in row_pks]
     connection = connections[using]
-    if not pks or connection.vendor != "postgresql":
+    if not pks:
         return 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, 'on', true)", [ANONYMISATION_SETTING])

@@ -2,8 +2,7 @@
 
 import unicodedata
 
-from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import F, Func, QuerySet, TextField
 
 from accounts.models import User
 from accounts.scoping import client_work_organisation_id
@@ -36,23 +35,19 @@ class ClientSearchText(Func):
 
 
 def search_clients(user: User, query: str) -> QuerySet[Client]:
-    """Clients whose name or nickname contains every word of the query. On PostgreSQL case
-    and diacritics do not matter ("novak" finds "Novák"), a word shorter than three letters
-    matches the beginning of a name, and a trigram index answers it."""
+    """Clients whose name or nickname contains every word of the query. Case and diacritics
+    do not matter ("novak" finds "Novák"), a word shorter than three letters matches the
+    beginning of a name, and a trigram index answers it."""
     clients = visible_clients(user).select_related("locality__municipality")
     words = query.split()
-    if connection.vendor == "postgresql" and words:
-        clients = clients.annotate(search_text=ClientSearchText())
-        for word in words:
-            # One or two letters hold no trigram: they match the beginning of a name instead
-            # ("jo" finds Josef), which the index answers too.
-            word = folded(word)
-            clients = clients.filter(search_text__contains=word if len(word) >= 3 else f" {word}")
+    if not words:
         return clients
+    clients = clients.annotate(search_text=ClientSearchText())
     for word in words:
-        clients = clients.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(nickname__icontains=word)
-        )
+        # One or two letters hold no trigram: they match the beginning of a name instead
+        # ("jo" finds Josef), which the index answers too.
+        word = folded(word)
+        clients = clients.filter(search_text__contains=word if len(word) >= 3 else f" {word}")
     return clients
 
 

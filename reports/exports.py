@@ -9,7 +9,6 @@ exported.
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db import connection
 from django.db.models import F, Func, Prefetch, QuerySet, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,13 +40,11 @@ def _local_time_text(field: str) -> Func:
 
 
 def _of_contacts(through, contact_ids: list[int]) -> QuerySet:
-    """The link rows of a chunk of contacts. On PostgreSQL the ids go as one array parameter:
+    """The link rows of a chunk of contacts. The ids go as one array parameter:
     an IN list of thousands of parameters costs more to prepare than the query takes to run."""
     links = through.objects.all()
-    if connection.vendor == "postgresql":
-        column = f'"{through._meta.db_table}"."contact_id"'
-        return links.extra(where=[f"{column} = ANY(%s)"], params=[contact_ids])  # noqa: S610 - fixed column
-    return links.filter(contact_id__in=contact_ids)
+    column = f'"{through._meta.db_table}"."contact_id"'
+    return links.extra(where=[f"{column} = ANY(%s)"], params=[contact_ids])  # noqa: S610 - fixed column
 
 
 def _names_by_contact(through, contact_ids: list[int], fields: tuple[str, ...]) -> dict[int, list]:
@@ -92,12 +89,9 @@ def _contact_rows(contacts: QuerySet[Contact]) -> Iterator[list]:
     of a chunk in one query each. No model instance per row: a million rows stay fast and flat."""
     forms = {value: str(label) for value, label in FormOfWork.choices}
     client_fields = ("client__last_name", "client__first_name", "client__nickname", "client__birth_year")
-    if connection.vendor == "postgresql":
-        # The local time as text, formatted by PostgreSQL while it reads the row.
-        contacts = contacts.annotate(occurred_text=_local_time_text("occurred_at"))
-        values = ("pk", "occurred_text", *_CONTACT_VALUES[2:])
-    else:
-        values = _CONTACT_VALUES
+    # The local time as text, formatted by PostgreSQL while it reads the row.
+    contacts = contacts.annotate(occurred_text=_local_time_text("occurred_at"))
+    values = ("pk", "occurred_text", *_CONTACT_VALUES[2:])
     rows = contacts.values_list(*values).iterator(chunk_size=CHUNK_SIZE)
     for chunk in _chunks(rows, CHUNK_SIZE):
         ids = [row[0] for row in chunk]

@@ -175,6 +175,7 @@ def test_production_settings_require_two_factors():
 
     env = {
         "DEBUG": "0",
+        "DATABASE_URL": "postgres://liaison@db.example.org:5432/liaison",
         "SECRET_KEY": "x" * 60,
         "LIAISON_ENCRYPTION_KEYS": "XFW7bLxgMGBsaQGkanfmABsVxLil7VsRY1kWKctN3qM=",
         "PATH": "/usr/bin:/bin",

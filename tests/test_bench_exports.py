@@ -5,7 +5,6 @@ import csv
 import datetime
 import io
 
-import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -18,8 +17,6 @@ from reports.exports import contacts_sheet
 from reports.models import ReportType
 from reports.parameters import parse_parameters
 from tests.factories import ClientFactory, ContactFactory, a_locality
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 
 
 def _normalise(row):

@@ -155,8 +155,8 @@ def _database_url() -> str:
 # data (regions, authorities) that the flush after a transactional test removes.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_celery_worker_on_redis_makes_the_file(carol, settings, tmp_path):
-    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
-        pytest.fail("This test needs PostgreSQL and REDIS_URL, as `make test` sets them.")
+    if not django_settings.REDIS_URL:
+        pytest.fail("This test needs REDIS_URL, as `make test` sets it.")
     environment = {
         **os.environ,
         "DATABASE_URL": _database_url(),  # the test database, which this test commits to

@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k7#Pq9vR2mXz$Lw4Tn8Yb6Hc3Jf5Gd1Sa0Ue-Wo+Ii*Kl!Mn@Bv%Cx^Zq&Er(Ty)",
     "ALLOWED_HOSTS": "liaison.example.org",
+    "DATABASE_URL": "postgres://liaison@db.example.org:5432/liaison",
     "LIAISON_ENCRYPTION_KEYS": "XFW7bLxgMGBsaQGkanfmABsVxLil7VsRY1kWKctN3qM=",
 }
 

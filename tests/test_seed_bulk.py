@@ -13,8 +13,6 @@ from cases.models import Case, CaseStatus, CaseTransition
 from clients.models import Client, Consent
 from contacts.models import Contact
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_bulk loads with PostgreSQL COPY")
-
 
 @pytest.fixture
 def seeded(db):

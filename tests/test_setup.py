@@ -53,5 +53,4 @@ def test_redis_cache_and_broker_are_real():
 def test_database_is_postgresql_in_make_test(db):
     from django.db import connection
 
-    if settings.DATABASE_URL:
-        assert connection.vendor == "postgresql"
+    assert connection.vendor == "postgresql"

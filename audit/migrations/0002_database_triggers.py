@@ -2,7 +2,6 @@
 
 The history trigger is attached to the tracked tables after every migrate
 (audit.history.attach_history_triggers), not here, so that tables added later are covered.
-SQLite (the local demo) gets none of this.
 """
 
 from django.db import migrations
@@ -81,8 +80,6 @@ APPEND_ONLY_TABLES = ["audit_auditevent", "audit_history"]
 
 
 def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(HISTORY_FUNCTION, None)
     schema_editor.execute(APPEND_ONLY_FUNCTION, None)  # None: the % are plpgsql's
     for table in APPEND_ONLY_TABLES:
@@ -94,8 +91,6 @@ def create_triggers(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in APPEND_ONLY_TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
     schema_editor.execute("DROP FUNCTION IF EXISTS audit_refuse_change()")

@@ -56,8 +56,7 @@ $$;
 
 
 def replace_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(HISTORY_FUNCTION, None)  # None: the % are plpgsql's
+    schema_editor.execute(HISTORY_FUNCTION, None)  # None: the % are plpgsql's
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,8 @@
 """Client search by name that ignores case and Czech diacritics, fast at national scale.
 
-PostgreSQL only (SQLite, the local demo, searches with icontains): the unaccent, pg_trgm and
-btree_gin extensions, an immutable wrapper that gives the searchable text of a client (first
-name, last name and nickname, lower case, without diacritics), and a trigram GIN index on it
-together with the organisation, so that a search within one organisation is a single index scan.
+The unaccent, pg_trgm and btree_gin extensions, an immutable wrapper that gives the searchable
+text of a client (first name, last name and nickname, lower case, without diacritics), and a
+trigram GIN index on it together with the organisation, so that a search within one organisation is a single index scan.
 clients.selectors.search_clients uses exactly this function.
 """
 
@@ -36,15 +35,11 @@ BACKWARD = [
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for statement in FORWARD:
         schema_editor.execute(statement)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for statement in BACKWARD:
         schema_editor.execute(statement)
 

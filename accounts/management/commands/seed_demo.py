@@ -23,7 +23,7 @@ class Command(BaseCommand):
             )
         password = password or os.environ.get("LIAISON_DEMO_PASSWORD") or secrets.token_urlsafe(12)
         users = seed_demo(password)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins:"))
         for user in users:
             self.stdout.write(f"  {user.username:<20} {user.get_role_display():<28} {user.organisation}")
         self.stdout.write(f"  password for all of them: {password}")

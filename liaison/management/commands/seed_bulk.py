@@ -1,8 +1,7 @@
-"""Synthetic data at national scale for performance work (liaison/bulk.py). PostgreSQL only."""
+"""Synthetic data at national scale for performance work (liaison/bulk.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from liaison.bulk import BulkSeeder
 
@@ -30,8 +29,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("seed_bulk needs PostgreSQL.")
         name = str(settings.DATABASES["default"]["NAME"])
         if not options["force"] and not any(word in name.lower() for word in NON_PRODUCTION_WORDS):
             raise CommandError(

@@ -36,11 +36,13 @@ def record_event(
     action: str,
     request: HttpRequest | None = None,
     obj: models.Model | None = None,
+    model: type[models.Model] | None = None,
     actor=None,
     username: str = "",
 ) -> AuditEvent:
     """Append one event. `actor` defaults to the request's user; `username` is for the
-    attempted name of a failed sign-in. Records are referenced by type and id only."""
+    attempted name of a failed sign-in. Records are referenced by type and id only; `model`
+    names a record type without a record (a list in the administration)."""
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
@@ -54,6 +56,8 @@ def record_event(
     if obj is not None:
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         event.object_id = str(obj.pk)
+    elif model is not None:
+        event.content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     if request is not None:
         event.ip_address = client_address(request)
         event.path = request.path[:PATH_LENGTH]

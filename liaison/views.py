@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import Role
+from audit.selectors import organisation_access_changes
 from contacts.selectors import contacts_for_list, visible_contacts
 
 
@@ -25,4 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("authority")
             .order_by("follow_up_on")[:10]
         )
+    if role.can_supervise():
+        # Separation of duties: a coordinator sees who changed the accounts of the organisation.
+        context["access_changes"] = organisation_access_changes(request.user)[:20]
     return render(request, "home.html", context)

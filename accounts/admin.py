@@ -67,6 +67,9 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Remove second-factor devices"))
     def remove_second_factor_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         removed = remove_second_factor_devices(actor=request.user, users=list(queryset), request=request)
+        if not removed:
+            self.message_user(request, _("The selected users had no second-factor device."), messages.WARNING)
+            return
         self.message_user(
             request,
             ngettext(

@@ -176,10 +176,17 @@ def test_an_administrator_removes_a_users_devices_and_it_is_audited(admin_client
     assert not StaticDevice.objects.filter(user=alice).exists()
     assert not StaticToken.objects.filter(token="zzsecret9").exists()
     assert TOTPDevice.objects.filter(user=bob).exists()
-    event = AuditEvent.objects.get(action=AuditAction.DEVICES_REMOVED)
+    event = AuditEvent.objects.filter(action=AuditAction.DEVICES_REMOVED).get()
     assert (event.actor_id, event.object_id) == (administrator.pk, str(alice.pk))
     assert event.record_organisation_id == alice.organisation_id
     assert "zzsecret9" not in response.content.decode()
+    assert [message.level_tag for message in response.context["messages"]] == ["success"]
+    # Nothing left to remove: a warning, and still an audit event for the attempt.
+    response = admin_client.post(
+        _changelist(User), {"action": "remove_second_factor_devices", "_selected_action": [alice.pk]}, follow=True
+    )
+    assert [message.level_tag for message in response.context["messages"]] == ["warning"]
+    assert AuditEvent.objects.filter(action=AuditAction.DEVICES_REMOVED, object_id=str(alice.pk)).count() == 2
 
 
 # -- reads in the admin are audited ---------------------------------------------------------------------

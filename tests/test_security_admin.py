@@ -2,6 +2,7 @@
 device is readable, every read is audited, and nobody changes their own role or organisation."""
 
 import html
+import re
 
 import pytest
 from django.contrib import admin
@@ -327,7 +328,9 @@ def test_a_move_between_organisations_is_shown_to_both(admin_client, alice, caro
     for coordinator, sees in ((carol, True), (other_coordinator, True), (third, False)):
         browser = Client()
         browser.force_login(coordinator)
-        assert ("alice" in browser.get("/").content.decode()) is sees, coordinator.username
+        page = html.unescape(re.sub(r"<[^>]+>", "", browser.get("/").content.decode()))
+        assert ("alice" in page) is sees, coordinator.username
+        assert (f"{carol.organisation.name} → {other_org.name}" in page) is sees, coordinator.username
 
 
 def test_a_role_change_by_any_route_is_recorded(alice, carol):

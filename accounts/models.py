@@ -113,6 +113,12 @@ class User(AbstractUser):
             user._stored_access = (user.role, user.organisation_id)
         return user
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        # Reloaded role and organisation are the stored ones again.
+        if fields is None or ("role" in fields and {"organisation", "organisation_id"} & set(fields)):
+            self._stored_access = (self.role, self.organisation_id)
+
     def save(self, *args, **kwargs) -> None:
         """A change of role or organisation, by any route that saves the user, is refused when
         it is one's own and is otherwise recorded (`accounts.services`). `update()` bypasses

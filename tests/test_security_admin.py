@@ -348,6 +348,17 @@ def test_a_role_change_by_any_route_is_recorded(alice, carol):
     assert AccessChange.objects.count() == 1
 
 
+def test_a_reloaded_user_saved_again_records_nothing_more(alice, carol):
+    with acting_as(carol.pk):
+        other_copy = User.objects.get(pk=alice.pk)
+        other_copy.role = Role.COORDINATOR
+        other_copy.save()
+        alice.refresh_from_db()
+        alice.first_name = "Alena"
+        alice.save()
+    assert AccessChange.objects.count() == 1
+
+
 def test_access_changes_are_append_only(alice):
     from audit.models import AppendOnlyError
 

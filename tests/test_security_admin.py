@@ -367,3 +367,29 @@ def test_access_changes_are_append_only(alice):
     change = AccessChange.objects.get()
     with pytest.raises(AppendOnlyError):
         change.delete()
+
+
+def test_seeding_the_demo_is_no_change_of_role(db, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-heslo-123")
+    assert not AccessChange.objects.exists()
+
+
+def test_the_start_page_panel_costs_the_same_queries_for_more_changes(client, administrator, carol, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_with(changes: int) -> int:
+        with acting_as(administrator.pk):
+            for _ in range(changes):
+                bob.role = Role.COORDINATOR if bob.role == Role.ASSISTANT else Role.ASSISTANT
+                bob.save()
+        client.force_login(carol)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/")
+        assert page.context["access_changes"].__len__() == AccessChange.objects.count()
+        return len(queries)
+
+    assert queries_with(1) == queries_with(6)

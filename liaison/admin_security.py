@@ -10,10 +10,13 @@ ones included, so that no registration can forget it.
 """
 
 from django.contrib.admin import EmptyFieldListFilter, ModelAdmin, SimpleListFilter
-from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote, unquote
 from django.contrib.admin.views.main import ChangeList
-from django.db import models
+from django.db import models, router
 from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -74,6 +77,37 @@ class SafeAdminMixin:
         # Only columns that are the model's own fields: a computed column could sort by anything.
         own_fields = {field.name for field in self.model._meta.get_fields()}
         return [name for name in super().get_sortable_by(request) if isinstance(name, str) and name in own_fields]
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Django's confirmation of a deletion lists every related record by name, a client
+        created by the user or of the organisation included. A record the admin does not show
+        is named by its type and id only, as in the audit trail."""
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed: set[str] = set()
+
+        def describe(related: models.Model) -> str:
+            opts = related._meta
+            if not self.admin_site.is_registered(type(related)):
+                return f"{capfirst(opts.verbose_name)} #{related.pk}"
+            if not self.admin_site.get_model_admin(type(related)).has_delete_permission(request, related):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(related.pk)]
+                )
+            except NoReverseMatch:
+                return f"{capfirst(opts.verbose_name)}: {related}"
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, related)
+
+        to_delete = collector.nested(describe)
+        protected = [describe(related) for related in collector.protected]
+        model_count = {model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()}
+        return to_delete, model_count, perms_needed, protected
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
         return SafeChangeList

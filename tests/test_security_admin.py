@@ -144,6 +144,23 @@ def test_only_what_an_administrator_needs_is_registered():
         assert not admin.site.is_registered(model), model._meta.label
 
 
+def test_deleting_a_user_or_organisation_never_names_their_clients(admin_client, alice, own_client):
+    from contacts.models import Contact
+
+    contact = Contact.objects.filter(assistant=alice).first()
+    for url in (
+        reverse("admin:accounts_user_delete", args=[alice.pk]),
+        reverse("admin:accounts_organisation_delete", args=[alice.organisation_id]),
+    ):
+        page = html.unescape(admin_client.get(url).content.decode())
+        assert own_client.last_name not in page and own_client.display_name not in page, url
+        assert f"#{own_client.pk}" in page, url
+        assert contact is None or str(contact) not in page
+    assert str(alice) in html.unescape(
+        admin_client.get(reverse("admin:accounts_user_delete", args=[alice.pk])).content.decode()
+    )
+
+
 # -- second-factor devices ------------------------------------------------------------------------------
 
 

@@ -190,7 +190,10 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
 
     users = []
     for username, first, last, org_name, role, city, funder_names in USERS:
-        user, _ = User.objects.get_or_create(username=username)
+        # Created with its role and organisation: not a change for the coordinators' start page.
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"organisation": organisations[org_name], "role": role}
+        )
         user.first_name, user.last_name = first, last
         user.organisation = organisations[org_name]
         user.role = role

@@ -1,7 +1,8 @@
 """Organisations, people who sign in, reference geography and the assistant programme."""
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,56 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        # The role and organisation as stored, so that save() notices a change of them.
+        if "role" in field_names and "organisation_id" in field_names:
+            user._stored_access = (user.role, user.organisation_id)
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        # Reloaded role and organisation are the stored ones again.
+        if fields is None or ("role" in fields and {"organisation", "organisation_id"} & set(fields)):
+            self._stored_access = (self.role, self.organisation_id)
+
+    def save(self, *args, **kwargs) -> None:
+        """A change of role or organisation, by any route that saves the user, is refused when
+        it is one's own and is otherwise recorded (`accounts.services`). `update()` bypasses
+        this: the database's history of changes still records it."""
+        from audit.actor import current_actor_id
+
+        from .services import check_access_change, record_access_change
+
+        stored = getattr(self, "_stored_access", None)
+        update_fields = kwargs.get("update_fields")
+        touched = update_fields is None or bool({"role", "organisation", "organisation_id"} & set(update_fields))
+        if stored is None or self._state.adding or not touched or stored == (self.role, self.organisation_id):
+            super().save(*args, **kwargs)
+            if touched:
+                self._stored_access = (self.role, self.organisation_id)
+            return
+        actor_id = current_actor_id()
+        old_role, old_organisation_id = stored
+        try:
+            check_access_change(
+                actor_id=actor_id,
+                user=self,
+                old_role=old_role,
+                old_organisation_id=old_organisation_id,
+                role=self.role,
+                organisation_id=self.organisation_id,
+            )
+        except ValidationError as error:
+            raise PermissionDenied(error.messages[0]) from error
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            record_access_change(
+                actor_id=actor_id, user=self, old_role=old_role, old_organisation_id=old_organisation_id
+            )
+        self._stored_access = (self.role, self.organisation_id)
 
     @property
     def role_enum(self) -> Role:

@@ -1,14 +1,80 @@
-"""Writes about a user's own sign-ins: ending them everywhere, revoking one API token."""
+"""Writes about accounts that the audit trail must know of: a change of role or organisation,
+the removal of a user's second-factor devices, ending a user's sign-ins everywhere and revoking
+one API token."""
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from audit.models import AuditAction
+from audit.models import AccessChange, AuditAction
 from audit.services import record_event
 
 from .models import User
 from .sessions import TOKEN_SHOWN_LENGTH, end_all_sessions
+
+OWN_ACCESS_MESSAGE = _(
+    "Nobody may change their own role or organisation: another administrator has to do it, and the "
+    "organisation's coordinators are told."
+)
+
+
+def check_access_change(
+    *,
+    actor_id: int | None,
+    user: User,
+    old_role: str,
+    old_organisation_id: int | None,
+    role: str,
+    organisation_id: int | None,
+) -> None:
+    """Separation of duties: whoever changes a role or organisation, it is never their own, so
+    that an administrator cannot make itself a coordinator (or move itself to an organisation)
+    and read its clients. Raises ValidationError."""
+    if actor_id is None or user.pk is None or actor_id != user.pk:
+        return
+    if (old_role, old_organisation_id) != (role, organisation_id):
+        raise ValidationError(OWN_ACCESS_MESSAGE, code="own_access")
+
+
+@transaction.atomic
+def record_access_change(
+    *, actor_id: int | None, user: User, old_role: str, old_organisation_id: int | None
+) -> AccessChange:
+    """One audit event and one before/after row, read by the coordinators of both organisations.
+    Called by `User.save()`, so that every route that changes a role is recorded."""
+    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+    change = AccessChange.objects.create(
+        actor=actor,
+        actor_username=actor.username if actor is not None else "",
+        user=user,
+        username=user.username,
+        old_role=old_role or "",
+        new_role=user.role,
+        old_organisation_id=old_organisation_id,
+        new_organisation_id=user.organisation_id,
+    )
+    record_event(action=AuditAction.ACCESS_CHANGE, obj=user, actor=actor)
+    return change
+
+
+@transaction.atomic
+def remove_second_factor_devices(*, actor: User, users: Iterable[User], request: HttpRequest | None = None) -> int:
+    """Delete the users' authenticator apps and recovery codes (a lost phone): they enrol again
+    at their next sign-in. Nobody reads a device; each user is an audit event. Returns the
+    number of users who had a device."""
+    removed = 0
+    for user in users:
+        deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+        deleted += StaticDevice.objects.filter(user=user).delete()[0]
+        removed += bool(deleted)
+        record_event(action=AuditAction.DEVICES_REMOVED, request=request, obj=user, actor=actor)
+    return removed
 
 
 @transaction.atomic

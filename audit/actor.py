@@ -9,11 +9,14 @@ carries one request's user into the next. Reads cost no extra query.
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import DatabaseError, connections
 
 ACTOR_SETTING = "liaison.actor_id"
 ActorId = int | None | Callable[[], int | None]
+# The same actor for code that records who acted itself (a change of a user's role).
+_current_actor: ContextVar[ActorId] = ContextVar("liaison_actor", default=None)
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
@@ -57,10 +60,21 @@ def acting_as(actor: ActorId, using: str = "default") -> Iterator[None]:
     """Attribute the writes inside the block to a user id (None: the system). `actor` may be a
     function returning the id, asked at each write: a web request knows its user late (a
     sign-in, an API token checked inside the view)."""
-    connection = connections[using]
-    wrapper = _ActorWrapper(actor)
+    token = _current_actor.set(actor)
     try:
-        with connection.execute_wrapper(wrapper):
-            yield
+        connection = connections[using]
+        wrapper = _ActorWrapper(actor)
+        try:
+            with connection.execute_wrapper(wrapper):
+                yield
+        finally:
+            wrapper.clear(connection)
     finally:
-        wrapper.clear(connection)
+        _current_actor.reset(token)
+
+
+def current_actor_id() -> int | None:
+    """The user acting in the innermost `acting_as` block (None: the system)."""
+    actor = _current_actor.get()
+    actor_id = actor() if callable(actor) else actor
+    return None if actor_id is None else int(actor_id)

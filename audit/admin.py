@@ -1,10 +1,14 @@
-"""Read-only admin views of the audit trail. History values are not shown here: they may hold
-a client's personal data, which administrators do not see."""
+"""Read-only admin views of the audit trail. History values are not shown here, and only the
+history of accounts and organisations is: the history of clients, contacts and cases is a
+client's personal data, which administrators do not see (not even which columns changed)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, HistoryEntry
+
+# The tables an administrator manages (accounts/admin.py); see audit.history.TRACKED_APPS.
+ADMINISTERED_TABLES_PREFIX = "accounts_"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,6 +37,9 @@ class HistoryEntryAdmin(ReadOnlyAdmin):
     list_filter = ["operation", "table_name"]
     fields = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns", "anonymised_at"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(table_name__startswith=ADMINISTERED_TABLES_PREFIX)
 
     @admin.display(description=_("changed columns"))
     def changed_columns(self, obj: HistoryEntry) -> str:

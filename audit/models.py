@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+
 
 class AppendOnlyError(Exception):
     """Audit and history rows are never changed nor deleted by the application."""
@@ -45,6 +47,9 @@ class AuditAction(models.TextChoices):
     ERASURE = "erasure", _("Erasure on request")
     RETENTION = "retention", _("Anonymisation after the retention period")
     TOKEN_ISSUED = "token_issued", _("API token issued")
+    ADMIN_LIST = "admin_list", _("List in the administration")
+    ACCESS_CHANGE = "access_change", _("Change of role or organisation")
+    DEVICES_REMOVED = "devices_removed", _("Second-factor devices removed")
 
 
 class AuditEvent(AppendOnlyModel):
@@ -151,3 +156,64 @@ class HistoryEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.changed_at:%Y-%m-%d %H:%M:%S} {self.operation} {self.table_name} {self.row_pk}"
+
+
+class AccessChange(AppendOnlyModel):
+    """A change of a user's role or organisation: who did it, and what it was before and after.
+
+    Written with an `ACCESS_CHANGE` audit event by `accounts.services.record_access_change`;
+    the coordinators of both organisations (left and joined) see it on their start page.
+    User names are kept as they were, so that the row still reads after a rename.
+    """
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    actor_username = models.CharField(_("changed by"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    old_role = models.CharField(_("previous role"), max_length=20, choices=Role.choices, blank=True)
+    new_role = models.CharField(_("new role"), max_length=20, choices=Role.choices, blank=True)
+    old_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous organisation"),
+    )
+    new_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new organisation"),
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("change of role or organisation")
+        verbose_name_plural = _("changes of role or organisation")
+        indexes = [
+            models.Index(fields=["old_organisation", "-occurred_at"], name="audit_access_old_org_idx"),
+            models.Index(fields=["new_organisation", "-occurred_at"], name="audit_access_new_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username}: {self.old_role} -> {self.new_role}"

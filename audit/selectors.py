@@ -1,11 +1,16 @@
 """Reads of the audit trail, scoped to the person asking."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 
-from .models import AuditEvent
+from .models import AccessChange, AuditEvent
+
+ACCESS_CHANGES_DAYS = 30
 
 
 def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
@@ -32,3 +37,15 @@ def audit_trail_users(user: User) -> QuerySet[User]:
     if role == Role.COORDINATOR and user.organisation_id is not None:
         return User.objects.filter(organisation_id=user.organisation_id).order_by("username")
     return User.objects.none()
+
+
+def organisation_access_changes(user: User) -> QuerySet[AccessChange]:
+    """Changes of role or organisation of the last 30 days that a coordinator is told of: of
+    users who left or joined the own organisation, or changed role in it."""
+    if not user.is_authenticated or Role(user.role) != Role.COORDINATOR or user.organisation_id is None:
+        return AccessChange.objects.none()
+    since = timezone.now() - datetime.timedelta(days=ACCESS_CHANGES_DAYS)
+    return AccessChange.objects.filter(
+        Q(old_organisation_id=user.organisation_id) | Q(new_organisation_id=user.organisation_id),
+        occurred_at__gte=since,
+    ).select_related("old_organisation", "new_organisation")

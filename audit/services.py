@@ -39,15 +39,19 @@ def record_event(
     action: str,
     request: HttpRequest | None = None,
     obj: models.Model | None = None,
+    model: type[models.Model] | None = None,
     actor=None,
     username: str = "",
 ) -> AuditEvent:
     """Append one event. `actor` defaults to the request's user; `username` is for the
-    attempted name of a failed sign-in. Records are referenced by type and id only."""
+    attempted name of a failed sign-in. Records are referenced by type and id only; `model`
+    names a record type without a record (a list in the administration)."""
     event = AuditEvent(action=AuditAction(action), record_organisation_id=_owning_organisation_id(obj))
     if obj is not None:
         event.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         event.object_id = str(obj.pk)
+    elif model is not None:
+        event.content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     return _save_for_request(event, request, actor=actor, username=username)
 
 

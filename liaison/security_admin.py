@@ -1,10 +1,13 @@
 """The Django admin only for administrators who have given the second factor.
 
-The admin's own sign-in page is replaced by the application's (lockout, second factor).
+The admin's own sign-in page is replaced by the application's (lockout, second factor). Every
+admin registered here, third-party ones included, filters, searches and sorts only on what it
+shows and records its reads (liaison/admin_security.py).
 """
 
 from urllib.parse import urlencode
 
+from django.contrib.admin import ModelAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,11 +18,16 @@ from django_otp.admin import OTPAdminSite
 
 from accounts.roles import Role
 
+from .admin_security import make_safe
+
 
 class LiaisonAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         # Keep the usual "admin:" URL names (OTPAdminSite would call itself "otpadmin").
         super().__init__(name)
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        super().register(model_or_iterable, make_safe(admin_class or ModelAdmin), **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         # OTPAdminSite: active staff member and request.user.is_verified().

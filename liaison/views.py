@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import Role
+from audit.selectors import organisation_access_changes
 from audit.services import record_list
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list, visible_contacts
@@ -29,4 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         # The start page lists the user's contacts (with their clients' names): a list read.
         record_list(request, Contact, [*recent, *follow_ups])
+    if role.can_supervise():
+        # Separation of duties: a coordinator sees who changed the accounts of the organisation.
+        context["access_changes"] = organisation_access_changes(request.user)[:20]
     return render(request, "home.html", context)

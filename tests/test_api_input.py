@@ -17,10 +17,12 @@ from django.db import models
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from api.serializers import ClientSerializer, ContactSerializer
 from api.urls import router
 from api.validation import RangeCheckedFilterBackend
 from cases.filters import CaseFilter, PoliceCaseFilter
 from cases.models import Case, CaseStatus
+from clients.models import Client
 from contacts.filters import ContactFilter
 from contacts.models import Contact
 from liaison.filters import (
@@ -171,7 +173,7 @@ def _detail_urls(pk: str) -> list[str]:
     return urls
 
 
-@pytest.mark.parametrize("pk", [str(2**63), "9" * 30, "0", "-1", "abc", "1e3", "１"])
+@pytest.mark.parametrize("pk", [str(2**63), "9" * 30, "0", "-1", "abc", "1e3", "1.5", "-1.6e-06", "１"])
 def test_a_path_id_out_of_range_or_not_a_number_answers_404(api, carol, pk):
     api.force_authenticate(carol)
     urls = _detail_urls(pk)
@@ -254,3 +256,50 @@ def test_schema_offers_no_filters_for_the_timeline(schema):
     assert [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"] == []
     listed = schema["paths"]["/api/v1/cases/"]["get"]
     assert {"crime_types", "locality", "status"} <= {p["name"] for p in listed["parameters"]}
+
+
+# Numbers in the body ---------------------------------------------------------------------------
+
+SQLITE_RANGE = (-(2**63), 2**63 - 1)
+
+
+@pytest.fixture
+def sqlite_integer_range(monkeypatch):
+    """The database reports SQLite's integer range; model fields forget the validators they built."""
+    from django.db import connection
+
+    fields = [Contact._meta.get_field("duration_minutes"), Client._meta.get_field("birth_year")]
+    for model_field in fields:
+        model_field.__dict__.pop("validators", None)
+    monkeypatch.setattr(connection.ops, "integer_field_range", lambda internal_type: SQLITE_RANGE)
+    yield
+    for model_field in fields:
+        model_field.__dict__.pop("validators", None)  # built again with the real database's range
+
+
+def test_body_numbers_take_the_column_range_whatever_the_database(sqlite_integer_range):
+    contact_fields = ContactSerializer().fields
+    assert (contact_fields["duration_minutes"].min_value, contact_fields["duration_minutes"].max_value) == (
+        0,
+        2**31 - 1,
+    )
+    assert ClientSerializer().fields["birth_year"].max_value == 2**15 - 1
+
+
+def test_a_body_number_out_of_range_answers_400_naming_the_field(api, alice):
+    api.force_authenticate(alice)
+    response = api.post(reverse("api:client-list"), {"identity": "pseudonym", "nickname": "X", "birth_year": 2**63})
+    assert response.status_code == 400 and "birth_year" in response.json()
+
+
+@pytest.mark.parametrize("when", ["0007-01-01T00:00:00Z", "1999-12-31T22:59:59Z"])
+def test_a_contact_before_the_programme_is_refused(api, alice, when):
+    """A year like 0007 came back with a local offset of +00:57:44, which no client can parse."""
+    from tests.test_api import _contact_payload
+
+    api.force_authenticate(alice)
+    response = api.post(reverse("api:contact-list"), _contact_payload(occurred_at=when), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"occurred_at": ["Datum nemůže být před rokem 2000."]}
+    later = api.post(reverse("api:contact-list"), _contact_payload(occurred_at="2000-01-01T00:00:00Z"), format="json")
+    assert later.status_code == 201

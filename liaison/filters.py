@@ -9,6 +9,8 @@ The ranges are PostgreSQL's (the production database) whatever the database in u
 value is accepted or refused the same everywhere.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from django_filters import fields as filter_fields
 
 _RANGES = BaseDatabaseOperations.integer_field_ranges
 _AUTO = ("AutoField", "SmallAutoField", "BigAutoField")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,40}")
 
 
 def column_range(model_field: models.Field) -> tuple[int, int]:
@@ -48,14 +51,12 @@ class _IdCheck:
     def _check_id(self, value) -> None:
         if self.null_label is not None and value == self.null_value:
             return
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            ) from None
+        text = str(value).strip()
+        # ASCII digits only (int() would also take "１" or "1_000"); a longer number is no id.
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
         low, high = self._id_range()
-        if not low <= number <= high:
+        if not low <= int(text) <= high:
             raise _out_of_range(low, high)
 
 

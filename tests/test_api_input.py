@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 BIGINT_MAX = 2**63 - 1
 # Past the column's end, past SQLite's and PostgreSQL's integers, negative, zero, not a number.
-BAD_NUMBERS = [str(2**63), str(2**64 + 1), "9" * 40, "-1", "0", "abc", "1.5", "1e3", " ", "0x10"]
+BAD_NUMBERS = [str(2**63), str(2**64 + 1), "9" * 40, "9" * 400, "-1", "0", "abc", "1.5", "1e3", "0x10", "１", "1_0"]
 NUMERIC_FILTERS = (
     django_filters.ModelChoiceFilter,
     django_filters.ModelMultipleChoiceFilter,

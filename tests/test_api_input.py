@@ -303,3 +303,14 @@ def test_a_contact_before_the_programme_is_refused(api, alice, when):
     assert response.json() == {"occurred_at": ["Datum nemůže být před rokem 2000."]}
     later = api.post(reverse("api:contact-list"), _contact_payload(occurred_at="2000-01-01T00:00:00Z"), format="json")
     assert later.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [("0001-01-01", "0001-01-10"), ("9995-01-01", "9999-12-31"), ("1999-12-01", "2000-01-31")],
+)
+def test_a_report_period_outside_the_calendar_of_the_programme_answers_400(api, ministry_analyst, start, end):
+    api.force_authenticate(ministry_analyst)
+    response = api.get(reverse("api:national-statistics"), {"start": start, "end": end})
+    assert response.status_code == 400
+    assert response.json() == {"end": ["Období musí ležet mezi rokem 2000 a koncem příštího roku."]}

@@ -314,3 +314,18 @@ def test_a_report_period_outside_the_calendar_of_the_programme_answers_400(api, 
     response = api.get(reverse("api:national-statistics"), {"start": start, "end": end})
     assert response.status_code == 400
     assert response.json() == {"end": ["Období musí ležet mezi rokem 2000 a koncem příštího roku."]}
+
+
+def test_schema_gives_the_range_of_every_id(schema):
+    ids = {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX}
+    paths = 0
+    for path, _method, operation in _operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                assert parameter["schema"] == ids, path
+                paths += 1
+    assert paths >= 15  # every detail, update and detail action operation
+    cases = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"]}
+    assert cases["crime_types"]["items"] == ids and cases["locality"] == ids
+    contacts = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/contacts/"]["get"]["parameters"]}
+    assert contacts["assistant"] == contacts["authority"] == contacts["locality"] == ids

@@ -89,7 +89,8 @@ class LiaisonAutoSchema(AutoSchema):
             filterset = backend().get_filterset_class(self.view, self.view.get_queryset())
             for name, f in filterset.base_filters.items() if filterset else []:
                 if isinstance(f, IdChoiceFilter | IdMultipleChoiceFilter):
-                    ranges[("query", name)] = column_range(f.queryset.model._meta.pk)
+                    opts, to_field = f.queryset.model._meta, f.extra.get("to_field_name")
+                    ranges[("query", name)] = column_range(opts.get_field(to_field) if to_field else opts.pk)
                 elif isinstance(f, IntegerInRangeFilter):
                     ranges[("query", name)] = (f.extra["min_value"], f.extra["max_value"])
         return ranges

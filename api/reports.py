@@ -23,8 +23,10 @@ from reports.models import ReportJob, ReportType
 from reports.parameters import fixed_period_name, parse_parameters
 from reports.statistics import national_statistics
 from reports.views import job_file_response
+from reports.writers import CONTENT_TYPES
 
 from .permissions import role_can
+from .validation import RangeCheckedLookupMixin
 
 
 def _validation_errors(error: DjangoValidationError) -> dict:
@@ -71,7 +73,9 @@ class ReportJobRequestSerializer(serializers.Serializer):
     format = serializers.CharField(max_length=10, default="xlsx")
 
 
-class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportJobViewSet(
+    RangeCheckedLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The user's report jobs. POST creates one and answers at once; poll it until `downloadable`."""
 
     serializer_class = ReportJobSerializer
@@ -97,7 +101,9 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         record_event(request=request, action=AuditAction.EXPORT, obj=job)
         return Response(ReportJobSerializer(job).data, status=201)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()}
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         return job_file_response(request, self.get_object())

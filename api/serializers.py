@@ -12,6 +12,8 @@ from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Authority, Contact, Topic
 
+from .validation import ColumnRangeSerializerMixin
+
 
 class ModelCleanMixin:
     """Run the model's clean() (the rules the forms use) and report its errors per field."""
@@ -75,7 +77,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClientSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
     consents = ConsentSerializer(many=True, read_only=True)
 
@@ -101,7 +103,7 @@ class ClientSerializer(ModelCleanMixin, serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class ContactSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):
     clients = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Client.objects.none())
     case = serializers.PrimaryKeyRelatedField(required=False, allow_null=True, queryset=Case.objects.none())
     authority = serializers.PrimaryKeyRelatedField(queryset=Authority.objects.filter(is_active=True))

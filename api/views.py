@@ -4,7 +4,6 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -30,6 +29,7 @@ from contacts.views import can_edit_contact
 
 from . import serializers
 from .permissions import role_can
+from .validation import RangeCheckedFilterBackend, RangeCheckedLookupMixin
 
 
 def _is_schema_generation(view) -> bool:
@@ -58,6 +58,7 @@ class AuditedListMixin:
 
 
 class ClientViewSet(
+    RangeCheckedLookupMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.ListModelMixin,
@@ -85,6 +86,7 @@ class ClientViewSet(
 
 
 class ContactViewSet(
+    RangeCheckedLookupMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
     mixins.ListModelMixin,
@@ -97,7 +99,7 @@ class ContactViewSet(
 
     serializer_class = serializers.ContactSerializer
     permission_classes = [IsAuthenticated, role_can(Role.can_work_with_clients)]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [RangeCheckedFilterBackend]
     filterset_class = ContactFilter
 
     def get_queryset(self):
@@ -153,11 +155,11 @@ CASE_SHAPES = {
         ),
     ),
 )
-class CaseViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Cases: the organisation's for assistants and coordinators, shared ones of the region for police."""
 
     permission_classes = [IsAuthenticated, role_can(Role.can_see_cases)]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [RangeCheckedFilterBackend]
     filterset_fields = ["status", "crime_types", "locality", "risk_level"]
 
     def get_serializer_class(self):
@@ -183,7 +185,8 @@ class CaseViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModel
         return cases
 
     @extend_schema(responses={200: serializers.TimelineEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"], pagination_class=None)  # a case's whole timeline, unpaged
+    # A case's whole timeline, unpaged; the list's filters do not apply to one case.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         """The case's events in time order; a police officer gets the shared parts only."""
         case = self.get_object()
@@ -197,35 +200,35 @@ class CaseViewSet(AuditedListMixin, AuditedRetrieveMixin, viewsets.ReadOnlyModel
 
 
 @extend_schema(tags=["reference data"])
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.all()
     serializer_class = serializers.RegionSerializer
     pagination_class = None
 
 
 @extend_schema(tags=["reference data"])
-class LocalityViewSet(viewsets.ReadOnlyModelViewSet):
+class LocalityViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Locality.objects.select_related("municipality")
     serializer_class = serializers.LocalitySerializer
     pagination_class = None
 
 
 @extend_schema(tags=["reference data"])
-class AuthorityViewSet(viewsets.ReadOnlyModelViewSet):
+class AuthorityViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Authority.objects.all()
     serializer_class = serializers.AuthoritySerializer
     pagination_class = None
 
 
 @extend_schema(tags=["reference data"])
-class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+class TopicViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Topic.objects.all()
     serializer_class = serializers.TopicSerializer
     pagination_class = None
 
 
 @extend_schema(tags=["reference data"])
-class CrimeTypeViewSet(viewsets.ReadOnlyModelViewSet):
+class CrimeTypeViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = CrimeType.objects.all()
     serializer_class = serializers.CrimeTypeSerializer
     pagination_class = None

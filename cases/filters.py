@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
+from liaison.filters import IdChoiceFilter, RangeCheckedFilterSet
 
 from .models import CaseStatus, CrimeType
 from .selectors import case_assignable_users
@@ -15,17 +16,13 @@ class _SmallWidgets:
             f.widget.attrs.setdefault("class", css)
 
 
-class CaseFilter(_SmallWidgets, django_filters.FilterSet):
+class CaseFilter(_SmallWidgets, RangeCheckedFilterSet):
     """Filters of the organisation's case list."""
 
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
-    crime_type = django_filters.ModelChoiceFilter(
-        field_name="crime_types", queryset=CrimeType.objects.all(), label=_("Crime type")
-    )
-    assistant = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Assistant"))
-    locality = django_filters.ModelChoiceFilter(
-        queryset=Locality.objects.select_related("municipality"), label=_("Locality")
-    )
+    crime_type = IdChoiceFilter(field_name="crime_types", queryset=CrimeType.objects.all(), label=_("Crime type"))
+    assistant = IdChoiceFilter(queryset=User.objects.none(), label=_("Assistant"))
+    locality = IdChoiceFilter(queryset=Locality.objects.select_related("municipality"), label=_("Locality"))
 
     def __init__(self, data=None, queryset=None, *, user: User, **kwargs) -> None:
         super().__init__(data, queryset, **kwargs)
@@ -33,14 +30,12 @@ class CaseFilter(_SmallWidgets, django_filters.FilterSet):
         self._style()
 
 
-class PoliceCaseFilter(_SmallWidgets, django_filters.FilterSet):
+class PoliceCaseFilter(_SmallWidgets, RangeCheckedFilterSet):
     """Filters of the police review list; localities are those of the officer's region."""
 
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
-    crime_type = django_filters.ModelChoiceFilter(
-        field_name="crime_types", queryset=CrimeType.objects.all(), label=_("Crime type")
-    )
-    locality = django_filters.ModelChoiceFilter(queryset=Locality.objects.none(), label=_("Locality"))
+    crime_type = IdChoiceFilter(field_name="crime_types", queryset=CrimeType.objects.all(), label=_("Crime type"))
+    locality = IdChoiceFilter(queryset=Locality.objects.none(), label=_("Locality"))
 
     def __init__(self, data=None, queryset=None, *, region_id: int | None, **kwargs) -> None:
         super().__init__(data, queryset, **kwargs)

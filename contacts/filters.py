@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
+from liaison.filters import IdChoiceFilter, RangeCheckedFilterSet
 from liaison.forms import DateInput
 
 from .models import Authority, Contact, FormOfWork
@@ -16,18 +17,16 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(RangeCheckedFilterSet):
     """Filters of the contact list; every choice list is limited to the user's organisation."""
 
     # Dates become local-midnight bounds so that the (organisation, occurred_at) index is used.
     date_from = django_filters.DateFilter(method="filter_date_from", label=_("From"), widget=DateInput)
     date_to = django_filters.DateFilter(method="filter_date_to", label=_("To"), widget=DateInput)
-    assistant = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Assistant"))
-    authority = django_filters.ModelChoiceFilter(queryset=Authority.objects.all(), label=_("Authority"))
+    assistant = IdChoiceFilter(queryset=User.objects.none(), label=_("Assistant"))
+    authority = IdChoiceFilter(queryset=Authority.objects.all(), label=_("Authority"))
     form_of_work = django_filters.ChoiceFilter(choices=FormOfWork.choices, label=_("Form of work"))
-    locality = django_filters.ModelChoiceFilter(
-        queryset=Locality.objects.select_related("municipality"), label=_("Locality")
-    )
+    locality = IdChoiceFilter(queryset=Locality.objects.select_related("municipality"), label=_("Locality"))
 
     class Meta:
         model = Contact

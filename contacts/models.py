@@ -1,5 +1,7 @@
 """Contact records: an assistant's work with clients and the police or another authority."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -61,6 +63,9 @@ class FormOfWork(models.TextChoices):
 
 
 MAX_DURATION_MINUTES = 24 * 60
+# The assistant programme began in the 2000s; an earlier date is a typing mistake (and a year
+# like 0007 has no time zone offset that a client of the API could read back).
+EARLIEST_CONTACT_YEAR = 2000
 
 
 class Contact(models.Model):
@@ -141,6 +146,10 @@ class Contact(models.Model):
         if self.occurred_at is not None:
             if self.occurred_at > timezone.now() + CLOCK_SKEW:
                 errors["occurred_at"] = _("The date and time cannot be in the future.")
+            elif self.occurred_at < datetime.datetime(EARLIEST_CONTACT_YEAR, 1, 1, tzinfo=datetime.UTC):
+                errors["occurred_at"] = _("The date cannot be before the year %(year)s.") % {
+                    "year": EARLIEST_CONTACT_YEAR
+                }
             elif self.follow_up_on is not None and self.follow_up_on < timezone.localtime(self.occurred_at).date():
                 errors["follow_up_on"] = _("The follow-up date cannot be before the contact.")
         if errors:

@@ -399,7 +399,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.LiaisonAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "20/minute"},
     # The throttle's client address: without it DRF keys on the whole X-Forwarded-For, which a
     # client sets at will to escape the limit.

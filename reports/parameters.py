@@ -14,6 +14,7 @@ from cases import models as case_models
 from .models import ReportFormat, ReportType
 
 MAX_PERIOD_YEARS = 10
+EARLIEST_YEAR = 2000
 
 # National statistics exist for fixed periods only (docs/statistical-disclosure.md): a period
 # of the requester's choosing, one day longer than another, would reveal that day's records.
@@ -137,6 +138,13 @@ def format_choices(report_type: str) -> list[tuple[str, str]]:
 def validate_period(start: datetime.date, end: datetime.date) -> None:
     if end < start:
         raise ValidationError(_("The end of the period cannot be before its start."), code="period_reversed")
+    # No record is older than the programme, and a period near the ends of the calendar (year 1,
+    # year 9999) cannot even be turned into local times.
+    if start.year < EARLIEST_YEAR or end.year > timezone.localdate().year + 1:
+        raise ValidationError(
+            _("The period must lie between the year %(first)s and the end of next year.") % {"first": EARLIEST_YEAR},
+            code="period_out_of_range",
+        )
     try:
         limit = start.replace(year=start.year + MAX_PERIOD_YEARS)
     except ValueError:  # 29 February

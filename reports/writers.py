@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from .cells import csv_cell, pdf_markup
 from .tables import COUNT, HOURS, SUPPRESSED_MARK, TEXT, Report, Sheet
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -19,19 +20,26 @@ def _cell(value):
 
 
 def write_csv(report: Report, path: Path) -> None:
-    """One CSV file; sheets follow each other, each under its title. UTF-8 with a BOM for Excel."""
+    """One CSV file; sheets follow each other, each under its title. UTF-8 with a BOM for Excel.
+
+    Every cell goes through csv_cell, the one place where text is made inert for spreadsheets
+    (values formatted by the database included)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")  # Czech Excel expects semicolons
-        writer.writerow([report.title])
-        writer.writerow([report.subtitle])
+
+        def write(cells) -> None:
+            writer.writerow([csv_cell(value) for value in cells])
+
+        write([report.title])
+        write([report.subtitle])
         for sheet in report.sheets:
             writer.writerow([])
-            writer.writerow([sheet.title])
-            writer.writerow(sheet.header)
+            write([sheet.title])
+            write(sheet.header)
             for row in sheet.rows:
-                writer.writerow([_cell(value) for value in row])
+                write([_cell(value) for value in row])
             for note in sheet.notes:
-                writer.writerow([note])
+                write([note])
 
 
 # XLSX -----------------------------------------------------------------------------------------
@@ -78,6 +86,7 @@ def write_xlsx(report: Report, path: Path) -> None:
         row_number = 0
         for row_number, row in enumerate(sheet.rows, start=1):
             for column, (value, kind) in enumerate(zip(row, sheet.kinds, strict=True)):
+                # Text through write_string only: write() would turn "=..." into a formula.
                 if value is None:
                     worksheet.write_string(row_number, column, SUPPRESSED_MARK, suppressed_format)
                 elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -132,7 +141,8 @@ def _pdf_table(sheet: Sheet, styles, available_width: float):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    header = [Paragraph(str(heading), styles["header"]) for heading in sheet.header]
+    header = [Paragraph(pdf_markup(heading), styles["header"]) for heading in sheet.header]
+    # Plain strings in a Table are drawn as they are (no markup), unlike a Paragraph.
     body = [[str(_cell(value)) for value in row] for row in sheet.rows]
     table = Table([header, *body], repeatRows=1, colWidths=_column_widths(sheet, available_width))
     style = [
@@ -183,16 +193,21 @@ def write_pdf(report: Report, path: Path) -> None:
         lang="cs",
     )
     available = page[0] - 24 * mm
-    story = [Paragraph(report.title, styles["title"]), Paragraph(report.subtitle, styles["subtitle"])]
+    # An organisation's or a place's name is text, never markup: a Paragraph would follow
+    # an `<a href>` in it or fail on an `<img>`.
+    story = [
+        Paragraph(pdf_markup(report.title), styles["title"]),
+        Paragraph(pdf_markup(report.subtitle), styles["subtitle"]),
+    ]
     for sheet in report.sheets:
-        story.append(Paragraph(sheet.title, styles["heading"]))
+        story.append(Paragraph(pdf_markup(sheet.title), styles["heading"]))
         if sheet.chart is not None:
             story.append(_bar_chart(*sheet.chart, width=available))
         story.append(Spacer(1, 4))
         story.append(_pdf_table(sheet, styles, available))
-        story.extend(Paragraph(note, styles["note"]) for note in sheet.notes)
+        story.extend(Paragraph(pdf_markup(note), styles["note"]) for note in sheet.notes)
     if not report.sheets:
-        story.append(Paragraph(_("No data."), styles["subtitle"]))
+        story.append(Paragraph(pdf_markup(_("No data.")), styles["subtitle"]))
     document.build(story)
 
 

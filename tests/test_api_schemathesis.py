@@ -18,8 +18,14 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "schemat
 # The live server needs a transactional database; serialized rollback restores the reference
 # data of the data migrations (regions, authorities, ...) that the flush between tests removes.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("who", ROLES)
-def test_api_conforms_to_schema(live_server, request, who, alice, oscar):
+@pytest.mark.parametrize(
+    "who, debug",
+    # Production settings for every role, and once the demo's (`make run` serves with DEBUG on,
+    # where the database layer also logs every query and its parameters).
+    [(who, False) for who in ROLES] + [("alice", True)],
+)
+def test_api_conforms_to_schema(live_server, request, settings, who, debug, alice, oscar):
+    settings.DEBUG = debug
     # Records in and out of every role's scope, so list and detail answers are not all empty.
     own = ClientFactory(organisation=alice.organisation, created_by=alice)
     ConsentFactory(client=own, purpose="police_sharing", recorded_by=alice)
@@ -50,7 +56,7 @@ def test_api_conforms_to_schema(live_server, request, who, alice, oscar):
         "--report",
         "junit",
         "--report-junit-path",
-        str(ARTIFACTS / f"{who}.xml"),
+        str(ARTIFACTS / f"{who}{'-debug' if debug else ''}.xml"),
         "--phases",
         "examples,fuzzing",
         "--no-color",

@@ -223,10 +223,13 @@ def test_the_same_records_show_the_same_value_in_every_table_period_and_route(de
     assert total == month[("Kontakty podle obce a formy práce", "Celkem", "Celkem")]
     assert total == year[("Kontakty podle měsíce a kraje", label, "Celkem")]
     assert total == by_quarter[("Kontakty podle měsíce a kraje", label, "Celkem")]
-    # Every cell of the month's row is the same in the month's, the quarter's and the year's table.
+    # Every cell of the month's row shows the same value in the month's, the quarter's and the
+    # year's table wherever it is published. (Secondary suppression is chosen per table, so a
+    # cell may be hidden in one table and shown in another: shown, it is the same number.)
     for (title, row, column), value in month.items():
         if title == "Kontakty podle měsíce a kraje" and row == label:
-            assert year[(title, row, column)] == value == by_quarter[(title, row, column)]
+            shown = {year[(title, row, column)], value, by_quarter[(title, row, column)]} - {None}
+            assert len(shown) <= 1, (row, column, shown)
     # The ministry's dashboard shows this month's contacts as the tables do.
     charts = {chart.key: chart for chart in dashboard_charts(demo, today)}
     assert dict(charts["national-months"].rows)[label] == total

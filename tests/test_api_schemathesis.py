@@ -20,9 +20,9 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "schemat
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(
     "who, debug",
-    # Production settings for every role, and once the demo's (`make run` serves with DEBUG on,
-    # where the database layer also logs every query and its parameters).
-    [(who, False) for who in ROLES] + [("alice", True)],
+    # Production settings and the demo's (`make run` serves with DEBUG on, where the database
+    # layer also logs every query and its parameters), for every role.
+    [(who, debug) for who in ROLES for debug in (False, True)],
 )
 def test_api_conforms_to_schema(live_server, request, settings, who, debug, alice, oscar):
     settings.DEBUG = debug

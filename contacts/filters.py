@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
-from liaison.forms import DateInput
+from common.forms import DateInput
 
 from .models import Authority, Contact, FormOfWork
 

@@ -37,9 +37,9 @@ from accounts.models import AssistantProfile, Locality, Municipality, Organisati
 from accounts.roles import Role
 from cases.models import Case, CaseStatus, CaseTransition, CrimeType, RiskLevel
 from clients.models import Client, Consent
+from common.crypto import encrypt_text
+from common.record_keys import RecordKeyField
 from contacts.models import Authority, Contact, FormOfWork, Topic
-from liaison.crypto import encrypt_text
-from liaison.record_keys import RecordKeyField
 
 YEARS = 10
 # Above this many contacts the big tables' secondary indexes are rebuilt after the load.

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "common",  # shared template tags (form helpers)
     "liaison",  # project-wide management commands
     "accounts",
     "clients",
@@ -211,7 +212,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Fernet keys for notes and uploaded files (see liaison/crypto.py); the first one encrypts.
+# Fernet keys for notes and uploaded files (see common/crypto.py); the first one encrypts.
 LIAISON_ENCRYPTION_KEYS = env_list("LIAISON_ENCRYPTION_KEYS")
 if not LIAISON_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured("LIAISON_ENCRYPTION_KEYS is required when DEBUG is off.")

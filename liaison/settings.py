@@ -329,7 +329,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Reliability, each setting shown necessary by the fault drills (drills/, docs/operations.md).
 # Tasks take ids, never personal data, and are idempotent: a second delivery of a report job
-# finds it done (reports.services._claim). Only such tasks set reject_on_worker_lost themselves.
+# finds it done (reports.jobs._claim). Only such tasks set reject_on_worker_lost themselves.
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # No task runs forever: the reports set their own limits (REPORTS_*_TIME_LIMIT below).
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 35 * 60)

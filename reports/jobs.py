@@ -1,5 +1,6 @@
-"""Writes of report jobs: asking for a report, making it in the worker, the monthly schedule
-and the clean-up. Celery tasks (reports.tasks) only pass job ids to these functions."""
+"""What the worker does with report jobs: claim a job, build its report, track its progress,
+fail or requeue it, the monthly schedule and the clean-up. Celery tasks (reports.tasks) wrap
+these functions and enqueue; asking for a report is reports.services."""
 
 import datetime
 import logging
@@ -7,12 +8,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from accounts.roles import Role
 from cases.selectors import visible_cases
 from contacts.selectors import visible_contacts
@@ -29,33 +30,6 @@ logger = logging.getLogger(__name__)
 
 # A job whose worker died this many times in a row is given up rather than retried forever.
 MAX_ATTEMPTS = 3
-
-
-def _may_request(user: User, report_type: str) -> bool:
-    return report_type in selectors.report_types_for(user)
-
-
-def _enqueue(job: ReportJob) -> None:
-    from .tasks import generate_report
-
-    transaction.on_commit(lambda: generate_report.delay(job.pk))
-
-
-@transaction.atomic
-def report_job_request(*, by: User, report_type: str, raw_parameters: dict) -> ReportJob:
-    """Record a job and queue its task once the transaction commits; bad input creates nothing."""
-    if not _may_request(by, report_type):
-        raise PermissionDenied
-    params = parse_parameters(report_type, raw_parameters)
-    organisation_id = None if report_type == ReportType.NATIONAL_STATISTICS else by.organisation_id
-    job = ReportJob.objects.create(
-        requested_by=by,
-        organisation_id=organisation_id,
-        report_type=report_type,
-        parameters=params.as_json(),
-    )
-    _enqueue(job)
-    return job
 
 
 # Making the file (in the worker) ------------------------------------------------------------
@@ -199,7 +173,8 @@ def report_job_fail(job_id: int, message: str) -> None:
 
 @transaction.atomic
 def schedule_monthly_reports(today: datetime.date | None = None) -> list[ReportJob]:
-    """The previous month's national statistics and every serving organisation's activity report.
+    """The previous month's national statistics and every serving organisation's activity report:
+    the jobs it made, for the caller to enqueue (reports.tasks.schedule_monthly_reports).
 
     Run twice on the same day (a beat restart), it makes no second set.
     """
@@ -222,9 +197,20 @@ def schedule_monthly_reports(today: datetime.date | None = None) -> list[ReportJ
             parameters=job_parameters,
             scheduled=True,
         )
-        _enqueue(job)
         jobs.append(job)
     return jobs
+
+
+def stranded_report_jobs(limit: int = 500) -> list[int]:
+    """Ids of the jobs still queued long after they were asked for: their message was lost (Redis
+    restarted without it) or never sent (Redis was down when it was asked for)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
+    return list(
+        ReportJob.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def clean_up_report_jobs(now: datetime.datetime | None = None) -> dict[str, int]:

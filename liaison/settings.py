@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "gdpr",
+    "seed",  # seed_demo and seed_bulk
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.demo_data import seed_demo
 from accounts.models import User
 from contacts.models import Contact
 from reports import jobs, selectors, services, storage
@@ -31,6 +30,7 @@ from reports.disclosure import ROUNDING_BASE, cell_key, perturb
 from reports.models import JobState, ReportJob, ReportType
 from reports.parameters import MONTH, QUARTER, YEAR, fixed_period, parse_parameters, parse_period
 from reports.statistics import national_statistics
+from seed.demo import seed_demo
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db

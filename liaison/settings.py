@@ -170,7 +170,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # The address axes records with each attempt, resolved like the audit trail's (PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.addresses.client_address"
 
 # Two factors (TOTP, recovery codes) for every role; the local demo may relax it.
 LIAISON_REQUIRE_2FA = env_bool("LIAISON_REQUIRE_2FA", not DEBUG)
@@ -384,7 +384,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets
 # it), and then only the entry the outermost of them wrote: anybody can send the header. One
-# count for the audit trail (audit/addresses.py), django-axes and the API throttle (NUM_PROXIES).
+# count for the audit trail (common/addresses.py), django-axes and the API throttle (NUM_PROXIES).
 AUDIT_TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # GDPR retention, in whole years: a client is anonymised this long after the last contact
 # (and only when no case of theirs is open or closed more recently than the case period);

@@ -20,13 +20,10 @@ and synthetic rows need no history. PostgreSQL only.
 
 from __future__ import annotations
 
-import random
-import secrets
 import time
 from collections.abc import Callable
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from cases.models import Case, CaseTransition
 from clients.models import Client, Consent
@@ -37,41 +34,14 @@ from .bulk_clients import copy_clients
 from .bulk_contacts import copy_contacts
 from .bulk_people import add_organisations, add_users
 from .copy_streams import secondary_indexes, set_sequence
-from .plan import BulkResult, OrgPlan
-from .sampling import Clock
+from .plan import BulkResult, SeedState
 
 # Above this many contacts the big tables' secondary indexes are rebuilt after the load.
 REBUILD_INDEXES_FROM = 100_000
 
 
-class BulkSeeder:
-    def __init__(
-        self,
-        *,
-        contacts: int,
-        clients: int,
-        cases: int,
-        organisations: int,
-        seed: int = 1,
-        password: str | None = None,
-        log: Callable[[str], None] = lambda message: None,
-    ) -> None:
-        self.n_contacts, self.n_clients, self.n_cases = contacts, clients, cases
-        self.n_organisations = max(1, organisations)
-        self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
-        # Record keys of the statistics' perturbation: unpredictable and from a stream of their
-        # own, so that the made-up data stays the same for a given seed.
-        self.keys = random.Random(secrets.randbits(64))  # noqa: S311 - seeded from secrets
-        self.now = timezone.now().replace(microsecond=0)
-        self.clock = Clock(self.rng, self.now)
-        self.password = password
-        self.log = log
-        self.tag = f"{int(time.time()) % 10_000_000:07d}"
-        self.result = BulkResult()
-        self.plans: list[OrgPlan] = []
-
-    def record_key(self) -> str:
-        return str(self.keys.getrandbits(31))
+class BulkSeeder(SeedState):
+    """Runs the generators (seed/bulk_*.py) in one transaction, with COPY and without triggers."""
 
     # -- orchestration
 
@@ -132,6 +102,3 @@ class BulkSeeder:
     def _analyze(self, cursor) -> None:
         for model in (Client, Consent, Case, CaseTransition, Contact, Contact.clients.through, Contact.topics.through):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-
-    def pick_orgs(self, k: int) -> list[OrgPlan]:
-        return self.rng.choices(self.plans, cum_weights=self.org_cum, k=k)

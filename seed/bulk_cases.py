@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from cases.models import Case, CaseStatus, CaseTransition, CrimeType, RiskLevel
 
 from .copy_streams import Spool, Table, copy_lines, next_ids, q
+from .plan import SeedState
 from .sampling import weighted
 from .vocabulary import CASE_TITLES
-
-if TYPE_CHECKING:
-    from .bulk import BulkSeeder
 
 STATUS_PATH = [
     CaseStatus.NEW,
@@ -33,7 +30,7 @@ STATUS_WEIGHTS = {
 }
 
 
-def copy_cases(seeder: BulkSeeder, cursor) -> None:
+def copy_cases(seeder: SeedState, cursor) -> None:
     if seeder.n_cases <= 0:
         return
     rng = seeder.rng

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from clients.models import Client, Consent
 
 from .copy_streams import Spool, Table, copy_lines, next_ids, q
+from .plan import SeedState
 from .vocabulary import FEMALE_FIRST, MALE_FIRST, NICKNAMES, SURNAMES
 
-if TYPE_CHECKING:
-    from .bulk import BulkSeeder
 
-
-def copy_clients(seeder: BulkSeeder, cursor) -> None:
+def copy_clients(seeder: SeedState, cursor) -> None:
     rng = seeder.rng
     table = Table(
         Client,

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from common.crypto import encrypt_text
 from contacts.models import Authority, Contact, FormOfWork, Topic
 
 from .copy_streams import Spool, Table, copy_lines, next_ids, q
+from .plan import SeedState
 from .sampling import Clock, cumulative
 from .vocabulary import OUTCOMES
-
-if TYPE_CHECKING:
-    from .bulk import BulkSeeder
 
 ENCRYPTED_NOTE_EVERY = 2000  # one contact in this many carries an (encrypted) note
 
@@ -29,7 +26,7 @@ FORM_WEIGHTS = {
 }
 
 
-def copy_contacts(seeder: BulkSeeder, cursor) -> None:
+def copy_contacts(seeder: SeedState, cursor) -> None:
     rng = seeder.rng
     given = [
         "id",

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import AssistantProfile, Locality, Municipality, Organisation, Region, User
 from accounts.roles import Role
 
-from .plan import OrgPlan
+from .plan import OrgPlan, SeedState
 from .sampling import YEARS, cumulative, weighted
 from .vocabulary import FEMALE_FIRST, MALE_FIRST, ORGANISATION_NAMES, SURNAMES, TOWNS
-
-if TYPE_CHECKING:
-    from .bulk import BulkSeeder
 
 # Relative weight of each region: where the programme has most work.
 REGION_WEIGHTS = {
@@ -36,7 +32,7 @@ REGION_WEIGHTS = {
 }
 
 
-def add_organisations(seeder: BulkSeeder) -> None:
+def add_organisations(seeder: SeedState) -> None:
     regions = {r.code: r for r in Region.objects.all()}
     for code, towns in TOWNS.items():
         region = regions.get(code)
@@ -75,7 +71,7 @@ def add_organisations(seeder: BulkSeeder) -> None:
     seeder.org_cum = cumulative([p.weight for p in seeder.plans])
 
 
-def add_users(seeder: BulkSeeder) -> None:
+def add_users(seeder: SeedState) -> None:
     # About one assistant per 2000 contacts (hundreds nationally), at least two per organisation.
     total_assistants = max(2 * len(seeder.plans), seeder.n_contacts // 2000)
     weight_sum = seeder.org_cum[-1]

@@ -43,8 +43,6 @@ REBUILD_INDEXES_FROM = 100_000
 class BulkSeeder(SeedState):
     """Runs the generators (seed/bulk_*.py) in one transaction, with COPY and without triggers."""
 
-    # -- orchestration
-
     def run(self) -> BulkResult:
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:

@@ -40,6 +40,8 @@ test: install node_modules/.installed lint
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# Apps import only the layers below them (CONTRIBUTING.md, pyproject.toml [tool.importlinter]).
+	$(VENV)/bin/lint-imports --no-cache
 	@# The settings need a PostgreSQL URL; the check needs no database (and says so when the URL's is missing).
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(PY) -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 		manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations."; exit 1; }

@@ -263,7 +263,7 @@ class SignedInSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
     session_key = models.CharField(max_length=40, unique=True)
     signed_in_at = models.DateTimeField(default=timezone.now)
-    # Shortened (audit.addresses.masked_address): only for the user's own list of sessions.
+    # Shortened (common.addresses.masked_address): only for the user's own list of sessions.
     address = models.CharField(max_length=64, blank=True)
 
     class Meta:

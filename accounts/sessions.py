@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from audit.addresses import client_address, masked_address
+from common.addresses import client_address, masked_address
 
 from .models import SignedInSession, User
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from liaison.pagination import paginate, querystring_without_page
+from common.pagination import paginate, querystring_without_page
 
 from . import password_reset, services, tasks
 from .decorators import role_can

@@ -10,7 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from liaison.filters import IdChoiceFilter, IdMultipleChoiceFilter, IntegerInRangeFilter, column_range
+from common.filters import IdChoiceFilter, IdMultipleChoiceFilter, IntegerInRangeFilter, column_range
 
 from .validation import RangeCheckedLookupMixin
 

@@ -9,7 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
-from liaison.filters import RangeCheckedFilterSet, column_range
+from common.filters import RangeCheckedFilterSet, column_range
 
 _DIGITS = re.compile(r"[0-9]{1,20}")
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.forms import DateInput
+from common.forms import DateInput
 
 from .history import TRACKED_APPS
 from .models import AuditAction, AuditEvent

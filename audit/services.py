@@ -14,7 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
-from .addresses import client_address
+from common.addresses import client_address
+
 from .models import AuditAction, AuditEvent
 
 USERNAME_LENGTH = AuditEvent._meta.get_field("username").max_length

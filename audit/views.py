@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from accounts.decorators import role_can
 from accounts.roles import Role
-from liaison.pagination import paginate, querystring_without_page
+from common.pagination import paginate, querystring_without_page
 
 from .forms import AuditFilterForm
 from .selectors import visible_audit_events

@@ -101,9 +101,9 @@ def main() -> None:
     from django.utils import translation
 
     from accounts.models import User
+    from reports.jobs import build_report
     from reports.models import ReportJob, ReportType
     from reports.parameters import parse_parameters
-    from reports.services import build_report
     from reports.writers import WRITERS
 
     user = User.objects.select_related("organisation").get(pk=args.user)

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from liaison.crypto import decrypt_bytes, encrypt_bytes
+from common.crypto import decrypt_bytes, encrypt_bytes
 
 PDF = "application/pdf"
 PNG = "image/png"

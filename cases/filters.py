@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
-from liaison.filters import IdChoiceFilter, RangeCheckedFilterSet
+from common.filters import IdChoiceFilter, RangeCheckedFilterSet
 
 from .models import CaseStatus, CrimeType
 from .selectors import case_assignable_users

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation, Region
-from liaison.crypto import EncryptedTextField
-from liaison.record_keys import RecordKeyField
+from common.crypto import EncryptedTextField
+from common.record_keys import RecordKeyField
 
 
 class CrimeType(models.Model):

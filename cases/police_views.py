@@ -19,7 +19,7 @@ from accounts.decorators import role_can
 from accounts.roles import Role
 from accounts.scoping import police_region_id
 from audit.services import record_list, record_view
-from liaison.pagination import paginate, querystring_without_page
+from common.pagination import paginate, querystring_without_page
 
 from . import services
 from .filters import PoliceCaseFilter

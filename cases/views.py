@@ -15,7 +15,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record_event, record_list, record_view
 from clients.selectors import visible_clients
-from liaison.pagination import paginate, querystring_without_page
+from common.pagination import paginate, querystring_without_page
 
 from . import attachments, services, workflow
 from .filters import CaseFilter

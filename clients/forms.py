@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality
-from liaison.forms import DateInput, validate_not_in_future
+from common.forms import DateInput, validate_not_in_future
 
 from .models import Client, Consent
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
-from liaison.crypto import EncryptedTextField
-from liaison.record_keys import RecordKeyField
+from common.crypto import EncryptedTextField
+from common.record_keys import RecordKeyField
 
 
 def client_display_name(identity: str, first: str, last: str, nickname: str, birth_year, pk) -> str:

@@ -11,8 +11,8 @@ from accounts.decorators import role_can
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from cases.selectors import visible_cases
+from common.pagination import paginate, querystring_without_page
 from contacts.selectors import contacts_for_list
-from liaison.pagination import paginate, querystring_without_page
 
 from . import services
 from .forms import ClientForm, ConsentForm, ConsentWithdrawForm

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
-from liaison.filters import IdChoiceFilter, RangeCheckedFilterSet
-from liaison.forms import DateInput
+from common.filters import IdChoiceFilter, RangeCheckedFilterSet
+from common.forms import DateInput
 
 from .models import Authority, Contact, FormOfWork
 

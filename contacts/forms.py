@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Locality, User
 from cases.selectors import visible_cases
 from clients.selectors import visible_clients
-from liaison.forms import DateInput, DateTimeInput
+from common.forms import DateInput, DateTimeInput
 
 from .models import MAX_DURATION_MINUTES, Authority, Contact, Topic
 from .widgets import ClientPicker

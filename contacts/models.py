@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
-from liaison.crypto import EncryptedTextField
-from liaison.record_keys import RecordKeyField
-from liaison.validators import CLOCK_SKEW
+from common.crypto import EncryptedTextField
+from common.record_keys import RecordKeyField
+from common.validators import CLOCK_SKEW
 
 
 class Authority(models.Model):

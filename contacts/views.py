@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from clients.selectors import visible_clients
-from liaison.pagination import keyset_paginate, querystring_without_page
+from common.pagination import keyset_paginate, querystring_without_page
 
 from . import services
 from .filters import ContactFilter

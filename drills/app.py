@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .harness import Stack, post_form, wait_for
+from .harness import Stack
+from .servers import wait_for
+from .web import post_form
 
 # The friendly database-outage page (templates/503.html); Czech is the default language.
 FRIENDLY_503_MARKERS = ("Liaison", "503", "Retry-After")

@@ -14,7 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .app import job_id_from, job_state, one_value, report_files, request_report, wait_job_finished, work_files
-from .harness import csrf_token, sign_in, wait_for
+from .servers import wait_for
+from .web import csrf_token, sign_in
 
 PERIOD = {"start": "2017-01-01", "end": time.strftime("%Y-%m-%d"), "breakdown": "contacts", "format": "csv"}
 

@@ -11,7 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from .harness import PASSWORD, ROOT, VENV_BIN
+from .harness import PASSWORD
+from .servers import ROOT, VENV_BIN
 
 SECONDS = int(os.environ.get("DRILL_LOAD_SECONDS", "60"))
 USERS = int(os.environ.get("DRILL_LOAD_USERS", "20"))

@@ -26,8 +26,9 @@ from .app import (
     rows,
     wait_job_finished,
 )
-from .harness import csrf_token, sign_in, wait_for
+from .servers import wait_for
 from .test_exports import PERIOD, _download_rows, _expected_rows
+from .web import csrf_token, sign_in
 
 OUTAGE_SECONDS = float(os.environ.get("DRILL_PG_OUTAGE", "10"))
 

@@ -21,7 +21,8 @@ from .app import (
     request_report,
     wait_job_finished,
 )
-from .harness import post_form, sign_in, wait_for
+from .servers import wait_for
+from .web import post_form, sign_in
 
 OUTAGE_SECONDS = float(os.environ.get("DRILL_REDIS_OUTAGE", "20"))
 PERIOD = {"start": "2020-01-01", "end": time.strftime("%Y-%m-%d"), "breakdown": "all", "format": "csv"}

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent, HistoryEntry
 from cases.models import Case
 from clients.models import Client, Consent
+from common.record_keys import RecordKeyField
 from contacts.models import Contact
-from liaison.record_keys import RecordKeyField
 
 
 def _value(obj: models.Model, model_field: models.Field):

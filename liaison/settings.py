@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "common",  # shared template tags (form helpers)
     "liaison",  # project-wide management commands
     "accounts",
     "clients",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "gdpr",
+    "seed",  # seed_demo and seed_bulk
 ]
 
 MIDDLEWARE = [
@@ -168,7 +170,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # The address axes records with each attempt, resolved like the audit trail's (PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.addresses.client_address"
 
 # Two factors (TOTP, recovery codes) for every role; the local demo may relax it.
 LIAISON_REQUIRE_2FA = env_bool("LIAISON_REQUIRE_2FA", not DEBUG)
@@ -211,7 +213,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Fernet keys for notes and uploaded files (see liaison/crypto.py); the first one encrypts.
+# Fernet keys for notes and uploaded files (see common/crypto.py); the first one encrypts.
 LIAISON_ENCRYPTION_KEYS = env_list("LIAISON_ENCRYPTION_KEYS")
 if not LIAISON_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured("LIAISON_ENCRYPTION_KEYS is required when DEBUG is off.")
@@ -328,7 +330,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Reliability, each setting shown necessary by the fault drills (drills/, docs/operations.md).
 # Tasks take ids, never personal data, and are idempotent: a second delivery of a report job
-# finds it done (reports.services._claim). Only such tasks set reject_on_worker_lost themselves.
+# finds it done (reports.jobs._claim). Only such tasks set reject_on_worker_lost themselves.
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # No task runs forever: the reports set their own limits (REPORTS_*_TIME_LIMIT below).
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 35 * 60)
@@ -382,7 +384,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets
 # it), and then only the entry the outermost of them wrote: anybody can send the header. One
-# count for the audit trail (audit/addresses.py), django-axes and the API throttle (NUM_PROXIES).
+# count for the audit trail (common/addresses.py), django-axes and the API throttle (NUM_PROXIES).
 AUDIT_TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # GDPR retention, in whole years: a client is anonymised this long after the last contact
 # (and only when no case of theirs is open or closed more recently than the case period);

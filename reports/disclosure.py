@@ -4,7 +4,7 @@ The cell-key method (Australian Bureau of Statistics; Office for National Statis
 census of England and Wales) with a fixed random rounding to base 5 as its perturbation table
 (in the spirit of Statistics New Zealand): see docs/statistical-disclosure.md.
 
-- Every counted record carries a fixed random key (liaison.record_keys).
+- Every counted record carries a fixed random key (common.record_keys).
 - A cell's key is the sum of the keys of the distinct records it counts, modulo 2**31: SQL
   adds it up in the same query as the count, and the key of a total is the sum of its cells'.
 - The published value is the true count rounded down or up to a multiple of 5, up with a
@@ -19,7 +19,7 @@ Pure functions, no Django: easy to test and to apply to any table.
 from django.db.models import F, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce
 
-from liaison.record_keys import RECORD_KEY_MODULUS
+from common.record_keys import RECORD_KEY_MODULUS
 
 ROUNDING_BASE = 5
 

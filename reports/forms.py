@@ -6,7 +6,7 @@ from django.utils import dates, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.forms import DateInput
+from common.forms import DateInput
 
 from .parameters import (
     FIXED_PERIOD_ONLY,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from liaison.crypto import decrypt_bytes, encrypt_bytes
+from common.crypto import decrypt_bytes, encrypt_bytes
 
 CHUNK_BYTES = 1024 * 1024
 _LENGTH = struct.Struct(">I")

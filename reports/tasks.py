@@ -1,20 +1,17 @@
-"""Celery tasks of reports: thin wrappers that pass ids to reports.services."""
+"""Celery tasks of reports: thin wrappers that pass ids to reports.jobs, and the enqueuing."""
 
-import datetime
 import logging
 
 from celery import Task, current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.db.models import Q
-from django.utils import timezone
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from . import services
-from .models import JobState, ReportJob
+from . import jobs
+from .models import ReportJob
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +33,7 @@ class ReportTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         job_id = args[0] if args else kwargs.get("job_id")
         if job_id is not None:
-            services.report_job_fail(job_id, _("The report could not be made. Please try again later."))
+            jobs.report_job_fail(job_id, _("The report could not be made. Please try again later."))
         logger.error("Report job %s failed: %s", job_id, type(exc).__name__)
 
 
@@ -58,24 +55,32 @@ class ReportTask(Task):
 )
 def generate_report(self, job_id: int) -> None:
     try:
-        services.run_report_job(job_id)
+        jobs.run_report_job(job_id)
     except (OperationalError, InterfaceError):
         # The job goes back to the queue; let _claim count this attempt but not give up yet.
-        services.report_job_requeue(job_id)
+        jobs.report_job_requeue(job_id)
         raise
     except SoftTimeLimitExceeded:
-        services.report_job_fail(job_id, _("The report took too long. Please choose a shorter period."))
+        jobs.report_job_fail(job_id, _("The report took too long. Please choose a shorter period."))
         raise
+
+
+def enqueue_report_job(job: ReportJob) -> None:
+    """Send the job's task once the transaction that recorded the job commits."""
+    transaction.on_commit(lambda: generate_report.delay(job.pk))
 
 
 @shared_task(acks_late=True)
 def schedule_monthly_reports() -> int:
-    return len(services.schedule_monthly_reports())
+    scheduled = jobs.schedule_monthly_reports()
+    for job in scheduled:
+        enqueue_report_job(job)
+    return len(scheduled)
 
 
 @shared_task(acks_late=True)
 def clean_up_report_jobs() -> dict:
-    return services.clean_up_report_jobs()
+    return jobs.clean_up_report_jobs()
 
 
 def _broker_queue_is_empty() -> bool:
@@ -89,18 +94,11 @@ def _broker_queue_is_empty() -> bool:
 
 @shared_task(acks_late=True)
 def requeue_stranded_report_jobs() -> int:
-    """Send again the jobs still queued long after they were asked for: their message was lost
-    (Redis restarted without it) or never sent (Redis was down when it was asked for).
+    """Send again the jobs still queued long after they were asked for (jobs.stranded_report_jobs).
 
     Only when the broker's queue is empty, so that jobs merely waiting their turn are not sent
-    twice; a second delivery would be harmless anyway (services._claim)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
-    stranded = list(
-        ReportJob.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff)
-        .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
+    twice; a second delivery would be harmless anyway (jobs._claim)."""
+    stranded = jobs.stranded_report_jobs()
     if not stranded or not _broker_queue_is_empty():
         return 0
     for job_id in stranded:

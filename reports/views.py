@@ -11,7 +11,7 @@ from accounts.decorators import role_can
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record_event
-from liaison.pagination import paginate
+from common.pagination import paginate
 
 from . import services, storage
 from .dashboards import dashboard_charts

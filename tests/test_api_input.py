@@ -23,15 +23,15 @@ from api.validation import RangeCheckedFilterBackend
 from cases.filters import CaseFilter, PoliceCaseFilter
 from cases.models import Case, CaseStatus
 from clients.models import Client
-from contacts.filters import ContactFilter
-from contacts.models import Contact
-from liaison.filters import (
+from common.filters import (
     IdChoiceFilter,
     IdMultipleChoiceFilter,
     IntegerInRangeFilter,
     RangeCheckedFilterSet,
     column_range,
 )
+from contacts.filters import ContactFilter
+from contacts.models import Contact
 from reports.models import ReportJob
 from tests.factories import CaseFactory
 
@@ -61,7 +61,7 @@ def _project_filtersets() -> list[type[django_filters.FilterSet]]:
     while todo:
         for subclass in todo.pop().__subclasses__():
             todo.append(subclass)
-            if not subclass.__module__.startswith(("django_filters", "liaison.filters")):
+            if not subclass.__module__.startswith(("django_filters", "common.filters")):
                 found.append(subclass)
     return found
 

@@ -254,7 +254,7 @@ def test_an_api_read_of_a_person_writes_one_audit_event(name, world):
 
 
 def test_one_event_per_list_page_naming_that_page_only(alice):
-    from liaison.pagination import PAGE_SIZE
+    from common.pagination import PAGE_SIZE
     from tests.factories import ClientFactory
 
     clients = [ClientFactory(organisation=alice.organisation, created_by=alice) for _ in range(PAGE_SIZE + 2)]

@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison import pagination
+from common import pagination
 from tests.factories import ContactFactory
 
 
@@ -107,9 +107,9 @@ def _parse_select(html):
 
 
 def test_quick_select_is_the_same_html_as_django_renders(alice, bob, own_contact):
+    from common.templatetags.quick_forms import quick_field
     from contacts.filters import ContactFilter
     from contacts.selectors import contacts_for_list
-    from liaison.templatetags.quick_forms import quick_field
 
     data = {"assistant": str(bob.pk), "form_of_work": "mediation", "authority": "x", "locality": ""}
     form = ContactFilter(data, queryset=contacts_for_list(alice), user=alice).form

@@ -153,15 +153,6 @@ def test_quote_and_newline_in_name_cannot_break_the_header(client, alice, case):
     assert response["Content-Disposition"] == 'attachment; filename="a\\";b=cX-Evil: 1.pdf"'
 
 
-def test_foreign_attachment_is_404(client, alice, oscar, foreign_client):
-    foreign_case = CaseFactory(client=foreign_client)
-    client.force_login(oscar)
-    _upload(client, foreign_case, "cizi.pdf", PDF)
-    attachment = Attachment.objects.get()
-    client.force_login(alice)
-    assert client.get(reverse("cases:attachment_download", args=[attachment.pk])).status_code == 404
-
-
 def test_attachment_of_an_unshared_case_stays_internal(client, alice, case):
     client.force_login(alice)
     response = _upload(client, case, "zprava.pdf", PDF, shared_with_police="on")

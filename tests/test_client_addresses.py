@@ -9,7 +9,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import AnonRateThrottle
 
 from api.auth import ObtainTokenView
-from audit.addresses import client_address
+from common.addresses import client_address
 
 DIRECT_CLIENT = "198.51.100.7"
 PROXY = "10.0.0.2"

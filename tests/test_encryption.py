@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from clients.models import Client
-from liaison import crypto
+from common import crypto
 from tests.factories import ContactFactory
 
 

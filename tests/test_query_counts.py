@@ -71,7 +71,7 @@ def _count_post(client, url, data):
     [{"form_of_work": "accompaniment"}, {"date_from": "2000-01-01", "date_to": "2100-01-01"}, {"assistant": "me"}],
 )
 def test_filtered_and_later_contact_pages_query_count_is_constant(client, alice, params, monkeypatch):
-    from liaison import pagination
+    from common import pagination
 
     monkeypatch.setattr(pagination, "PAGE_SIZE", 5)
     params = {key: (alice.pk if value == "me" else value) for key, value in params.items()}

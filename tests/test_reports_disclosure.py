@@ -22,15 +22,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.demo_data import seed_demo
 from accounts.models import User
 from contacts.models import Contact
-from reports import selectors, services, storage
+from reports import jobs, selectors, services, storage
 from reports.dashboards import dashboard_charts
 from reports.disclosure import ROUNDING_BASE, cell_key, perturb
 from reports.models import JobState, ReportJob, ReportType
 from reports.parameters import MONTH, QUARTER, YEAR, fixed_period, parse_parameters, parse_period
 from reports.statistics import national_statistics
+from seed.demo import seed_demo
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -390,7 +390,7 @@ def test_files_api_and_dashboard_show_the_protected_numbers(demo, django_capture
                 report_type=ReportType.NATIONAL_STATISTICS,
                 raw_parameters={"period": str(year), "format": file_format},
             )
-        services.run_report_job(job.pk)
+        jobs.run_report_job(job.pk)
         job.refresh_from_db()
         assert job.state == JobState.DONE, job.error_message
         if file_format == "pdf":
@@ -439,7 +439,7 @@ def test_a_coordinators_activity_report_stays_exact(carol, alice, django_capture
             report_type=ReportType.ACTIVITY,
             raw_parameters={"start": now.replace(day=1).isoformat(), "end": now.isoformat(), "format": "xlsx"},
         )
-    services.run_report_job(job.pk)
+    jobs.run_report_job(job.pk)
     job.refresh_from_db()
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(storage.read_decrypted(job.result_file)))).worksheets[0]
     totals = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Organizace celkem"][0]

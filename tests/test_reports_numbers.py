@@ -19,7 +19,7 @@ from accounts.roles import Role
 from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
 from contacts.models import Authority, Contact, FormOfWork
-from reports import selectors, services, storage
+from reports import jobs, selectors, services, storage
 from reports.disclosure import cell_key, perturb
 from reports.models import JobState, ReportJob, ReportType
 from reports.parameters import parse_parameters
@@ -96,7 +96,7 @@ def make(user, report_type, file_format, django_capture_on_commit_callbacks, **o
             by=user, report_type=report_type, raw_parameters={**MARCH, "format": file_format, **overrides}
         )
     assert len(callbacks) == 1  # the task is queued only after the commit
-    services.run_report_job(job.pk)
+    jobs.run_report_job(job.pk)
     job.refresh_from_db()
     assert job.state == JobState.DONE, job.error_message
     return job
@@ -312,7 +312,7 @@ def test_empty_activity_report_in_every_format(carol, file_format, django_captur
 
 def test_a_done_job_is_not_made_again(carol, march, django_capture_on_commit_callbacks):
     job = make(carol, ReportType.ACTIVITY, "csv", django_capture_on_commit_callbacks)
-    services.run_report_job(job.pk)
+    jobs.run_report_job(job.pk)
     again = ReportJob.objects.get(pk=job.pk)
     assert again.result_file == job.result_file and again.attempts == 1
 
@@ -325,7 +325,7 @@ def test_export_is_refused_when_the_coordinator_lost_the_role(carol, march, djan
     carol.role = Role.ASSISTANT
     carol.save(update_fields=["role"])
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied, and the task marks it failed
-        services.run_report_job(job.pk)
+        jobs.run_report_job(job.pk)
     assert not ReportJob.objects.get(pk=job.pk).result_file
 
 

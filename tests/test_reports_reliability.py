@@ -13,7 +13,7 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 
 from accounts.models import Organisation
-from reports import services, storage, tasks
+from reports import jobs, services, storage, tasks
 from reports.models import JobState, ReportJob, ReportType
 
 MARCH = {"start": "2026-03-01", "end": "2026-03-31", "breakdown": "all", "format": "xlsx"}
@@ -40,9 +40,9 @@ def test_a_crash_while_writing_leaves_no_file_on_offer(carol, monkeypatch):
         path.write_bytes(b"half a file")
         raise MemoryError("worker killed")
 
-    monkeypatch.setitem(services.WRITERS, "xlsx", crash)
+    monkeypatch.setitem(jobs.WRITERS, "xlsx", crash)
     with pytest.raises(MemoryError):
-        services.run_report_job(job.pk)
+        jobs.run_report_job(job.pk)
     job.refresh_from_db()
     assert job.state == JobState.RUNNING and not job.result_file  # the queue gives it again
     assert _stored_files() in ([], ["work"]) and not list((storage.reports_root() / "work").glob("*"))
@@ -50,15 +50,15 @@ def test_a_crash_while_writing_leaves_no_file_on_offer(carol, monkeypatch):
 
 def test_a_job_whose_worker_keeps_dying_is_given_up(carol):
     job = _request(carol)
-    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=services.MAX_ATTEMPTS)
-    services.run_report_job(job.pk)
+    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=jobs.MAX_ATTEMPTS)
+    jobs.run_report_job(job.pk)
     job.refresh_from_db()
     assert job.state == JobState.FAILED and not job.result_file and job.error_message
 
 
 def test_transient_database_errors_are_retried(carol, monkeypatch):
     job = _request(carol)
-    real = services.run_report_job
+    real = jobs.run_report_job
     calls = []
 
     def flaky(job_id):
@@ -68,7 +68,7 @@ def test_transient_database_errors_are_retried(carol, monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real(job_id)
 
-    monkeypatch.setattr(services, "run_report_job", flaky)
+    monkeypatch.setattr(jobs, "run_report_job", flaky)
     tasks.generate_report.apply(args=[job.pk])
     job.refresh_from_db()
     assert len(calls) == 3 and job.state == JobState.DONE and job.result_file
@@ -80,7 +80,7 @@ def test_a_failing_task_marks_the_job_failed(carol, monkeypatch):
     def broken(job_id):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(services, "run_report_job", broken)
+    monkeypatch.setattr(jobs, "run_report_job", broken)
     tasks.generate_report.apply(args=[job.pk])
     job.refresh_from_db()
     assert (
@@ -96,13 +96,21 @@ def test_task_options_for_lost_workers_and_time_limits():
     assert set(task.autoretry_for) == {OperationalError, tasks.InterfaceError}
 
 
-def test_monthly_schedule_makes_each_report_once(carol, oscar, ministry_analyst, django_capture_on_commit_callbacks):
+def test_monthly_task_enqueues_each_scheduled_job_once(carol, django_capture_on_commit_callbacks):
+    # Each job is sent once its transaction commits; a second run the same day sends nothing.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        jobs = services.schedule_monthly_reports(today=datetime.date(2026, 4, 1))
-        again = services.schedule_monthly_reports(today=datetime.date(2026, 4, 1))
+        made = tasks.schedule_monthly_reports()
+        again = tasks.schedule_monthly_reports()
     serving = Organisation.objects.filter(kind__in=["ngo", "municipality"]).count()
-    assert len(jobs) == 1 + serving and again == [] and len(callbacks) == len(jobs)
-    national = next(job for job in jobs if job.report_type == ReportType.NATIONAL_STATISTICS)
+    assert made == 1 + serving and again == 0 and len(callbacks) == made
+
+
+def test_monthly_schedule_makes_each_report_once(carol, oscar, ministry_analyst):
+    scheduled = jobs.schedule_monthly_reports(today=datetime.date(2026, 4, 1))
+    again = jobs.schedule_monthly_reports(today=datetime.date(2026, 4, 1))
+    serving = Organisation.objects.filter(kind__in=["ngo", "municipality"]).count()
+    assert len(scheduled) == 1 + serving and again == []
+    national = next(job for job in scheduled if job.report_type == ReportType.NATIONAL_STATISTICS)
     assert national.parameters["start"] == "2026-03-01" and national.parameters["end"] == "2026-03-31"
     # Visible to every ministry analyst and to the organisation's coordinators, nobody else.
     from reports.selectors import visible_report_jobs
@@ -117,7 +125,7 @@ def test_monthly_schedule_makes_each_report_once(carol, oscar, ministry_analyst,
 
 def test_clean_up_deletes_expired_files_and_fails_stuck_jobs(carol):
     done = _request(carol)
-    services.run_report_job(done.pk)
+    jobs.run_report_job(done.pk)
     done.refresh_from_db()
     path = storage.stored_path(done.result_file)
     assert path.exists()
@@ -129,7 +137,7 @@ def test_clean_up_deletes_expired_files_and_fails_stuck_jobs(carol):
     leftover.write_bytes(b"partial")
     os.utime(leftover, (time.time() - 86400, time.time() - 86400))
 
-    result = services.clean_up_report_jobs(now=done.expires_at + datetime.timedelta(seconds=1))
+    result = jobs.clean_up_report_jobs(now=done.expires_at + datetime.timedelta(seconds=1))
     assert result == {"expired": 1, "stuck": 1, "work_files": 1}
     done.refresh_from_db()
     stuck.refresh_from_db()

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from reports import services
+from reports import jobs, services
 from reports.models import JobState, ReportJob, ReportType
 from tests.factories import UserFactory
 
@@ -27,7 +27,7 @@ def _private_media(settings, tmp_path):
 def _job(user, report_type, done=True, **params) -> ReportJob:
     job = services.report_job_request(by=user, report_type=report_type, raw_parameters={**MARCH, **params})
     if done:
-        services.run_report_job(job.pk)
+        jobs.run_report_job(job.pk)
         job.refresh_from_db()
     return job
 
@@ -38,12 +38,6 @@ def other_coordinator(oscar):
 
 
 # Who may open the pages ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("who", ["carol", "ministry_analyst"])
-def test_job_list_open_to_roles_that_make_reports(client, request, who):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("reports:list")).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["alice", "police_officer", "administrator"])
@@ -132,7 +126,7 @@ def test_progress_partial_polls_until_done(client, carol):
     client.force_login(carol)
     running = client.get(reverse("reports:progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in running and "<progress" in running and "<script" not in running
-    services.run_report_job(job.pk)
+    jobs.run_report_job(job.pk)
     done = client.get(reverse("reports:progress", args=[job.pk])).content.decode()
     assert "hx-trigger" not in done and reverse("reports:download", args=[job.pk]) in done
 

@@ -33,6 +33,27 @@ def test_seed_demo_is_idempotent(db, settings):
         assert User.objects.filter(username=username).exists()
 
 
+def test_demo_and_bulk_data_speak_one_vocabulary(db, settings):
+    """The demo's made-up people, outcomes and cases come from the vocabulary of the bulk seeder."""
+    from cases.models import Case
+    from clients.models import Client
+    from contacts.models import Contact
+    from seed import vocabulary
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-heslo-123")
+    named = Client.objects.filter(identity=Client.Identity.NAMED)
+    assert named.exists()
+    first_names = set(vocabulary.MALE_FIRST) | set(vocabulary.FEMALE_FIRST)
+    surnames = {form for pair in vocabulary.SURNAMES for form in pair}
+    for first, last in named.values_list("first_name", "last_name"):
+        assert first in first_names and last in surnames, (first, last)
+    nicknames = set(Client.objects.filter(identity=Client.Identity.PSEUDONYM).values_list("nickname", flat=True))
+    assert nicknames and nicknames <= set(vocabulary.NICKNAMES)
+    assert set(Contact.objects.values_list("outcome", flat=True)) <= set(vocabulary.DEMO_OUTCOMES)
+    assert set(Case.objects.values_list("title", flat=True)) <= set(vocabulary.CASE_TITLES)
+
+
 def test_seed_demo_refuses_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):

@@ -18,8 +18,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import SignedInSession
-from audit.addresses import masked_address
 from audit.models import AuditAction, AuditEvent
+from common.addresses import masked_address
 
 NEW_PASSWORD = "a long new passphrase for liaison 42"
 SECURITY_PAGE = reverse("accounts:two_factor")

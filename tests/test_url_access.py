@@ -7,7 +7,10 @@ To add a row: `"app:name": Rule(allowed=..., obj=...)`.
 - `allowed`: roles that may use the page; they get `ok` for an object of their own scope and
   `foreign` (404) for another organisation's object. Other signed-in roles get `denied` (403).
 - `obj`: the kind of record in the URL, a key of OBJECTS below (add one for a new kind: a
-  function that builds the URL arguments for an own-scope and a foreign-scope record).
+  function that builds the URL arguments for an own-scope record and for one or more records
+  out of scope). A record that does not exist answers like a foreign one to the allowed roles
+  and like an existing one (403) to the others, so that nothing leaks whether an id exists.
+- `get`: for a URL that takes only POST, what a GET by an allowed role answers (405).
 - Anonymous visitors are sent to the sign-in page unless `anonymous` says otherwise.
 Whole namespaces with their own access tests (the admin, the API) are PREFIX_RULES.
 """
@@ -50,6 +53,7 @@ class Rule:
     foreign: int = 404
     method: str = "get"
     data: dict = field(default_factory=dict)
+    get: int | None = None
     # The admin first sends anonymous visitors to its own sign-in URL, which forwards to ours.
     sign_in_url: str = "/accounts/login/"
 
@@ -90,18 +94,18 @@ ACCESS: dict[str, Rule] = {
     "contacts:create": Rule(allowed=CLIENT_WORK),
     "contacts:detail": Rule(allowed=CLIENT_WORK, obj="contact"),
     "contacts:edit": Rule(allowed=CLIENT_WORK, obj="contact"),
-    # Victim-support cases (fuller tests: tests/test_cases_access.py). An empty post is refused: 400.
+    # Victim-support cases. An empty post is refused with the form (400), never a crash; a GET is 405.
     "cases:list": Rule(allowed=CLIENT_WORK),
     "cases:my_tasks": Rule(allowed=CLIENT_WORK),
     "cases:create": Rule(allowed=CLIENT_WORK, obj="case_client"),
     "cases:detail": Rule(allowed=CLIENT_WORK, obj="case"),
     "cases:edit": Rule(allowed=CLIENT_WORK, obj="case"),
-    "cases:transition": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
-    "cases:rights": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
-    "cases:note_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
-    "cases:task_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
-    "cases:referral_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
-    "cases:attachment_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400),
+    "cases:transition": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    "cases:rights": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    "cases:note_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    "cases:task_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    "cases:referral_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    "cases:attachment_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
     "cases:task_toggle": Rule(allowed=CLIENT_WORK, obj="task", method="post", ok=302),
     "cases:referral_state": Rule(
         allowed=CLIENT_WORK, obj="referral", method="post", ok=302, data={"state": "sent", "on": _TODAY}
@@ -157,7 +161,8 @@ def _consent_kwargs(world):
     own, foreign = world["own_consent"], world["foreign_consent"]
     return (
         {"pk": own.client_id, "consent_pk": own.pk},
-        {"pk": foreign.client_id, "consent_pk": foreign.pk},
+        # Another organisation's consent, also through the own client's URL.
+        [{"pk": foreign.client_id, "consent_pk": foreign.pk}, {"pk": own.client_id, "consent_pk": foreign.pk}],
     )
 
 
@@ -174,7 +179,8 @@ def _case_client_kwargs(world):
 
 
 def _shared_case_kwargs(world):
-    return {"pk": world["shared_case"].pk}, {"pk": world["own_case"].pk}  # own_case is not shared
+    # Neither a case the organisation did not share (own_case) nor another organisation's case.
+    return {"pk": world["shared_case"].pk}, [{"pk": world["own_case"].pk}, {"pk": world["foreign_case"].pk}]
 
 
 def _task_kwargs(world):
@@ -194,7 +200,7 @@ def _reset_link_kwargs(world):
     return link, link
 
 
-OBJECTS: dict[str, Callable[[dict], tuple[dict, dict]]] = {
+OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "consent": _consent_kwargs,
     "contact": _contact_kwargs,
@@ -287,10 +293,20 @@ def _request(client, rule, url):
     return call(url, rule.data)
 
 
+MISSING_ID = 987_654_321
+
+
+def _missing(kwargs: dict) -> dict:
+    """The same URL with every record id replaced by one that does not exist."""
+    return {key: MISSING_ID if isinstance(value, int) else value for key, value in kwargs.items()}
+
+
 def _check(client_factory, world, name: str, rule: Rule) -> list[str]:
     problems = []
-    own_kwargs, foreign_kwargs = OBJECTS[rule.obj](world) if rule.obj else ({}, None)
+    own_kwargs, foreign = OBJECTS[rule.obj](world) if rule.obj else ({}, [])
+    out_of_scope = [kwargs for kwargs in (foreign if isinstance(foreign, list) else [foreign]) if kwargs != own_kwargs]
     own_url = reverse(name, kwargs=own_kwargs)
+    missing_url = reverse(name, kwargs=_missing(own_kwargs)) if _missing(own_kwargs) != own_kwargs else None
 
     def expect(who: str, url: str, wanted: int, response) -> None:
         if response.status_code != wanted:
@@ -305,11 +321,17 @@ def _check(client_factory, world, name: str, rule: Rule) -> list[str]:
         client.force_login(user)
         if role in rule.allowed:
             expect(role, own_url, rule.ok, _request(client, rule, own_url))
-            if foreign_kwargs is not None and foreign_kwargs != own_kwargs:
-                foreign_url = reverse(name, kwargs=foreign_kwargs)
+            for kwargs in out_of_scope:
+                foreign_url = reverse(name, kwargs=kwargs)
                 expect(f"{role} (foreign record)", foreign_url, rule.foreign, _request(client, rule, foreign_url))
+            if missing_url:
+                expect(f"{role} (missing record)", missing_url, rule.foreign, _request(client, rule, missing_url))
+            if rule.get is not None:
+                expect(f"{role} (GET)", own_url, rule.get, client.get(own_url))
         else:
             expect(role, own_url, rule.denied, _request(client, rule, own_url))
+            if missing_url:
+                expect(f"{role} (missing record)", missing_url, rule.denied, _request(client, rule, missing_url))
     return problems
 
 

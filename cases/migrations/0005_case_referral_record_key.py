@@ -3,7 +3,7 @@
 
 from django.db import migrations
 
-from liaison.record_keys import RecordKeyField, add_record_key_sql, drop_record_key_sql
+from common.record_keys import RecordKeyField, add_record_key_sql, drop_record_key_sql
 
 
 class Migration(migrations.Migration):

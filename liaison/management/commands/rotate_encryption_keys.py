@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from liaison.crypto import EncryptedTextField, rotate_text
+from common.crypto import EncryptedTextField, rotate_text
 
 BATCH = 1000
 

@@ -1,9 +1,9 @@
-"""Synthetic data at national scale for performance work (liaison/bulk.py)."""
+"""Synthetic data at national scale for performance work (seed/bulk.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.bulk import BulkSeeder
+from seed.bulk import BulkSeeder
 
 # The command adds millions of made-up records: only on databases named for that.
 NON_PRODUCTION_WORDS = ("bench", "perf", "test", "dev", "demo", "load")

@@ -4,7 +4,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo_data import seed_demo
+from seed.demo import seed_demo
 
 
 class Command(BaseCommand):

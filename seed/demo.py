@@ -1,5 +1,6 @@
 """Synthetic demo data: the seed's organisations, one user per role, and plausible
-clients, consents, contacts and cases. Names are common Czech names, not real people."""
+clients, consents, contacts and cases (their histories: seed/demo_cases.py). Names come from the
+vocabulary shared with the bulk seeder (seed/vocabulary.py): common Czech names, not real people."""
 
 import datetime
 import random
@@ -7,26 +8,27 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import (
+    AssistantFunding,
+    AssistantProfile,
+    FundingSource,
+    Locality,
+    Municipality,
+    Organisation,
+    User,
+)
+from accounts.roles import Role
 from cases.models import (
     Case,
-    CaseNote,
     CaseStatus,
-    CaseTransition,
     CrimeType,
-    PoliceFeedback,
-    Referral,
-    ReferralService,
-    ReferralState,
-    RightsInformation,
     RiskLevel,
-    Task,
-    VictimRight,
 )
 from clients.models import Client, Consent
 from contacts.models import Authority, Contact, FormOfWork, Topic
 
-from .models import AssistantFunding, AssistantProfile, FundingSource, Locality, Municipality, Organisation, User
-from .roles import Role
+from .demo_cases import seed_case_work
+from .vocabulary import CASE_TITLES, DEMO_OUTCOMES, FEMALE_FIRST, MALE_FIRST, NICKNAMES, SURNAMES
 
 ORGANISATIONS = [
     ("Člověk v tísni, o.p.s.", Organisation.Kind.NGO),
@@ -110,69 +112,6 @@ USERS = [
     ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None, []),
 ]
 
-FIRST_NAMES = [
-    "Jan",
-    "Josef",
-    "Pavel",
-    "Martin",
-    "Tomáš",
-    "Jiří",
-    "Petr",
-    "Lukáš",
-    "Roman",
-    "Miroslav",
-    "Marie",
-    "Jana",
-    "Eva",
-    "Anna",
-    "Lenka",
-    "Kateřina",
-    "Lucie",
-    "Veronika",
-    "Monika",
-    "Zdeňka",
-]
-LAST_NAMES = [
-    "Novák",
-    "Svoboda",
-    "Dvořák",
-    "Černý",
-    "Procházka",
-    "Kučera",
-    "Veselý",
-    "Horák",
-    "Němec",
-    "Pokorný",
-    "Marek",
-    "Pospíšil",
-    "Hájek",
-    "Král",
-    "Jelínek",
-    "Růžička",
-    "Beneš",
-    "Fiala",
-    "Sedláček",
-    "Doležal",
-]
-NICKNAMES = ["Kuba", "Pepa", "Máňa", "Bára", "Ďula", "Fanda", "Jarka", "Zuzka", "Vašek", "Týna"]
-OUTCOMES = [
-    "Podáno trestní oznámení",
-    "Vyřízena žádost o dávku",
-    "Domluvena další schůzka",
-    "Klient informován o svých právech",
-    "Předáno do intervenčního centra",
-    "Sjednán splátkový kalendář",
-    "",
-]
-
-
-def _female(last_name: str) -> str:
-    if last_name.endswith("ý"):
-        return last_name[:-1] + "á"
-    if last_name.endswith(("a", "e", "ě")):
-        return last_name[:-1] + "ová"
-    return last_name + "ová"
-
 
 @transaction.atomic
 def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistant: int = 60) -> list[User]:
@@ -223,7 +162,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         org = organisations[org_name]
         if not Client.objects.filter(organisation=org).exists():
             _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
-    _seed_case_work(rng)
+    seed_case_work(rng)
     return users
 
 
@@ -244,12 +183,10 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
         roll = rng.random()
         female = rng.random() < 0.5
         if roll < 0.7:
-            first = rng.choice(FIRST_NAMES[10:] if female else FIRST_NAMES[:10])
-            last = rng.choice(LAST_NAMES)
             client = Client(
                 identity=Client.Identity.NAMED,
-                first_name=first,
-                last_name=_female(last) if female else last,
+                first_name=rng.choice(FEMALE_FIRST if female else MALE_FIRST),
+                last_name=rng.choice(SURNAMES)[1 if female else 0],
                 birth_year=rng.randint(1950, 2006),
                 phone=f"+420 7{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
             )
@@ -282,16 +219,7 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
             organisation=org,
             client=client,
             assistant=rng.choice(field_staff),
-            title=rng.choice(
-                [
-                    "Lichva – nevýhodná půjčka",
-                    "Vydírání sousedem",
-                    "Krádež dokladů",
-                    "Domácí násilí",
-                    "Nebezpečné vyhrožování",
-                    "Podvod s podpisem smlouvy",
-                ]
-            ),
+            title=rng.choice(CASE_TITLES),
             incident_date=today - datetime.timedelta(days=rng.randint(10, 300)),
             region=locality.municipality.region
             if locality
@@ -321,7 +249,7 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
                 authority=rng.choice(authorities),
                 form_of_work=rng.choice(FormOfWork.values),
                 locality=rng.choice(localities) if localities else None,
-                outcome=rng.choice(OUTCOMES),
+                outcome=rng.choice(DEMO_OUTCOMES),
                 follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14)))
                 if rng.random() < 0.1
                 else None,
@@ -332,97 +260,3 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
             if linked:
                 contact.case = linked[0]
                 contact.save(update_fields=["case"])
-
-
-# The status path a demo case walked to reach its status: the ordinary path of cases/workflow.py.
-CASE_PATH = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
-INTERNAL_NOTES = [
-    "Klientka se bojí věřitele, schůzky jen v kanceláři.",
-    "Dluh narostl z 10 000 na 60 000 Kč za půl roku.",
-    "Klient nechce, aby se o oznámení dozvěděla rodina.",
-]
-SHARED_NOTES = [
-    "Klient je ochoten podat vysvětlení na OOP, doprovodí ho asistent.",
-    "Věřitel se v lokalitě pohybuje každý pátek u obchodu.",
-]
-TASKS = ["Doprovod na služebnu", "Zavolat do intervenčního centra", "Připravit podklady pro zmocněnce"]
-FEEDBACK = [
-    "Věc převzalo SKPV, prověřuje se. Děkujeme za součinnost.",
-    "Oznámení přijato, vyslechneme poškozenou za přítomnosti asistentky.",
-]
-
-
-def _seed_case_work(rng: random.Random) -> None:
-    """History for demo cases that have none yet: status changes, rights, notes, tasks,
-    referrals, and for cases shared in Jihomoravský kraj a police review. Idempotent."""
-    officer = User.objects.filter(username="policie.jmk").first()
-    now = timezone.now()
-    today = timezone.localdate()
-    drom_shared = 0
-    for case in Case.objects.filter(transitions__isnull=True).select_related("client", "region").order_by("pk"):
-        # Make sure the officer of Jihomoravský kraj has cases to review (with the client's consent).
-        if case.region.code == "CZ064" and drom_shared < 3 and case.client.identity != Client.Identity.ANONYMOUS:
-            if not case.client.consents.filter(purpose=Consent.Purpose.POLICE_SHARING, withdrawn_at__isnull=True):
-                Consent.objects.create(
-                    client=case.client,
-                    purpose=Consent.Purpose.POLICE_SHARING,
-                    given_on=today - datetime.timedelta(days=40),
-                    recorded_by=case.assistant,
-                )
-            case.shared_with_police = True
-            drom_shared += 1
-        path = CASE_PATH[: CASE_PATH.index(case.status) + 1] if case.status in CASE_PATH else [CaseStatus.NEW]
-        # The story starts before the first contact linked to the case and after the incident.
-        first_contact = case.contacts.order_by("occurred_at").values_list("occurred_at", flat=True).first()
-        start = min(now - datetime.timedelta(days=60), (first_contact or now) - datetime.timedelta(days=1))
-        case.incident_date = min(case.incident_date or today, start.date() - datetime.timedelta(days=2))
-        if CaseStatus.REPORTED in path:
-            case.reported_on = (start + datetime.timedelta(days=10 * path.index(CaseStatus.REPORTED))).date()
-        case.save(update_fields=["shared_with_police", "reported_on", "incident_date"])
-        previous = ""
-        for step, status in enumerate(path):
-            transition = CaseTransition.objects.create(
-                case=case, from_status=previous, to_status=status, by=case.assistant
-            )
-            CaseTransition.objects.filter(pk=transition.pk).update(at=start + datetime.timedelta(days=10 * step))
-            previous = status
-        RightsInformation.objects.bulk_create(
-            RightsInformation(
-                case=case,
-                right=right,
-                informed_on=(start + datetime.timedelta(days=1)).date(),
-                recorded_by=case.assistant,
-            )
-            for right in [VictimRight.INFORMATION, VictimRight.PROFESSIONAL_HELP, VictimRight.PRIVACY]
-        )
-        note = CaseNote.objects.create(case=case, author=case.assistant, text=rng.choice(INTERNAL_NOTES))
-        CaseNote.objects.filter(pk=note.pk).update(created_at=start + datetime.timedelta(days=2))
-        if case.shared_with_police:
-            note = CaseNote.objects.create(
-                case=case, author=case.assistant, text=rng.choice(SHARED_NOTES), shared_with_police=True
-            )
-            CaseNote.objects.filter(pk=note.pk).update(created_at=start + datetime.timedelta(days=12))
-        for offset in (-3, 5):  # one overdue task and one ahead
-            Task.objects.create(
-                case=case,
-                title=rng.choice(TASKS),
-                due_on=today + datetime.timedelta(days=offset),
-                assignee=case.assistant,
-                created_by=case.assistant,
-            )
-        Referral.objects.create(
-            case=case,
-            service=rng.choice([ReferralService.VICTIM_SUPPORT, ReferralService.INTERVENTION_CENTRE]),
-            provider=rng.choice(["Bílý kruh bezpečí", "Intervenční centrum"]),
-            state=ReferralState.SENT,
-            proposed_on=(start + datetime.timedelta(days=3)).date(),
-            sent_on=(start + datetime.timedelta(days=4)).date(),
-            created_by=case.assistant,
-        )
-        if case.shared_with_police and officer and case.region_id == officer.police_region_id:
-            feedback = PoliceFeedback.objects.create(
-                case=case, officer=officer, text=rng.choice(FEEDBACK), marks_reviewed=True
-            )
-            reviewed = start + datetime.timedelta(days=15)
-            PoliceFeedback.objects.filter(pk=feedback.pk).update(created_at=reviewed)
-            Case.objects.filter(pk=case.pk).update(police_reviewed_at=reviewed, police_reviewed_by=officer)

@@ -1,0 +1,231 @@
+"""What the worker does with report jobs: claim a job, build its report, track its progress,
+fail or requeue it, the monthly schedule and the clean-up. Celery tasks (reports.tasks) wrap
+these functions and enqueue; asking for a report is reports.services."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from accounts.roles import Role
+from cases.selectors import visible_cases
+from contacts.selectors import visible_contacts
+
+from . import selectors, storage
+from .exports import case_and_contact_export
+from .models import JobState, ReportFormat, ReportJob, ReportType
+from .parameters import ALL, ReportParameters, parse_parameters, previous_month
+from .statistics import activity_by_assistant, national_statistics
+from .tables import Report, with_progress
+from .writers import WRITERS
+
+logger = logging.getLogger(__name__)
+
+# A job whose worker died this many times in a row is given up rather than retried forever.
+MAX_ATTEMPTS = 3
+
+
+# Making the file (in the worker) ------------------------------------------------------------
+
+
+def _claim(job_id: int) -> ReportJob | None:
+    """Mark the job running, unless it is done or failed already (a second delivery)."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state in (JobState.DONE, JobState.FAILED):
+            return None
+        if job.attempts >= MAX_ATTEMPTS:
+            job.state = JobState.FAILED
+            job.error_message = _("The report could not be made: the worker stopped several times.")
+            job.finished_at = timezone.now()
+            job.save(update_fields=["state", "error_message", "finished_at"])
+            return None
+        job.state = JobState.RUNNING
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.attempts = F("attempts") + 1
+        job.save(update_fields=["state", "started_at", "progress", "attempts"])
+    job.refresh_from_db()
+    return job
+
+
+def _set_progress(job_id: int, percent: int) -> None:
+    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(progress=max(0, min(percent, 99)))
+
+
+def _period_text(params: ReportParameters) -> str:
+    return _("Period %(start)s – %(end)s") % {
+        "start": formats.date_format(params.start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(params.end, "SHORT_DATE_FORMAT"),
+    }
+
+
+def build_report(job: ReportJob, params: ReportParameters) -> Report:
+    """The sheets of a job's report, from record sets scoped for its type and requester."""
+    threshold = settings.REPORTS_SUPPRESSION_THRESHOLD
+    subtitle = _period_text(params)
+    if job.report_type == ReportType.NATIONAL_STATISTICS:
+        if job.requested_by is not None and not Role(job.requested_by.role).can_see_national_statistics():
+            raise PermissionDenied
+        sheets = national_statistics(
+            contacts=selectors.national_contacts(),
+            clients=selectors.national_clients(),
+            cases=selectors.national_cases(),
+            referrals=selectors.national_referrals(),
+            params=params,
+            threshold=threshold,
+        )
+        return Report(title=_("National statistics of the assistant programme"), subtitle=subtitle, sheets=sheets)
+    organisation = job.organisation
+    subtitle = f"{organisation.name} · {subtitle}"
+    if job.report_type == ReportType.ACTIVITY:
+        sheets = activity_by_assistant(
+            contacts=selectors.organisation_contacts(organisation.pk),
+            cases=selectors.organisation_cases(organisation.pk),
+            params=params,
+        )
+        return Report(title=_("Monthly activity report"), subtitle=subtitle, sheets=sheets)
+    # The person-level export is scoped by the requester's own selectors, checked again now.
+    requester = job.requested_by
+    if requester is None or not Role(requester.role).can_make_organisation_reports():
+        raise PermissionDenied
+    sheets = case_and_contact_export(
+        contacts=visible_contacts(requester), cases=visible_cases(requester), params=params
+    )
+    return Report(title=_("Contacts and cases of the organisation"), subtitle=subtitle, sheets=sheets)
+
+
+def _track_progress(job_id: int, report: Report) -> None:
+    """Report progress as the writer consumes rows: by rows for exports, by sheets otherwise."""
+    known = [sheet.row_count for sheet in report.sheets]
+    total_rows = sum(count or 0 for count in known)
+    every = max(total_rows // 50, 500)
+    done_before = 0
+    for index, sheet in enumerate(report.sheets):
+        if sheet.row_count:
+            offset = done_before
+
+            def update(done: int, offset: int = offset) -> None:
+                _set_progress(job_id, int(90 * (offset + done) / total_rows))
+
+            sheet.rows = with_progress(sheet.rows, every, update)
+            done_before += sheet.row_count
+        elif not total_rows:
+            _set_progress(job_id, int(90 * index / max(len(report.sheets), 1)))
+
+
+def run_report_job(job_id: int) -> None:
+    """Make the file of a job. Safe to call again: a done or failed job is left alone."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    plain_path = None
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            params = parse_parameters(job.report_type, job.parameters)
+            report = build_report(job, params)
+            _track_progress(job.pk, report)
+            plain_path = storage.new_work_path(job.pk, params.format)
+            WRITERS[params.format](report, plain_path)
+        _set_progress(job.pk, 95)
+        name, size = storage.store_encrypted(plain_path, job.pk)
+    finally:
+        storage.discard(plain_path)
+    now = timezone.now()
+    updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+        state=JobState.DONE,
+        progress=100,
+        result_file=name,
+        result_size=size,
+        finished_at=now,
+        expires_at=now + datetime.timedelta(days=settings.REPORTS_RESULT_TTL_DAYS),
+        error_message="",
+    )
+    if not updated:  # someone marked it failed meanwhile; the file is nobody's
+        storage.delete_stored(name)
+
+
+def report_job_requeue(job_id: int) -> None:
+    """Back to the queue after a transient database error; that attempt does not count."""
+    try:
+        ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+            state=JobState.QUEUED, attempts=Greatest(F("attempts") - 1, 0)
+        )
+    except DatabaseError:
+        logger.warning("Report job %s: the database is unavailable; the retry will pick it up.", job_id)
+
+
+def report_job_fail(job_id: int, message: str) -> None:
+    ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
+        state=JobState.FAILED, error_message=message[:500], finished_at=timezone.now()
+    )
+
+
+# The monthly schedule and the clean-up -------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_monthly_reports(today: datetime.date | None = None) -> list[ReportJob]:
+    """The previous month's national statistics and every serving organisation's activity report:
+    the jobs it made, for the caller to enqueue (reports.tasks.schedule_monthly_reports).
+
+    Run twice on the same day (a beat restart), it makes no second set.
+    """
+    start, end = previous_month(today or timezone.localdate())
+    parameters = {"start": start.isoformat(), "end": end.isoformat(), "breakdown": ALL}
+    wanted: list[tuple[str, int | None, str]] = [(ReportType.NATIONAL_STATISTICS, None, ReportFormat.XLSX)]
+    organisations = Organisation.objects.filter(kind__in=[Organisation.Kind.NGO, Organisation.Kind.MUNICIPALITY])
+    wanted += [(ReportType.ACTIVITY, pk, ReportFormat.XLSX) for pk in organisations.values_list("pk", flat=True)]
+    jobs = []
+    for report_type, organisation_id, file_format in wanted:
+        job_parameters = {**parameters, "format": file_format}
+        exists = ReportJob.objects.filter(
+            scheduled=True, report_type=report_type, organisation_id=organisation_id, parameters=job_parameters
+        ).exists()
+        if exists:
+            continue
+        job = ReportJob.objects.create(
+            report_type=report_type,
+            organisation_id=organisation_id,
+            parameters=job_parameters,
+            scheduled=True,
+        )
+        jobs.append(job)
+    return jobs
+
+
+def stranded_report_jobs(limit: int = 500) -> list[int]:
+    """Ids of the jobs still queued long after they were asked for: their message was lost (Redis
+    restarted without it) or never sent (Redis was down when it was asked for)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
+    return list(
+        ReportJob.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def clean_up_report_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete expired files; fail jobs stuck since a lost worker; remove stale work files."""
+    now = now or timezone.now()
+    expired = 0
+    for job in ReportJob.objects.filter(state=JobState.DONE, expires_at__lt=now).exclude(result_file=""):
+        storage.delete_stored(job.result_file)
+        ReportJob.objects.filter(pk=job.pk).update(result_file="")
+        expired += 1
+    stuck_since = now - datetime.timedelta(seconds=settings.REPORTS_HARD_TIME_LIMIT * 2)
+    stuck = ReportJob.objects.filter(state=JobState.RUNNING, started_at__lt=stuck_since).update(
+        state=JobState.FAILED,
+        error_message=_("The report could not be made: the worker stopped. Please ask for it again."),
+        finished_at=now,
+    )
+    work_files = storage.remove_stale_work_files(settings.REPORTS_HARD_TIME_LIMIT * 2)
+    return {"expired": expired, "stuck": stuck, "work_files": work_files}

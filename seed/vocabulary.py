@@ -1,0 +1,162 @@
+"""Words of the made-up data, one vocabulary for the demo (seed/demo.py) and the bulk seeder
+(seed/bulk.py): Czech names with their female forms, nicknames, places, organisations, outcomes
+of contacts, titles and notes of cases."""
+
+# Further towns and localities, so that every region has work in several places.
+TOWNS = {
+    "CZ010": {"Praha": ["Libeň", "Smíchov"]},
+    "CZ020": {"Kladno": ["Masokombinát", "Sítná"], "Kolín": ["Zengrova"], "Mladá Boleslav": ["Jičínská"]},
+    "CZ031": {"České Budějovice": ["Máj"], "Tábor": ["Čelkovice"], "Písek": ["Václavské předměstí"]},
+    "CZ032": {"Klatovy": ["Luby"], "Tachov": ["Rapotín"]},
+    "CZ041": {"Karlovy Vary": ["Rybáře"], "Ostrov": ["Hlavní třída"]},
+    "CZ042": {"Děčín": ["Boletice"], "Teplice": ["Trnovany"], "Chomutov": ["Kadaňská"], "Litvínov": ["Janov"]},
+    "CZ051": {"Liberec": ["Králův Háj"], "Česká Lípa": ["Lada"], "Frýdlant": ["Zahradní"]},
+    "CZ052": {"Hradec Králové": ["Pouchov"], "Trutnov": ["Horní Staré Město"], "Náchod": ["Plhov"]},
+    "CZ053": {"Pardubice": ["Polabiny"], "Chrudim": ["Cihelna"], "Svitavy": ["Lánská"]},
+    "CZ063": {"Jihlava": ["Staré Hory"], "Třebíč": ["Borovina"], "Žďár nad Sázavou": ["Klafar"]},
+    "CZ064": {"Hodonín": ["Brandlova"], "Znojmo": ["Hradiště"], "Vyškov": ["Dědice"]},
+    "CZ071": {"Prostějov": ["Vrahovice"], "Šumperk": ["Temenice"]},
+    "CZ072": {"Zlín": ["Vršava"], "Vsetín": ["Poschla"], "Kroměříž": ["Zachar"]},
+    "CZ080": {"Havířov": ["Šumbark"], "Bohumín": ["Nový Bohumín"], "Orlová": ["Lutyně"]},
+}
+
+ORGANISATION_NAMES = [
+    ("ngo", "Člověk v tísni, o.p.s. – pobočka {town}"),
+    ("ngo", "Romodrom, o.p.s. – {town}"),
+    ("ngo", "IQ Roma servis, z.s. – {town}"),
+    ("ngo", "Společenství Romů na Moravě – {town}"),
+    ("ngo", "Vzájemné soužití, o.p.s. – {town}"),
+    ("ngo", "Charita {town}"),
+    ("ngo", "Diakonie ČCE – středisko {town}"),
+    ("municipality", "Magistrát města {town}"),
+    ("municipality", "Městský úřad {town}"),
+    ("municipality", "Sociální služby města {town}, p.o."),
+]
+
+MALE_FIRST = [
+    "Jan",
+    "Josef",
+    "Petr",
+    "Pavel",
+    "Tomáš",
+    "Martin",
+    "Jiří",
+    "Lukáš",
+    "Miroslav",
+    "Zdeněk",
+    "František",
+    "Václav",
+    "Radek",
+    "Štěpán",
+    "Ondřej",
+    "Dušan",
+    "Milan",
+    "Róbert",
+    "Ladislav",
+    "Emil",
+]
+FEMALE_FIRST = [
+    "Jana",
+    "Marie",
+    "Eva",
+    "Hana",
+    "Lucie",
+    "Věra",
+    "Alena",
+    "Renáta",
+    "Žaneta",
+    "Monika",
+    "Kateřina",
+    "Markéta",
+    "Šárka",
+    "Iveta",
+    "Zuzana",
+    "Nikola",
+    "Dagmar",
+    "Jiřina",
+    "Květa",
+    "Aneta",
+]
+SURNAMES = [
+    ("Novák", "Nováková"),
+    ("Horváth", "Horváthová"),
+    ("Dvořák", "Dvořáková"),
+    ("Kováč", "Kováčová"),
+    ("Baláž", "Balážová"),
+    ("Gábor", "Gáborová"),
+    ("Daniel", "Danielová"),
+    ("Červeňák", "Červeňáková"),
+    ("Lakatoš", "Lakatošová"),
+    ("Oláh", "Oláhová"),
+    ("Sivák", "Siváková"),
+    ("Bílý", "Bílá"),
+    ("Černý", "Černá"),
+    ("Procházka", "Procházková"),
+    ("Kučera", "Kučerová"),
+    ("Veselý", "Veselá"),
+    ("Horák", "Horáková"),
+    ("Němec", "Němcová"),
+    ("Pokorný", "Pokorná"),
+    ("Pospíšil", "Pospíšilová"),
+    ("Hájek", "Hájková"),
+    ("Jelínek", "Jelínková"),
+    ("Král", "Králová"),
+    ("Růžička", "Růžičková"),
+    ("Beneš", "Benešová"),
+    ("Fiala", "Fialová"),
+    ("Sedláček", "Sedláčková"),
+    ("Doležal", "Doležalová"),
+    ("Zeman", "Zemanová"),
+    ("Kolář", "Kolářová"),
+    ("Navrátil", "Navrátilová"),
+    ("Čermák", "Čermáková"),
+    ("Šťastný", "Šťastná"),
+    ("Kříž", "Křížová"),
+    ("Ferenc", "Ferencová"),
+    ("Žiga", "Žigová"),
+    ("Mižigár", "Mižigárová"),
+    ("Šándor", "Šándorová"),
+    ("Tancoš", "Tancošová"),
+    ("Ištok", "Ištoková"),
+]
+NICKNAMES = ["Pepa", "Franta", "Jarda", "Kája", "Bobeš", "Zrzek", "Malá", "Čiko", "Šimi", "Ďula", "Máňa", "Rudla"]
+OUTCOMES = [
+    "Podáno trestní oznámení.",
+    "Vyřízena dávka hmotné nouze.",
+    "Dohodnut splátkový kalendář.",
+    "Klient odkázán na právní poradnu.",
+    "Domluvena další schůzka.",
+    "Doprovod k výslechu proběhl.",
+    "Předány kontakty na intervenční centrum.",
+    "Vysvětlena práva oběti trestného činu.",
+]
+CASE_TITLES = [
+    "Lichva – splácení půjčky",
+    "Vydírání v lokalitě",
+    "Napadení na ulici",
+    "Krádež v bytě",
+    "Podvod s půjčkou",
+    "Nebezpečné vyhrožování sousedem",
+    "Domácí násilí",
+    "Nucená práce v zahraničí",
+    "Poškození bytu",
+    "Pronásledování bývalým partnerem",
+]
+# An empty outcome is common too: the demo leaves some contacts without one.
+DEMO_OUTCOMES = [*OUTCOMES, ""]
+
+# Notes, tasks and police feedback of the demo's cases.
+INTERNAL_NOTES = [
+    "Klientka se bojí věřitele, schůzky jen v kanceláři.",
+    "Dluh narostl z 10 000 na 60 000 Kč za půl roku.",
+    "Klient nechce, aby se o oznámení dozvěděla rodina.",
+]
+SHARED_NOTES = [
+    "Klient je ochoten podat vysvětlení na OOP, doprovodí ho asistent.",
+    "Věřitel se v lokalitě pohybuje každý pátek u obchodu.",
+]
+TASKS = ["Doprovod na služebnu", "Zavolat do intervenčního centra", "Připravit podklady pro zmocněnce"]
+FEEDBACK = [
+    "Věc převzalo SKPV, prověřuje se. Děkujeme za součinnost.",
+    "Oznámení přijato, vyslechneme poškozenou za přítomnosti asistentky.",
+]

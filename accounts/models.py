@@ -1,5 +1,7 @@
 """Organisations, people who sign in, reference geography and the assistant programme."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -101,6 +103,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    if TYPE_CHECKING:
+        # Set on the request's user by django_otp's OTPMiddleware: the second factor was given.
+        def is_verified(self) -> bool: ...
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -1,7 +1,7 @@
 """Client files: list and search, detail, create, edit, consents."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,6 +12,7 @@ from accounts.roles import Role
 from audit.services import record_list, record_view
 from cases.selectors import visible_cases
 from contacts.selectors import contacts_for_list
+from liaison.http import AuthenticatedHttpRequest
 from liaison.pagination import paginate, querystring_without_page
 
 from . import services
@@ -23,7 +24,7 @@ PICKER_LIMIT = 10
 SEARCH_LIMIT = 50
 
 
-def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
+def _get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> Client:
     """The client if the user may see it; a foreign and a missing client are both 404."""
     return get_object_or_404(
         visible_clients(request.user).select_related("locality__municipality", "created_by"), pk=pk
@@ -33,7 +34,7 @@ def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("q")
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET lists the clients page by page; a search by name is a POST, so that names never
     appear in URLs, browser history or server logs. Search results are one page (SEARCH_LIMIT)."""
     params = request.POST if request.method == "POST" else request.GET
@@ -73,7 +74,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_POST
 @sensitive_post_parameters("q")
-def client_pick(request: HttpRequest) -> HttpResponse:
+def client_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx (POST, so the typed name stays out of URLs and logs): clients matching a typed
     name, as check boxes for the contact form."""
     query = request.POST.get("q", "").strip()[:100]
@@ -84,7 +85,7 @@ def client_pick(request: HttpRequest) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     record_view(request, client)
     contacts = contacts_for_list(request.user).filter(clients=client)[:20]
@@ -99,7 +100,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         client = services.client_create(created_by=request.user, client=form.save(commit=False))
@@ -111,7 +112,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     if request.method == "GET":
         record_view(request, client)  # the form shows the whole file, filled in
@@ -125,7 +126,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     if request.method == "GET":
         record_view(request, client)  # the form names the client
@@ -149,7 +150,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     consent: Consent = get_object_or_404(client.consents, pk=consent_pk)
     if request.method == "GET":

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -11,9 +11,10 @@ from audit.selectors import organisation_access_changes
 from audit.services import record_list
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list, visible_contacts
+from liaison.http import AuthenticatedHttpRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = Role(request.user.role)
     context: dict = {"role": role}
     if role.can_work_with_clients():

@@ -22,6 +22,7 @@ from reports.disclosure import ROUNDING_BASE
 from reports.models import ReportJob, ReportType
 from reports.parameters import fixed_period_name, parse_parameters
 from reports.statistics import national_statistics
+from liaison.http import AuthenticatedRequest
 from reports.views import job_file_response
 
 from .permissions import role_can
@@ -76,6 +77,7 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = ReportJobSerializer
     permission_classes = [IsAuthenticated, role_can(Role.can_request_reports)]
+    request: AuthenticatedRequest  # behind IsAuthenticated
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,6 +1,6 @@
 """API views. Every queryset comes from the same scoping selectors as the pages."""
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -27,17 +27,26 @@ from contacts.filters import ContactFilter
 from contacts.models import Authority, Contact, Topic
 from contacts.selectors import contacts_for_list
 from contacts.views import can_edit_contact
+from liaison.http import AuthenticatedRequest
 
 from . import serializers
 from .permissions import role_can
+
+if TYPE_CHECKING:
+    # The mixins below are only ever mixed into a GenericViewSet.
+    from rest_framework.generics import GenericAPIView as _GenericView
+else:
+    _GenericView = object
 
 
 def _is_schema_generation(view) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
-class AuditedRetrieveMixin:
+class AuditedRetrieveMixin(_GenericView):
     """Every read of one record's detail is a row in the audit trail, as on the pages."""
+
+    request: AuthenticatedRequest  # behind IsAuthenticated
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -45,8 +54,10 @@ class AuditedRetrieveMixin:
         return Response(self.get_serializer(instance).data)
 
 
-class AuditedListMixin:
+class AuditedListMixin(_GenericView):
     """Every page of a list is ONE row in the audit trail naming the records on it, as on the pages."""
+
+    request: AuthenticatedRequest  # behind IsAuthenticated
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -125,7 +136,7 @@ class CaseShapes(NamedTuple):
 # One shape of a case per audience, for a list row and for one case. A role missing here
 # gets nothing (403), even if it is later given the ability to see cases: its shape must be
 # decided first. The police's shapes are their pages' (tests/test_api_police.py).
-CASE_SHAPES = {
+CASE_SHAPES: dict[str, CaseShapes] = {
     Role.ASSISTANT: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
     Role.COORDINATOR: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
     Role.POLICE: CaseShapes(serializers.PoliceCaseRowSerializer, serializers.PoliceCaseSerializer),

@@ -335,7 +335,7 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
 
 
 # The status path a demo case walked to reach its status: the ordinary path of cases/workflow.py.
-CASE_PATH = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
+CASE_PATH: list[str] = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
 INTERNAL_NOTES = [
     "Klientka se bojí věřitele, schůzky jen v kanceláři.",
     "Dluh narostl z 10 000 na 60 000 Kč za půl roku.",

@@ -20,7 +20,7 @@ def client_work_organisation_id(user: User | AnonymousUser) -> int | None:
         return None
     if not Role(user.role).can_work_with_clients() or user.organisation_id is None:
         return None
-    if not user.organisation.provides_the_service:
+    if user.organisation is None or not user.organisation.provides_the_service:
         return None
     return user.organisation_id
 

@@ -88,11 +88,12 @@ def assistant_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     profiles = visible_assistant_profiles(request.user).prefetch_related("localities", "fundings__source")
     employer = request.GET.get("employer", "")
     if employer.isdigit():
-        profiles = profiles.filter(employer_id=employer)
+        profiles = profiles.filter(employer_id=int(employer))
     page = paginate(request, profiles.order_by("municipality__name", "user__last_name", "user__first_name"))
     employers = Organisation.objects.filter(kind__in=[Organisation.Kind.NGO, Organisation.Kind.MUNICIPALITY])
     if Role(request.user.role) == Role.COORDINATOR:
-        employers = employers.filter(pk=request.user.organisation_id)
+        organisation_id = request.user.organisation_id
+        employers = employers.filter(pk=organisation_id) if organisation_id else employers.none()
     return render(
         request,
         "accounts/assistant_directory.html",

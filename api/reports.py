@@ -16,13 +16,13 @@ from rest_framework.views import APIView
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record_event
+from liaison.http import AuthenticatedRequest
 from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.disclosure import ROUNDING_BASE
 from reports.models import ReportJob, ReportType
 from reports.parameters import fixed_period_name, parse_parameters
 from reports.statistics import national_statistics
-from liaison.http import AuthenticatedRequest
 from reports.views import job_file_response
 
 from .permissions import role_can

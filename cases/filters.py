@@ -44,7 +44,8 @@ class PoliceCaseFilter(_SmallWidgets, django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, region_id: int | None, **kwargs) -> None:
         super().__init__(data, queryset, **kwargs)
-        self.filters["locality"].queryset = Locality.objects.filter(municipality__region_id=region_id).select_related(
-            "municipality"
+        localities = (
+            Locality.objects.filter(municipality__region_id=region_id) if region_id else Locality.objects.none()
         )
+        self.filters["locality"].queryset = localities.select_related("municipality")
         self._style()

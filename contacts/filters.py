@@ -46,9 +46,9 @@ class ContactFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         user = user or getattr(request, "user", None)
         organisation_id = getattr(user, "organisation_id", None)
-        self.filters["assistant"].queryset = User.objects.filter(organisation_id=organisation_id).order_by(
-            "last_name", "first_name"
-        )
+        # Without an organisation nobody is offered (not every user without one, administrators too).
+        assistants = User.objects.filter(organisation_id=organisation_id) if organisation_id else User.objects.none()
+        self.filters["assistant"].queryset = assistants.order_by("last_name", "first_name")
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)

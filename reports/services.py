@@ -212,7 +212,7 @@ def schedule_monthly_reports(today: datetime.date | None = None) -> list[ReportJ
     for report_type, organisation_id, file_format in wanted:
         job_parameters = {**parameters, "format": file_format}
         exists = ReportJob.objects.filter(
-            scheduled=True, report_type=report_type, organisation_id=organisation_id, parameters=job_parameters
+            scheduled=True, report_type=report_type, organisation=organisation_id, parameters=job_parameters
         ).exists()
         if exists:
             continue

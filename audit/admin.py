@@ -31,7 +31,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_at"
 
 
-_HISTORY_FIELDS = [
+_HISTORY_FIELDS = (
     "changed_at",
     "table_name",
     "row_pk",
@@ -39,7 +39,7 @@ _HISTORY_FIELDS = [
     "actor_id",
     "changed_columns",
     "anonymised_at",
-]
+)
 
 
 @admin.register(HistoryEntry)

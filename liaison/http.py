@@ -24,4 +24,4 @@ class AuthenticatedHttpRequest(HttpRequest):
 class AuthenticatedRequest(Request):
     """The API's request (Django REST framework) behind IsAuthenticated."""
 
-    user: User  # type: ignore[assignment]  # narrows the property's User | AnonymousUser
+    user: User  # narrows the property's User | AnonymousUser

@@ -44,7 +44,8 @@ def job_create(request: AuthenticatedHttpRequest, report_type: str) -> HttpRespo
     if report_type not in report_types_for(request.user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST or None, report_type=report_type)
-    if request.method == "POST" and form.is_valid():
+    # (A valid form has its parameters.)
+    if request.method == "POST" and form.is_valid() and form.parameters is not None:
         job = services.report_job_request(
             by=request.user, report_type=report_type, raw_parameters=form.parameters.as_json()
         )

@@ -16,6 +16,7 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
+from accounts.scoping import own_client_work_organisation_id
 from audit.services import record_list, record_view
 from cases.models import Attachment, Case, CrimeType
 from cases.selectors import police_cases_for_list, visible_cases
@@ -119,7 +120,7 @@ class ContactViewSet(
     @transaction.atomic
     def perform_create(self, serializer):
         user = self.request.user
-        serializer.save(assistant=user, organisation_id=user.organisation_id)
+        serializer.save(assistant=user, organisation_id=own_client_work_organisation_id(user))
 
     @transaction.atomic
     def perform_update(self, serializer):

@@ -110,6 +110,8 @@ def build_report(job: ReportJob, params: ReportParameters) -> Report:
         )
         return Report(title=_("National statistics of the assistant programme"), subtitle=subtitle, sheets=sheets)
     organisation = job.organisation
+    if organisation is None:  # every report but the national statistics is about one organisation
+        raise ValueError(f"The {job.report_type} job {job.pk} names no organisation.")
     subtitle = f"{organisation.name} · {subtitle}"
     if job.report_type == ReportType.ACTIVITY:
         sheets = activity_by_assistant(

@@ -3,6 +3,7 @@
 import csv
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -112,7 +113,8 @@ def _bar_chart(labels: list[str], values: list, width: float):
 
     drawing = Drawing(width, 170)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, 115
+    # (reportlab takes any number for a size; its stubs say int.)
+    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, 115  # type: ignore[assignment]
     # A suppressed value is drawn as an empty bar; the table beside it says why.
     chart.data = [[value if isinstance(value, int | float) else 0 for value in values] or [0]]
     chart.categoryAxis.categoryNames = labels or [""]
@@ -135,7 +137,7 @@ def _pdf_table(sheet: Sheet, styles, available_width: float):
     header = [Paragraph(str(heading), styles["header"]) for heading in sheet.header]
     body = [[str(_cell(value)) for value in row] for row in sheet.rows]
     table = Table([header, *body], repeatRows=1, colWidths=_column_widths(sheet, available_width))
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), "DejaVuSans", 7),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1F4E79")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#8A8A8A")),
@@ -160,7 +162,7 @@ def write_pdf(report: Report, path: Path) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
     _register_fonts()
     styles = {
@@ -183,7 +185,7 @@ def write_pdf(report: Report, path: Path) -> None:
         lang="cs",
     )
     available = page[0] - 24 * mm
-    story = [Paragraph(report.title, styles["title"]), Paragraph(report.subtitle, styles["subtitle"])]
+    story: list[Flowable] = [Paragraph(report.title, styles["title"]), Paragraph(report.subtitle, styles["subtitle"])]
     for sheet in report.sheets:
         story.append(Paragraph(sheet.title, styles["heading"]))
         if sheet.chart is not None:

@@ -1,3 +1,5 @@
+from typing import cast
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,8 @@ from .selectors import case_assignable_users
 
 
 class _SmallWidgets:
+    form: forms.Form  # (mixed into a FilterSet)
+
     def _style(self) -> None:
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
@@ -29,7 +33,7 @@ class CaseFilter(_SmallWidgets, django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user: User, **kwargs) -> None:
         super().__init__(data, queryset, **kwargs)
-        self.filters["assistant"].queryset = case_assignable_users(user)
+        cast(django_filters.ModelChoiceFilter, self.filters["assistant"]).queryset = case_assignable_users(user)
         self._style()
 
 
@@ -47,5 +51,7 @@ class PoliceCaseFilter(_SmallWidgets, django_filters.FilterSet):
         localities = (
             Locality.objects.filter(municipality__region_id=region_id) if region_id else Locality.objects.none()
         )
-        self.filters["locality"].queryset = localities.select_related("municipality")
+        cast(django_filters.ModelChoiceFilter, self.filters["locality"]).queryset = localities.select_related(
+            "municipality"
+        )
         self._style()

@@ -1,5 +1,7 @@
 """Client files: list and search, detail, create, edit, consents."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +52,7 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if query:
         found = list(clients[: SEARCH_LIMIT + 1])
         page, more = None, len(found) > SEARCH_LIMIT
-        rows = found[:SEARCH_LIMIT]
+        rows: Iterable[Client] = found[:SEARCH_LIMIT]
     else:
         page, more = paginate(request, clients), False
         rows = page.object_list

@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 import django_filters
 from django import forms
@@ -48,7 +49,9 @@ class ContactFilter(django_filters.FilterSet):
         organisation_id = getattr(user, "organisation_id", None)
         # Without an organisation nobody is offered (not every user without one, administrators too).
         assistants = User.objects.filter(organisation_id=organisation_id) if organisation_id else User.objects.none()
-        self.filters["assistant"].queryset = assistants.order_by("last_name", "first_name")
+        cast(django_filters.ModelChoiceFilter, self.filters["assistant"]).queryset = assistants.order_by(
+            "last_name", "first_name"
+        )
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)

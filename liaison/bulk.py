@@ -26,8 +26,9 @@ import random
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -301,6 +302,7 @@ class Table:
                 # One default for the whole batch would give every row the same key and undo
                 # the perturbation of national statistics: the generator must give each its own.
                 raise ValueError(f"seed_bulk must give {self.name}.{f.column} a random value per row")
+            value: object
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 value = timezone.now()
             elif f.has_default():
@@ -399,7 +401,7 @@ def _weighted(rng: random.Random, weights: dict, k: int) -> list:
     return rng.choices(list(weights), weights=list(weights.values()), k=k)
 
 
-def _cum(weights: list[float]) -> list[float]:
+def _cum(weights: Sequence[float]) -> list[float]:
     total, out = 0.0, []
     for w in weights:
         total += w
@@ -594,6 +596,8 @@ class BulkSeeder:
                 owners.append((plan, coordinator))
         police = Organisation.objects.filter(kind=Organisation.Kind.POLICE).select_related("region")
         for organisation in police:
+            if organisation.region is None:  # a police directorate serves one region
+                continue
             users.append(
                 User(
                     username=f"police.{self.tag}.{organisation.region.code.lower()}",
@@ -920,7 +924,7 @@ class BulkSeeder:
                     if plan.cases and r < 0.1:
                         case_id, client = rng.choice(plan.cases)
                         case = str(case_id)
-                        chosen = [client]
+                        chosen: Collection[Any] = [client]
                     elif r < 0.3 or not plan.clients:
                         chosen = []
                     else:

@@ -45,6 +45,8 @@ lint: install
 	@# The settings need a PostgreSQL URL; the check needs no database (and says so when the URL's is missing).
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(PY) -W "ignore:Got an error checking a consistent migration history:RuntimeWarning" \
 		manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations."; exit 1; }
+	@# The type check loads the settings too (django-stubs' plugin); it connects to nothing.
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DEBUG=1 $(VENV)/bin/mypy .
 
 # Refresh the Czech catalogue after changing strings; the compiled .mo file is committed
 # so that `make run` works on a machine without gettext.

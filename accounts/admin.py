@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -6,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from common.http import AuthenticatedHttpRequest
 
 from .models import (
     AssistantFunding,
@@ -26,8 +30,9 @@ class AccessChangeForm(UserChangeForm):
 
     actor: User | None = None  # the signed-in administrator, set by UserAdmin.get_form
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned_data = self.cleaned_data
         if self.actor is None or not ({"role", "organisation"} & set(self.changed_data)):
             return cleaned_data
         organisation = cleaned_data.get("organisation", self.instance.organisation)
@@ -50,7 +55,7 @@ class AccessChangeForm(UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = AccessChangeForm
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Liaison"), {"fields": ("organisation", "role")}),
     )
     list_display = ("username", "first_name", "last_name", "email", "organisation", "role", "is_active")
@@ -65,7 +70,7 @@ class UserAdmin(BaseUserAdmin):
         return form
 
     @admin.action(description=_("Remove second-factor devices"))
-    def remove_second_factor_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def remove_second_factor_devices(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]) -> None:
         removed = remove_second_factor_devices(actor=request.user, users=list(queryset), request=request)
         if not removed:
             self.message_user(request, _("The selected users had no second-factor device."), messages.WARNING)

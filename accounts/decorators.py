@@ -6,11 +6,11 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from .roles import Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # also a streamed download
 
 
 def role_can(ability: Callable[[Role], bool]) -> Callable[[View], View]:
@@ -18,7 +18,7 @@ def role_can(ability: Callable[[Role], bool]) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated or not ability(Role(request.user.role)):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

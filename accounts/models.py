@@ -1,5 +1,9 @@
 """Organisations, people who sign in, reference geography and the assistant programme."""
 
+import datetime
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, Self
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -102,11 +106,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    if TYPE_CHECKING:
+        # Set on the request's user by django_otp's OTPMiddleware: the second factor was given.
+        def is_verified(self) -> bool: ...
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    # The stubs add Django 6.0's keyword-only fetch_mode, which Django 5.2 never passes.
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:  # type: ignore[override]
         user = super().from_db(db, field_names, values)
         # The role and organisation as stored, so that save() notices a change of them.
         if "role" in field_names and "organisation_id" in field_names:
@@ -161,7 +170,7 @@ class User(AbstractUser):
 
     @property
     def police_region_id(self) -> int | None:
-        if self.role == Role.POLICE and self.organisation_id:
+        if self.role == Role.POLICE and self.organisation is not None:
             return self.organisation.region_id
         return None
 
@@ -265,6 +274,10 @@ class SignedInSession(models.Model):
     signed_in_at = models.DateTimeField(default=timezone.now)
     # Shortened (common.addresses.masked_address): only for the user's own list of sessions.
     address = models.CharField(max_length=64, blank=True)
+
+    # Not stored: set by accounts.sessions.live_sessions for the list of the user's sessions.
+    last_activity: datetime.datetime
+    is_current: bool
 
     class Meta:
         verbose_name = _("signed-in session")

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -25,6 +25,8 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from common.http import AuthenticatedHttpRequest
 
 from .sessions import live_sessions, live_tokens, rotate_session
 
@@ -45,7 +47,7 @@ class OTPTokenForm(forms.Form):
         return self.cleaned_data["otp_token"].strip().replace(" ", "")
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: AuthenticatedHttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -54,7 +56,7 @@ def _next_url(request: HttpRequest) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
-def _complete_second_factor(request: HttpRequest, device) -> None:
+def _complete_second_factor(request: AuthenticatedHttpRequest, device) -> None:
     otp_login(request, device)
     # Verified is a higher privilege than signed in with a password: a new session id.
     rotate_session(request)
@@ -63,7 +65,7 @@ def _complete_second_factor(request: HttpRequest, device) -> None:
 @never_cache
 @sensitive_post_parameters("otp_token")
 @require_http_methods(["GET", "POST"])
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The code asked after the password."""
     user = request.user
     if user.is_verified():
@@ -96,7 +98,7 @@ def _match(user, token: str):
 @never_cache
 @sensitive_post_parameters("otp_token")
 @require_http_methods(["GET", "POST"])
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app. A user who already has one must give its code first
     (otherwise a stolen password would be enough to enrol another phone)."""
     user = request.user
@@ -125,7 +127,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Overview of the second factor and of the user's sessions and API tokens; POST makes new
     recovery codes (the old ones stop working)."""
     user = request.user

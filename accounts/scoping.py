@@ -5,6 +5,7 @@ its records from a `visible_*(user)` selector, and nothing else.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from .models import User
 from .roles import Role
@@ -20,9 +21,22 @@ def client_work_organisation_id(user: User | AnonymousUser) -> int | None:
         return None
     if not Role(user.role).can_work_with_clients() or user.organisation_id is None:
         return None
-    if not user.organisation.provides_the_service:
+    if user.organisation is None or not user.organisation.provides_the_service:
         return None
     return user.organisation_id
+
+
+def own_client_work_organisation_id(user: User) -> int:
+    """The organisation a new client file (client, contact, case) of the user belongs to.
+
+    PermissionDenied for a user who keeps no client files (no organisation, or one that provides
+    no service): such a record would otherwise be refused by the database, or be out of the
+    user's own sight from the moment it was saved.
+    """
+    organisation_id = client_work_organisation_id(user)
+    if organisation_id is None:
+        raise PermissionDenied
+    return organisation_id
 
 
 def police_region_id(user: User | AnonymousUser) -> int | None:

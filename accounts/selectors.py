@@ -1,5 +1,8 @@
 """Reads of staff data (the assistant programme), scoped to the person asking."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -20,7 +23,7 @@ def visible_assistant_profiles(user: User) -> QuerySet[AssistantProfile]:
     return profiles.none()
 
 
-def programme_overview(user: User) -> dict[str, list[dict]]:
+def programme_overview(user: User) -> dict[str, Sequence[Mapping[str, Any]]]:
     """Counts of currently employed assistants per city, employer type and funder."""
     today = timezone.localdate()
     current = visible_assistant_profiles(user).filter(

@@ -4,6 +4,7 @@ when the account is deactivated; API tokens ending with a changed password or a 
 The inactivity limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
 """
 
+import datetime
 import time
 from collections.abc import Callable
 from importlib import import_module
@@ -75,7 +76,7 @@ def live_sessions(user: User, current_key: str | None = None) -> list[SignedInSe
     """The user's sessions that still let them in, newest first, each with `last_activity` and
     `is_current`. A session whose password hash is stale (the password changed since) is left
     out: Django refuses it at its next request."""
-    max_age = timezone.timedelta(seconds=settings.LIAISON_SESSION_MAX_SECONDS)
+    max_age = datetime.timedelta(seconds=settings.LIAISON_SESSION_MAX_SECONDS)
     now = timezone.now()
     tracked = list(SignedInSession.objects.filter(user=user, signed_in_at__gt=now - max_age).order_by("-signed_in_at"))
     stored = {
@@ -95,7 +96,7 @@ def live_sessions(user: User, current_key: str | None = None) -> list[SignedInSe
             continue
         # Every request saves the session with a new expiry (SESSION_SAVE_EVERY_REQUEST), so the
         # expiry minus the idle limit is the time of the last request.
-        row.last_activity = session.expire_date - timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        row.last_activity = session.expire_date - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
         row.is_current = row.session_key == current_key
         live.append(row)
     return live
@@ -115,7 +116,7 @@ def _on_sign_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
     request.session[SIGNED_IN_AT] = int(time.time())
     # Rows older than the absolute limit belong to dead sessions; dropping them here keeps the
     # table as small as the number of live sessions without a separate clean-up job.
-    limit = timezone.now() - timezone.timedelta(seconds=settings.LIAISON_SESSION_MAX_SECONDS)
+    limit = timezone.now() - datetime.timedelta(seconds=settings.LIAISON_SESSION_MAX_SECONDS)
     SignedInSession.objects.filter(user=user, signed_in_at__lt=limit).delete()
     remember_session(request, user)
 
@@ -137,7 +138,8 @@ def _on_user_saved(sender, instance: User, created: bool, **kwargs) -> None:
     # changepassword command) but not Django's silent re-hashing at sign-in, which clears
     # `_password` before saving. Sessions end by themselves (Django's session auth hash); the
     # tokens would not, so a stolen token dies with the old password.
-    if instance._password is not None or not instance.has_usable_password() or not instance.is_active:
+    # (`_password` is AbstractBaseUser's, missing from the stubs.)
+    if instance._password is not None or not instance.has_usable_password() or not instance.is_active:  # type: ignore[attr-defined]
         AuthToken.objects.filter(user=instance).delete()
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 
 from . import password_reset, services, tasks
@@ -83,15 +84,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @role_can(Role.can_see_assistant_directory)
-def assistant_directory(request: HttpRequest) -> HttpResponse:
+def assistant_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     profiles = visible_assistant_profiles(request.user).prefetch_related("localities", "fundings__source")
     employer = request.GET.get("employer", "")
     if employer.isdigit():
-        profiles = profiles.filter(employer_id=employer)
+        profiles = profiles.filter(employer_id=int(employer))
     page = paginate(request, profiles.order_by("municipality__name", "user__last_name", "user__first_name"))
     employers = Organisation.objects.filter(kind__in=[Organisation.Kind.NGO, Organisation.Kind.MUNICIPALITY])
     if Role(request.user.role) == Role.COORDINATOR:
-        employers = employers.filter(pk=request.user.organisation_id)
+        organisation_id = request.user.organisation_id
+        employers = employers.filter(pk=organisation_id) if organisation_id else employers.none()
     return render(
         request,
         "accounts/assistant_directory.html",
@@ -107,7 +109,7 @@ def assistant_directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ends every session and API token of the user, this session included."""
     services.sign_out_everywhere(user=request.user, request=request)
     # This session is already gone from the store; logout() gives the browser a fresh one.
@@ -117,7 +119,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Revokes one of the user's own API tokens; another user's or an unknown key is a 404."""
     if not services.revoke_token(user=request.user, token_prefix=request.POST.get("token", ""), request=request):
         raise Http404

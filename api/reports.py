@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record_event
+from common.http import AuthenticatedRequest
 from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.disclosure import ROUNDING_BASE
@@ -80,6 +81,7 @@ class ReportJobViewSet(
 
     serializer_class = ReportJobSerializer
     permission_classes = [IsAuthenticated, role_can(Role.can_request_reports)]
+    request: AuthenticatedRequest  # behind IsAuthenticated
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

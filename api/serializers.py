@@ -1,7 +1,10 @@
 """Serializers. Choice querysets come from the scoping selectors of the requesting user,
 so an id of another organisation's record is refused as an invalid choice."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from django.utils.translation import gettext
 from rest_framework import serializers
 
@@ -14,13 +17,19 @@ from contacts.models import Authority, Contact, Topic
 
 from .validation import ColumnRangeSerializerMixin
 
+if TYPE_CHECKING:
+    # ModelCleanMixin is only ever mixed into a ModelSerializer.
+    _ModelSerializer = serializers.ModelSerializer[Any]
+else:
+    _ModelSerializer = object
 
-class ModelCleanMixin:
+
+class ModelCleanMixin(_ModelSerializer):
     """Run the model's clean() (the rules the forms use) and report its errors per field."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[Model] = self.Meta.model
         concrete = {f.name for f in model._meta.concrete_fields}
         instance = self.instance or model()
         for name, value in attrs.items():
@@ -110,7 +119,7 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
     topics = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Topic.objects.filter(is_active=True)
     )
-    assistant = serializers.PrimaryKeyRelatedField(read_only=True)
+    assistant: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Contact
@@ -139,8 +148,10 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            self.fields["clients"].child_relation.queryset = visible_clients(user)
-            self.fields["case"].queryset = visible_cases(user)
+            # (The stubs type RelatedField.queryset so that assigning a QuerySet is refused.)
+            clients = cast(serializers.ManyRelatedField, self.fields["clients"]).child_relation
+            clients.queryset = visible_clients(user)  # type: ignore[arg-type]
+            cast(serializers.RelatedField, self.fields["case"]).queryset = visible_cases(user)  # type: ignore[arg-type]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -154,7 +165,9 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    crime_types = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    crime_types: serializers.PrimaryKeyRelatedField[CrimeType] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Case
@@ -206,7 +219,7 @@ class PoliceCaseSerializer(serializers.ModelSerializer):
 
     victim = PoliceVictimSerializer(source="client", read_only=True)
     organisation = serializers.CharField(source="organisation.name", read_only=True)
-    crime_types = serializers.StringRelatedField(many=True, read_only=True)
+    crime_types: serializers.StringRelatedField[CrimeType] = serializers.StringRelatedField(many=True, read_only=True)
     region = serializers.CharField(source="region.name", read_only=True)
     locality = serializers.SerializerMethodField()
     # Filled by CaseViewSet's queryset (a prefetch of the shared attachments only).
@@ -242,7 +255,9 @@ class PoliceCaseSerializer(serializers.ModelSerializer):
 class PoliceCaseRowSerializer(serializers.ModelSerializer):
     """A row of the police's list of shared cases, as their list page shows it: no victim."""
 
-    crime_types = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    crime_types: serializers.SlugRelatedField[CrimeType] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     locality = serializers.SerializerMethodField()
     organisation = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -258,7 +273,8 @@ class PoliceCaseRowSerializer(serializers.ModelSerializer):
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
-    label = serializers.CharField()
+    # The metaclass takes declared fields off the class, so this does not replace Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     text = serializers.CharField()
     who = serializers.CharField()
     shared_with_police = serializers.BooleanField()

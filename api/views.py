@@ -1,6 +1,6 @@
 """API views. Every queryset comes from the same scoping selectors as the pages."""
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -15,6 +15,7 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
+from accounts.scoping import own_client_work_organisation_id
 from audit.services import record_list, record_view
 from cases.models import Attachment, Case, CrimeType
 from cases.selectors import police_cases_for_list, visible_cases
@@ -22,6 +23,7 @@ from cases.timeline import case_timeline, police_timeline
 from clients import services as client_services
 from clients.models import Client
 from clients.selectors import visible_clients
+from common.http import AuthenticatedRequest
 from contacts.filters import ContactFilter
 from contacts.models import Authority, Contact, Topic
 from contacts.selectors import contacts_for_list
@@ -31,13 +33,21 @@ from . import serializers
 from .permissions import role_can
 from .validation import RangeCheckedFilterBackend, RangeCheckedLookupMixin
 
+if TYPE_CHECKING:
+    # The mixins below are only ever mixed into a GenericViewSet.
+    from rest_framework.generics import GenericAPIView as _GenericView
+else:
+    _GenericView = object
+
 
 def _is_schema_generation(view) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
-class AuditedRetrieveMixin:
+class AuditedRetrieveMixin(_GenericView):
     """Every read of one record's detail is a row in the audit trail, as on the pages."""
+
+    request: AuthenticatedRequest  # behind IsAuthenticated
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -45,8 +55,10 @@ class AuditedRetrieveMixin:
         return Response(self.get_serializer(instance).data)
 
 
-class AuditedListMixin:
+class AuditedListMixin(_GenericView):
     """Every page of a list is ONE row in the audit trail naming the records on it, as on the pages."""
+
+    request: AuthenticatedRequest  # behind IsAuthenticated
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -110,7 +122,7 @@ class ContactViewSet(
     @transaction.atomic
     def perform_create(self, serializer):
         user = self.request.user
-        serializer.save(assistant=user, organisation_id=user.organisation_id)
+        serializer.save(assistant=user, organisation_id=own_client_work_organisation_id(user))
 
     @transaction.atomic
     def perform_update(self, serializer):
@@ -127,7 +139,7 @@ class CaseShapes(NamedTuple):
 # One shape of a case per audience, for a list row and for one case. A role missing here
 # gets nothing (403), even if it is later given the ability to see cases: its shape must be
 # decided first. The police's shapes are their pages' (tests/test_api_police.py).
-CASE_SHAPES = {
+CASE_SHAPES: dict[str, CaseShapes] = {
     Role.ASSISTANT: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
     Role.COORDINATOR: CaseShapes(serializers.CaseSerializer, serializers.CaseSerializer),
     Role.POLICE: CaseShapes(serializers.PoliceCaseRowSerializer, serializers.PoliceCaseSerializer),

@@ -31,12 +31,23 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_at"
 
 
+_HISTORY_FIELDS = (
+    "changed_at",
+    "table_name",
+    "row_pk",
+    "operation",
+    "actor_id",
+    "changed_columns",
+    "anonymised_at",
+)
+
+
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns"]
     list_filter = ["operation", "table_name"]
-    fields = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns", "anonymised_at"]
-    readonly_fields = fields
+    fields = _HISTORY_FIELDS
+    readonly_fields = _HISTORY_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(table_name__startswith=ADMINISTERED_TABLES_PREFIX)

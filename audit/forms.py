@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -22,15 +23,15 @@ class UserChoiceField(forms.ModelChoiceField):
 class AuditFilterForm(forms.Form):
     user = UserChoiceField(label=_("User"), queryset=None, required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    record_type = forms.ModelChoiceField(label=_("Record type"), queryset=None, required=False)
+    record_type: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Record type"), queryset=None, required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = audit_trail_users(user)
-        self.fields["action"].choices = [("", "---------"), *AuditAction.choices]
-        self.fields["record_type"].queryset = ContentType.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = audit_trail_users(user)
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "---------"), *AuditAction.choices]
+        cast(forms.ModelChoiceField, self.fields["record_type"]).queryset = ContentType.objects.filter(
             app_label__in=[*TRACKED_APPS, "reports"]
         ).order_by("app_label", "model")
         for field in self.fields.values():
@@ -38,7 +39,8 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period cannot be before its start."))

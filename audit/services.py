@@ -26,8 +26,8 @@ def _owning_organisation_id(obj: models.Model | None) -> int | None:
     """The organisation that owns a record (clients, contacts, cases all carry one)."""
     if obj is None:
         return None
-    if getattr(obj, "organisation_id", None) is not None:
-        return obj.organisation_id
+    if (organisation_id := getattr(obj, "organisation_id", None)) is not None:
+        return organisation_id
     # Records that hang on a case or a client (attachments, consents, ...) belong to its organisation.
     for parent in ("case", "client"):
         if getattr(obj, f"{parent}_id", None) is not None:

@@ -55,7 +55,7 @@ class SignedInUser(HttpUser):
         with self.client.post(
             "/accounts/login/",
             data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(page.text)},
-            headers={"Referer": self.host + "/accounts/login/"},
+            headers={"Referer": f"{self.host}/accounts/login/"},
             name="sign in",
             timeout=TIMEOUT,
             catch_response=True,
@@ -101,7 +101,7 @@ class Assistant(SignedInUser):
                 "outcome": "Load test contact",
                 "csrfmiddlewaretoken": _csrf(form.text),
             },
-            headers={"Referer": self.host + "/contacts/new/"},
+            headers={"Referer": f"{self.host}/contacts/new/"},
             name="/contacts/new/ (save)",
             timeout=TIMEOUT,
             catch_response=True,
@@ -155,7 +155,7 @@ class Ministry(SignedInUser):
                 "format": random.choice(["csv", "xlsx"]),  # noqa: S311
                 "csrfmiddlewaretoken": _csrf(form.text),
             },
-            headers={"Referer": self.host + "/reports/new/national/"},
+            headers={"Referer": f"{self.host}/reports/new/national/"},
             name="/reports/new/national/ (ask)",
             timeout=TIMEOUT,
             catch_response=True,

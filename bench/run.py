@@ -122,7 +122,7 @@ def _counts(url: str) -> dict | None:
                 ("cases", "cases_case"),
             ):
                 cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
-                counts[name] = cursor.fetchone()[0]
+                counts[name] = (cursor.fetchone() or (0,))[0]
             return counts
     except psycopg2.Error:
         return None
@@ -258,6 +258,8 @@ def pick_people():
     from contacts.models import Contact
 
     largest = Contact.objects.values("organisation").annotate(n=Count("id")).order_by("-n").first()
+    if largest is None:
+        raise RuntimeError("The bench database has no contacts: seed it first.")
     organisation = Organisation.objects.get(pk=largest["organisation"])
     assistant_row = (
         Contact.objects.filter(organisation=organisation)
@@ -266,12 +268,14 @@ def pick_people():
         .order_by("-n")
         .first()
     )
+    if assistant_row is None:
+        raise RuntimeError("The bench database has no contacts: seed it first.")
     assistant = User.objects.get(pk=assistant_row["assistant"])
     coordinator = User.objects.filter(organisation=organisation, role=Role.COORDINATOR).first()
     region = (
         Case.objects.filter(shared_with_police=True).values("region").annotate(n=Count("id")).order_by("-n").first()
     )
-    police = User.objects.filter(role=Role.POLICE, organisation__region_id=region["region"] if region else None).first()
+    police = User.objects.filter(role=Role.POLICE, organisation__region_id=region["region"]).first() if region else None
     ministry = User.objects.filter(role=Role.MINISTRY).first()
     return {
         "organisation": organisation,
@@ -296,6 +300,8 @@ def measure_pages(people: dict, requests: int, results: Results) -> None:
     contacts = Contact.objects.filter(organisation=organisation)
     authority = Authority.objects.filter(kind="police").first()
     locality = Locality.objects.filter(pk__in=contacts.exclude(locality=None).values("locality")[:1]).first()
+    if authority is None or locality is None:
+        raise RuntimeError("The bench database has no police authority or no contact with a locality: seed it first.")
     today = timezone.localdate()
     five_years_ago = contacts.filter(occurred_at__lte=timezone.now() - datetime.timedelta(days=5 * 365)).first()
 
@@ -527,8 +533,11 @@ def _wrk(url: str, seconds: int, connections: int, cookies: list[str]) -> dict:
         check=True,
     )
     out = completed.stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"BENCH errors=(\d+) non2xx=(\d+)", out)
+    if rate is None or errors is None:
+        raise RuntimeError(f"wrk gave no summary:\n{out}")
+    rps = float(rate.group(1))
     return {"rps": rps, "errors": int(errors.group(1)), "non2xx": int(errors.group(2)), "raw": out}
 
 
@@ -862,7 +871,7 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
     counts = _counts(args.database_url)
-    results.data |= counts | {
+    results.data |= (counts or {}) | {
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
         "database": urlparse(args.database_url).path.lstrip("/"),

@@ -1,3 +1,5 @@
+from typing import cast
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,8 @@ from .selectors import case_assignable_users
 
 
 class _SmallWidgets:
+    form: forms.Form  # (mixed into a FilterSet)
+
     def _style(self) -> None:
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
@@ -26,7 +30,7 @@ class CaseFilter(_SmallWidgets, RangeCheckedFilterSet):
 
     def __init__(self, data=None, queryset=None, *, user: User, **kwargs) -> None:
         super().__init__(data, queryset, **kwargs)
-        self.filters["assistant"].queryset = case_assignable_users(user)
+        cast(django_filters.ModelChoiceFilter, self.filters["assistant"]).queryset = case_assignable_users(user)
         self._style()
 
 
@@ -39,7 +43,10 @@ class PoliceCaseFilter(_SmallWidgets, RangeCheckedFilterSet):
 
     def __init__(self, data=None, queryset=None, *, region_id: int | None, **kwargs) -> None:
         super().__init__(data, queryset, **kwargs)
-        self.filters["locality"].queryset = Locality.objects.filter(municipality__region_id=region_id).select_related(
+        localities = (
+            Locality.objects.filter(municipality__region_id=region_id) if region_id else Locality.objects.none()
+        )
+        cast(django_filters.ModelChoiceFilter, self.filters["locality"]).queryset = localities.select_related(
             "municipality"
         )
         self._style()

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,20 +51,21 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, user: User, client_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.client_id = client_id
-        self.fields["assistant"].queryset = case_assignable_users(user)
+        cast(forms.ModelChoiceField, self.fields["assistant"]).queryset = case_assignable_users(user)
         self.fields["assistant"].initial = user.pk
         # Unknown or retired crime types are refused by the field itself (not among the choices).
         active = CrimeType.objects.filter(is_active=True)
         if self.instance.pk:
             active = CrimeType.objects.filter(pk__in=active) | self.instance.crime_types.all()
-        self.fields["crime_types"].queryset = active.distinct().order_by("name")
-        self.fields["locality"].queryset = Locality.objects.select_related("municipality")
-        self.fields["region"].queryset = Region.objects.all()
+        cast(forms.ModelChoiceField, self.fields["crime_types"]).queryset = active.distinct().order_by("name")
+        cast(forms.ModelChoiceField, self.fields["locality"]).queryset = Locality.objects.select_related("municipality")
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = Region.objects.all()
         self.fields["incident_date"].validators.append(validate_not_in_future)
         self.fields["reported_on"].validators.append(validate_not_in_future)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         incident, reported = data.get("incident_date"), data.get("reported_on")
         if incident and reported and incident > reported:
             self.add_error("incident_date", _("The incident cannot be after the day it was reported to the police."))
@@ -88,7 +91,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed is not None:
             # Offer only the moves the workflow allows; the service checks again on save.
-            self.fields["to_status"].choices = [(s, CaseStatus(s).label) for s in allowed]
+            cast(forms.ChoiceField, self.fields["to_status"]).choices = [(s, CaseStatus(s).label) for s in allowed]
 
 
 class RightsForm(forms.Form):
@@ -102,7 +105,7 @@ class RightsForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         done = set(case.rights_information.values_list("right", flat=True))
-        self.fields["rights"].choices = [
+        cast(forms.ChoiceField, self.fields["rights"]).choices = [
             (value, label)
             for value, label in VictimRight.choices
             if value not in done and (case.particularly_vulnerable or value not in VictimRight.vulnerable_only())
@@ -138,7 +141,7 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = case_assignable_users(user)
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = case_assignable_users(user)
         self.fields["assignee"].initial = case.assistant_id
 
     def clean_due_on(self):

@@ -10,7 +10,7 @@ assistant, which is the point of the programme.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,6 +19,7 @@ from accounts.decorators import role_can
 from accounts.roles import Role
 from accounts.scoping import police_region_id
 from audit.services import record_list, record_view
+from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 
 from . import services
@@ -29,7 +30,7 @@ from .selectors import police_cases_for_list, visible_cases
 from .timeline import police_timeline
 
 
-def _get_shared_case(request: HttpRequest, pk: int) -> Case:
+def _get_shared_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     """A case shared with the officer right now; otherwise 404, like a missing one."""
     return get_object_or_404(
         visible_cases(request.user).select_related("client", "region", "locality__municipality", "organisation"), pk=pk
@@ -37,7 +38,7 @@ def _get_shared_case(request: HttpRequest, pk: int) -> Case:
 
 
 @role_can(Role.can_review_shared_cases)
-def shared_case_list(request: HttpRequest) -> HttpResponse:
+def shared_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     case_filter = PoliceCaseFilter(
         request.GET or None, queryset=police_cases_for_list(request.user), region_id=police_region_id(request.user)
     )
@@ -52,7 +53,7 @@ def shared_case_list(request: HttpRequest) -> HttpResponse:
 
 @role_can(Role.can_review_shared_cases)
 @require_http_methods(["GET", "POST"])
-def shared_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def shared_case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_shared_case(request, pk)
     if request.method == "GET":
         record_view(request, case)  # who at the police read which victim's case

@@ -62,6 +62,9 @@ def open_tasks_of(user: User) -> QuerySet[Task]:
 def case_assignable_users(user: User) -> QuerySet[User]:
     """Who in the user's organisation may be given a case or a task."""
     organisation_id = client_work_organisation_id(user)
+    if organisation_id is None:
+        # Not "everyone without an organisation": a user who works with no client files has nobody.
+        return User.objects.none()
     return User.objects.filter(
         organisation_id=organisation_id, is_active=True, role__in=[Role.ASSISTANT, Role.COORDINATOR]
     ).order_by("last_name", "first_name")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import own_client_work_organisation_id
 from clients.models import Consent
 
 from . import attachments, workflow
@@ -57,7 +58,7 @@ def _check_sharing(case: Case) -> None:
 @transaction.atomic
 def case_open(*, by: User, case: Case, crime_types) -> Case:
     """Save a new case (an unsaved instance from the form) for the opener's organisation."""
-    case.organisation_id = by.organisation_id
+    case.organisation_id = own_client_work_organisation_id(by)
     case.status = CaseStatus.NEW
     _check_sharing(case)
     case.save()

@@ -3,7 +3,7 @@ edit, status changes, rights information, notes, tasks, referrals and attachment
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,6 +15,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record_event, record_list, record_view
 from clients.selectors import visible_clients
+from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 
 from . import attachments, services, workflow
@@ -34,7 +35,7 @@ from .selectors import cases_for_list, open_tasks_of, visible_cases
 from .timeline import case_timeline
 
 
-def _get_case(request: HttpRequest, pk: int) -> Case:
+def _get_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     """The case if the user may see it; a foreign and a missing case are both 404."""
     return get_object_or_404(
         visible_cases(request.user).select_related("client", "assistant", "region", "locality__municipality"), pk=pk
@@ -42,7 +43,7 @@ def _get_case(request: HttpRequest, pk: int) -> Case:
 
 
 @role_can(Role.can_work_with_clients)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     case_filter = CaseFilter(request.GET or None, queryset=cases_for_list(request.user), user=request.user)
     page = paginate(request, case_filter.qs)
     record_list(request, Case, page.object_list)
@@ -55,7 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(visible_clients(request.user).select_related("locality__municipality"), pk=client_pk)
     if request.method == "GET":
         record_view(request, client)  # the form names the client
@@ -78,7 +79,7 @@ def case_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     if request.method == "GET":
         record_view(request, case)  # the form shows the whole case, filled in
@@ -95,7 +96,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     record_view(request, case)
     allowed = workflow.next_statuses(case.status, request.user)
@@ -130,14 +131,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invalid(request: HttpRequest, case: Case, form, heading: str) -> HttpResponse:
+def _invalid(request: AuthenticatedHttpRequest, case: Case, form, heading: str) -> HttpResponse:
     """Show a refused form on its own page with the errors; nothing was saved."""
     return render(request, "cases/case_action_form.html", {"case": case, "form": form, "heading": heading}, status=400)
 
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -159,7 +160,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def rights_record(request: HttpRequest, pk: int) -> HttpResponse:
+def rights_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = RightsForm(request.POST, case=case)
     if form.is_valid():
@@ -180,7 +181,7 @@ def rights_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = NoteForm(request.POST, case=case)
     if form.is_valid():
@@ -201,7 +202,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = TaskForm(request.POST, user=request.user, case=case)
     if form.is_valid():
@@ -213,7 +214,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def task_toggle(request: HttpRequest, task_pk: int) -> HttpResponse:
+def task_toggle(request: AuthenticatedHttpRequest, task_pk: int) -> HttpResponse:
     task: Task = get_object_or_404(Task.objects.filter(case__in=visible_cases(request.user)), pk=task_pk)
     services.task_set_done(task=task, done=task.done_at is None)
     messages.success(request, _("The task was updated."))
@@ -223,7 +224,7 @@ def task_toggle(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, open_tasks_of(request.user))
     # A task row names its case and the case's client: the cases are the records shown.
     record_list(request, Case, [task.case for task in page.object_list])
@@ -232,7 +233,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = ReferralForm(request.POST)
     if form.is_valid():
@@ -244,7 +245,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def referral_state(request: HttpRequest, referral_pk: int) -> HttpResponse:
+def referral_state(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     referral: Referral = get_object_or_404(
         Referral.objects.filter(case__in=visible_cases(request.user)).select_related("case"), pk=referral_pk
     )
@@ -262,7 +263,7 @@ def referral_state(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = AttachmentForm(request.POST, request.FILES, case=case)
     if form.is_valid():
@@ -283,7 +284,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_can(Role.can_see_cases)
-def attachment_download(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, attachment_pk: int) -> HttpResponse:
     """The decrypted file, for a case the user sees; the police get shared attachments only."""
     found = Attachment.objects.filter(case__in=visible_cases(request.user))
     if not Role(request.user.role).can_work_with_clients():

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
@@ -65,7 +66,7 @@ class Client(models.Model):
 
     def clean(self) -> None:
         """The identity rules, shared by the form and the API (both call full_clean)."""
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.birth_year is not None and not (1900 <= self.birth_year <= timezone.localdate().year):
             errors["birth_year"] = _("Enter a year between 1900 and this year.")
         if self.identity == self.Identity.NAMED:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import own_client_work_organisation_id
 
 from .models import Client, Consent
 
@@ -18,7 +19,7 @@ class ConsentError(Exception):
 @transaction.atomic
 def client_create(*, created_by: User, client: Client) -> Client:
     """Save a new client (an unsaved instance from the form) into the creator's organisation."""
-    client.organisation_id = created_by.organisation_id
+    client.organisation_id = own_client_work_organisation_id(created_by)
     client.created_by = created_by
     client.save()
     return client

@@ -1,7 +1,9 @@
 """Client files: list and search, detail, create, edit, consents."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -11,6 +13,7 @@ from accounts.decorators import role_can
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from cases.selectors import visible_cases
+from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 from contacts.selectors import contacts_for_list
 
@@ -23,7 +26,7 @@ PICKER_LIMIT = 10
 SEARCH_LIMIT = 50
 
 
-def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
+def _get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> Client:
     """The client if the user may see it; a foreign and a missing client are both 404."""
     return get_object_or_404(
         visible_clients(request.user).select_related("locality__municipality", "created_by"), pk=pk
@@ -33,7 +36,7 @@ def _get_client_for_user(request: HttpRequest, pk: int) -> Client:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("q")
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET lists the clients page by page; a search by name is a POST, so that names never
     appear in URLs, browser history or server logs. Search results are one page (SEARCH_LIMIT)."""
     params = request.POST if request.method == "POST" else request.GET
@@ -49,7 +52,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if query:
         found = list(clients[: SEARCH_LIMIT + 1])
         page, more = None, len(found) > SEARCH_LIMIT
-        rows = found[:SEARCH_LIMIT]
+        rows: Iterable[Client] = found[:SEARCH_LIMIT]
     else:
         page, more = paginate(request, clients), False
         rows = page.object_list
@@ -73,7 +76,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_POST
 @sensitive_post_parameters("q")
-def client_pick(request: HttpRequest) -> HttpResponse:
+def client_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx (POST, so the typed name stays out of URLs and logs): clients matching a typed
     name, as check boxes for the contact form."""
     query = request.POST.get("q", "").strip()[:100]
@@ -84,7 +87,7 @@ def client_pick(request: HttpRequest) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     record_view(request, client)
     contacts = contacts_for_list(request.user).filter(clients=client)[:20]
@@ -99,7 +102,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         client = services.client_create(created_by=request.user, client=form.save(commit=False))
@@ -111,7 +114,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     if request.method == "GET":
         record_view(request, client)  # the form shows the whole file, filled in
@@ -125,7 +128,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     if request.method == "GET":
         record_view(request, client)  # the form names the client
@@ -149,7 +152,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     consent: Consent = get_object_or_404(client.consents, pk=consent_pk)
     if request.method == "GET":

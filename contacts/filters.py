@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 import django_filters
 from django import forms
@@ -45,7 +46,9 @@ class ContactFilter(RangeCheckedFilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         user = user or getattr(request, "user", None)
         organisation_id = getattr(user, "organisation_id", None)
-        self.filters["assistant"].queryset = User.objects.filter(organisation_id=organisation_id).order_by(
+        # Without an organisation nobody is offered (not every user without one, administrators too).
+        assistants = User.objects.filter(organisation_id=organisation_id) if organisation_id else User.objects.none()
+        cast(django_filters.ModelChoiceFilter, self.filters["assistant"]).queryset = assistants.order_by(
             "last_name", "first_name"
         )
         for f in self.form.fields.values():

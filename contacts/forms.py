@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ class ContactForm(forms.ModelForm):
     """Quick entry of a contact; every choice is limited to what the user may see.
     The plausibility rules live in Contact.clean(), shared with the API."""
 
-    clients = forms.ModelMultipleChoiceField(
+    clients: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Clients"),
         queryset=None,
         required=False,
@@ -50,12 +52,12 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         clients = visible_clients(user)
-        self.fields["clients"].queryset = clients
+        cast(forms.ModelChoiceField, self.fields["clients"]).queryset = clients
         self.fields["clients"].widget.queryset = clients
-        self.fields["authority"].queryset = Authority.objects.filter(is_active=True)
-        self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
-        self.fields["locality"].queryset = Locality.objects.select_related("municipality")
-        self.fields["case"].queryset = visible_cases(user).select_related("client")
+        cast(forms.ModelChoiceField, self.fields["authority"]).queryset = Authority.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["topics"]).queryset = Topic.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["locality"]).queryset = Locality.objects.select_related("municipality")
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = visible_cases(user).select_related("client")
         # One clear message for every out-of-range number, from Contact.clean().
         self.fields["duration_minutes"].validators = []
         self.fields["anonymous_persons"].validators = []
@@ -66,7 +68,8 @@ class ContactForm(forms.ModelForm):
             self.initial.setdefault("duration_minutes", 30)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         case, clients = data.get("case"), data.get("clients")
         if case is not None and clients and case.client not in clients:
             self.add_error("case", _("The case belongs to a client who is not among this contact's clients."))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
@@ -135,7 +136,7 @@ class Contact(models.Model):
 
     def clean(self) -> None:
         """Rules of a plausible contact record, shared by the form and the API."""
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.duration_minutes is not None:
             if self.duration_minutes < 1:
                 errors["duration_minutes"] = _("The duration must be at least one minute.")

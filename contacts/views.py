@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from clients.selectors import visible_clients
+from common.http import AuthenticatedHttpRequest
 from common.pagination import keyset_paginate, querystring_without_page
 
 from . import services
@@ -21,7 +22,7 @@ from .models import Contact
 from .selectors import contacts_for_list, visible_contacts
 
 
-def _get_contact_for_user(request: HttpRequest, pk: int) -> Contact:
+def _get_contact_for_user(request: AuthenticatedHttpRequest, pk: int) -> Contact:
     """The contact if the user may see it; a foreign and a missing contact are both 404."""
     return get_object_or_404(contacts_for_list(request.user).select_related("case"), pk=pk)
 
@@ -32,7 +33,7 @@ def can_edit_contact(user: User, contact: Contact) -> bool:
 
 
 @role_can(Role.can_work_with_clients)
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contact_filter = ContactFilter(request.GET or None, queryset=contacts_for_list(request.user), user=request.user)
     # By position, not page number, and a capped count: an organisation may have a million contacts.
     page = keyset_paginate(request, contact_filter.qs, "occurred_at")
@@ -45,7 +46,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request, pk)
     record_view(request, contact)
     return render(
@@ -57,7 +58,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     client_id = request.GET.get("client", "")
     chosen = visible_clients(request.user).filter(pk=client_id).first() if client_id.isdigit() else None
@@ -77,7 +78,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(visible_contacts(request.user), pk=pk)
     if not can_edit_contact(request.user, contact):
         raise PermissionDenied

@@ -173,13 +173,14 @@ def test_postgres_restart_under_load(stack, big_organisation):
         )
         recovered_after = time.monotonic() - up_at
         time.sleep(4)
-        for thread in [*writers, mover]:
+        threads: list[ContactWriter | CaseMover] = [*writers, mover]
+        for thread in threads:
             thread.stop_event.set()
         for thread in [*writers, mover]:
             thread.join(30)
 
     outage = up_at - down_at
-    kinds = {}
+    kinds: dict[str, int] = {}
     for source in [traffic.tally.counts, *[w.kinds for w in writers], mover.kinds]:
         for kind, n in source.items():
             kinds[kind] = kinds.get(kind, 0) + n

@@ -123,9 +123,9 @@ def client_data(client: Client) -> dict:
     }
     case_sections = []
     for case in cases:
-        section = {"case": record_as_dict(case, skip=("client", "organisation"))}
+        section: dict[str, object] = {"case": record_as_dict(case, skip=("client", "organisation"))}
         for model, fk_name in _case_children():
-            children = list(model.objects.filter(**{fk_name: case}))
+            children = list(model._default_manager.filter(**{fk_name: case}))
             rows.setdefault(model, []).extend(child.pk for child in children)
             section[str(model._meta.verbose_name_plural)] = [record_as_dict(c, skip=(fk_name,)) for c in children]
         case_sections.append(section)

@@ -14,7 +14,7 @@ touched rows is anonymised afterwards, in the same transaction.
 
 import operator
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 
 from django.apps import apps
 from django.db import models, transaction
@@ -45,7 +45,7 @@ class TouchedRows:
 
 def _free_text_fields(model: type[models.Model]) -> list[models.Field]:
     """Text columns written by people: text fields, and char fields without choices."""
-    found = []
+    found: list[models.Field] = []
     for model_field in model._meta.concrete_fields:
         if not model_field.editable or model_field.unique or model_field.choices:
             continue
@@ -83,7 +83,7 @@ def _delete_case_documents(case_ids: list[int], touched: TouchedRows) -> None:
     touched.add(attachment_model, documents.values_list("pk", flat=True))
     documents.delete()
     for stored_name in stored_names:
-        transaction.on_commit(lambda name=stored_name: remove_stored(name))
+        transaction.on_commit(partial(remove_stored, stored_name))
 
 
 def _anonymise_cases(case_ids: list[int], touched: TouchedRows) -> None:
@@ -93,7 +93,7 @@ def _anonymise_cases(case_ids: list[int], touched: TouchedRows) -> None:
     Case.objects.filter(pk__in=case_ids).update(title=ANONYMISED, outcome="", police_reference="")
     touched.add(Case, case_ids)
     for child in _case_children():
-        rows = child.objects.filter(case_id__in=case_ids)
+        rows = child._default_manager.filter(case_id__in=case_ids)
         touched.add(child, rows.values_list("pk", flat=True))
         texts = _blanked(_free_text_fields(child))
         if texts:

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from audit.models import AuditAction
 from audit.services import record_event, record_view
 from clients.models import Client
 from clients.selectors import visible_clients
+from common.http import AuthenticatedHttpRequest
 
 from . import services
 from .access_export import client_data
@@ -23,7 +24,7 @@ from .models import Anonymisation
 from .pdf import access_export_pdf
 
 
-def _client(request: HttpRequest, pk: int) -> Client:
+def _client(request: AuthenticatedHttpRequest, pk: int) -> Client:
     """A foreign and a missing client are both 404."""
     return get_object_or_404(visible_clients(request.user).select_related("locality__municipality"), pk=pk)
 
@@ -35,7 +36,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 @role_can(Role.can_handle_data_subject_requests)
 @require_GET
-def access_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def access_export_json(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     record_event(request=request, action=AuditAction.ACCESS_EXPORT, obj=client)
     body = json.dumps(client_data(client), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
@@ -45,7 +46,7 @@ def access_export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_handle_data_subject_requests)
 @require_GET
-def access_export_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+def access_export_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     record_event(request=request, action=AuditAction.ACCESS_EXPORT, obj=client)
     response = HttpResponse(access_export_pdf(client_data(client)), content_type="application/pdf")
@@ -54,7 +55,7 @@ def access_export_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_handle_data_subject_requests)
 @require_http_methods(["GET", "POST"])
-def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def client_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     already = Anonymisation.objects.filter(client=client).first()
     if request.method == "GET":

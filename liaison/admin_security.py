@@ -9,6 +9,9 @@ opened is an audit event. `LiaisonAdminSite.register` mixes this into every admi
 ones included, so that no registration can forget it.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.admin import EmptyFieldListFilter, ModelAdmin, SimpleListFilter
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote, unquote
 from django.contrib.admin.views.main import ChangeList
@@ -23,6 +26,12 @@ from audit.services import record_event
 
 DATE_HIERARCHY_PARTS = ("year", "month", "day")
 
+if TYPE_CHECKING:
+    # SafeAdminMixin is only ever mixed into a ModelAdmin (make_safe).
+    _ModelAdmin = ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
 
 def _shown_field(admin: ModelAdmin, path: str) -> bool:
     """A lookup path starts at a column the list shows (`user__username`: the user column)."""
@@ -32,12 +41,12 @@ def _shown_field(admin: ModelAdmin, path: str) -> bool:
 class SafeChangeList(ChangeList):
     def get_ordering_field(self, field_name):
         # `sortable_by` alone only hides the column headers; `?o=<column>` would still sort.
-        if field_name not in self.sortable_by:
+        if field_name not in (self.sortable_by or ()):
             return None
         return super().get_ordering_field(field_name)
 
 
-class SafeAdminMixin:
+class SafeAdminMixin(_ModelAdmin):
     """Mixed into every registered ModelAdmin by the admin site (liaison/security_admin.py)."""
 
     def allowed_filter_parameters(self, request: HttpRequest | None) -> set[str]:
@@ -48,7 +57,8 @@ class SafeAdminMixin:
         list_filter = self.get_list_filter(request) if request is not None else self.list_filter
         for item in list_filter:
             if isinstance(item, type) and issubclass(item, SimpleListFilter):
-                allowed.add(item.parameter_name)
+                if item.parameter_name:  # (Django refuses a filter without one)
+                    allowed.add(item.parameter_name)
                 continue
             # Any other filter class is refused: its parameters are not known here.
             path, filter_class = item if isinstance(item, list | tuple) else (item, None)
@@ -59,7 +69,8 @@ class SafeAdminMixin:
             if isinstance(filter_class, type) and issubclass(filter_class, EmptyFieldListFilter):
                 allowed.add(f"{path}__isempty")
             if field.is_relation:
-                allowed.add(f"{path}__{field.target_field.name}__exact")
+                # Every relation (forward, many-to-many, reverse) has target_field; the stubs' Field has not.
+                allowed.add(f"{path}__{field.target_field.name}__exact")  # type: ignore[attr-defined]
             elif isinstance(field, models.DateField):
                 allowed.update({f"{path}__gte", f"{path}__lt"})
             else:
@@ -73,7 +84,7 @@ class SafeAdminMixin:
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return [path for path in super().get_search_fields(request) if _shown_field(self, path)]
 
-    def get_sortable_by(self, request: HttpRequest) -> list[str]:
+    def get_sortable_by(self, request: HttpRequest) -> list[str | Callable[[Any], str | bool]]:
         # Only columns that are the model's own fields: a computed column could sort by anything.
         own_fields = {field.name for field in self.model._meta.get_fields()}
         return [name for name in super().get_sortable_by(request) if isinstance(name, str) and name in own_fields]
@@ -95,7 +106,7 @@ class SafeAdminMixin:
             if not self.admin_site.is_registered(type(related)):
                 return f"{capfirst(opts.verbose_name)} #{related.pk}"
             if not self.admin_site.get_model_admin(type(related)).has_delete_permission(request, related):
-                perms_needed.add(opts.verbose_name)
+                perms_needed.add(str(opts.verbose_name))
             try:
                 url = reverse(
                     f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(related.pk)]
@@ -106,7 +117,11 @@ class SafeAdminMixin:
 
         to_delete = collector.nested(describe)
         protected = [describe(related) for related in collector.protected]
-        model_count = {model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()}
+        # (The stubs key model_objs by str; Django keys it by model class.)
+        model_count = {
+            model._meta.verbose_name_plural: len(found)  # type: ignore[attr-defined]
+            for model, found in collector.model_objs.items()
+        }
         return to_delete, model_count, perms_needed, protected
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:

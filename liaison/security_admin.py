@@ -31,7 +31,7 @@ class LiaisonAdminSite(OTPAdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         # OTPAdminSite: active staff member and request.user.is_verified().
-        return super().has_permission(request) and request.user.role == Role.ADMIN
+        return super().has_permission(request) and request.user.is_authenticated and request.user.role == Role.ADMIN
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         next_url = request.GET.get("next", reverse("admin:index"))

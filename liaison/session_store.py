@@ -27,7 +27,7 @@ class SessionStore(DatabaseSessionStore):
         # of sessions, so that "sign out everywhere" still finds it (accounts/sessions.py).
         old_key = self.session_key
         super().cycle_key()
-        if old_key and old_key != self.session_key:
+        if old_key and self.session_key and old_key != self.session_key:
             from accounts.sessions import session_key_changed
 
             session_key_changed(old_key, self.session_key)

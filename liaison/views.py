@@ -2,18 +2,19 @@
 
 import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import Role
 from audit.selectors import organisation_access_changes
 from audit.services import record_list
+from common.http import AuthenticatedHttpRequest
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list, visible_contacts
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = Role(request.user.role)
     context: dict = {"role": role}
     if role.can_work_with_clients():

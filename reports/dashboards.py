@@ -7,6 +7,7 @@ added up in the same queries as the counts.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -35,7 +36,7 @@ class Chart:
     title: str
     kind: str  # "bar" or "line"
     labels: list[str]
-    values: list[int | None]  # None: suppressed
+    values: Sequence[int | None]  # None: suppressed
     value_label: str
 
     def as_json(self) -> dict:

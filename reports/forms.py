@@ -1,5 +1,7 @@
 """The form that asks for a report; its rules live in reports.parameters."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dates, timezone
@@ -14,6 +16,7 @@ from .parameters import (
     MONTH,
     PERIOD_KINDS,
     QUARTER,
+    ReportParameters,
     breakdown_choices,
     fixed_period,
     format_choices,
@@ -54,18 +57,23 @@ class ReportRequestForm(forms.Form):
         self.fixed_period = report_type in FIXED_PERIOD_ONLY
         if self.fixed_period:
             del self.fields["start"], self.fields["end"]
-            self.fields["year"].choices = [(y, str(y)) for y in range(today.year, today.year - MAX_PERIOD_YEARS, -1)]
-            self.fields["month"].choices = [("", "—"), *((n, dates.MONTHS[n].capitalize()) for n in range(1, 13))]
-            self.fields["quarter"].choices = [
+            cast(forms.ChoiceField, self.fields["year"]).choices = [
+                (y, str(y)) for y in range(today.year, today.year - MAX_PERIOD_YEARS, -1)
+            ]
+            cast(forms.ChoiceField, self.fields["month"]).choices = [
+                ("", "—"),
+                *((n, dates.MONTHS[n].capitalize()) for n in range(1, 13)),
+            ]
+            cast(forms.ChoiceField, self.fields["quarter"]).choices = [
                 ("", "—"),
                 *((n, gettext("Quarter %(number)s") % {"number": n}) for n in range(1, 5)),
             ]
         else:
             for name in ("period_kind", "year", "month", "quarter"):
                 del self.fields[name]
-        self.fields["breakdown"].choices = breakdown_choices(report_type)
-        self.fields["format"].choices = format_choices(report_type)
-        self.parameters = None
+        cast(forms.ChoiceField, self.fields["breakdown"]).choices = breakdown_choices(report_type)
+        cast(forms.ChoiceField, self.fields["format"]).choices = format_choices(report_type)
+        self.parameters: ReportParameters | None = None
 
     def _fixed_period_dates(self, cleaned: dict) -> dict:
         kind = cleaned["period_kind"]
@@ -78,7 +86,8 @@ class ReportRequestForm(forms.Form):
         return {"start": start, "end": end}
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         raw = dict(cleaned)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as case_models
@@ -26,7 +27,7 @@ _PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quar
 ALL = "all"
 
 # The breakdowns each report offers; "all" puts every one in the file (one sheet each).
-BREAKDOWNS: dict[str, list[tuple[str, str]]] = {
+BREAKDOWNS: dict[str, list[tuple[str, str | Promise]]] = {
     ReportType.NATIONAL_STATISTICS: [
         (ALL, _("All breakdowns")),
         ("contacts_month_region", _("Contacts by month and region")),
@@ -94,6 +95,8 @@ def fixed_period(kind: str, year: int, number: int | None = None) -> tuple[datet
     """The first and last day of a calendar month (number 1-12), quarter (1-4) or year."""
     if kind == YEAR:
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if number is None:
+        raise ValueError(f"A {kind} needs its number.")
     first_month = number if kind == MONTH else 3 * (number - 1) + 1
     last_month = first_month if kind == MONTH else first_month + 2
     return (
@@ -127,7 +130,7 @@ def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     return fixed_period(YEAR, int(match["year"]))
 
 
-def breakdown_choices(report_type: str) -> list[tuple[str, str]]:
+def breakdown_choices(report_type: str) -> list[tuple[str, str | Promise]]:
     return BREAKDOWNS.get(report_type, [])
 
 
@@ -181,7 +184,7 @@ def parse_parameters(report_type: str, raw: dict) -> ReportParameters:
     breakdown = raw.get("breakdown") or ALL
     if breakdown not in dict(breakdown_choices(report_type)):
         errors["breakdown"] = ValidationError(_("Unknown breakdown."), code="unknown_breakdown")
-    file_format = raw.get("format")
+    file_format = str(raw.get("format"))  # (None and anything else unknown is refused below)
     if file_format not in FORMATS[report_type]:
         errors["format"] = ValidationError(_("Unknown or unavailable format."), code="unknown_format")
     if not errors:

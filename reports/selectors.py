@@ -36,7 +36,7 @@ def visible_report_jobs(user: User) -> QuerySet[ReportJob]:
 
 def report_types_for(user: User) -> list[str]:
     role = Role(user.role)
-    types = []
+    types: list[str] = []
     if role.can_see_national_statistics():
         types.append(ReportType.NATIONAL_STATISTICS)
     if role.can_make_organisation_reports() and user.organisation_id:

@@ -103,6 +103,7 @@ def contacts_by_municipality_and(contacts, params, threshold, *, column: str, pr
         .order_by()
     )
     counts = _counts(rows, "municipality", column)
+    column_keys: list[tuple[object, str]]
     if column == "authority":
         column_keys = list(Authority.objects.order_by("ordering", "name").values_list("id", "name"))
         title = _("Contacts by municipality and authority")
@@ -264,10 +265,10 @@ def activity_by_assistant(*, contacts, cases, params: ReportParameters) -> list[
         .order_by()
     ):
         per_assistant[row["assistant"]].update(row)
-    for row in period_contacts.values("assistant").annotate(clients=Count("clients", distinct=True)).order_by():
-        per_assistant[row["assistant"]]["clients"] = row["clients"]
-    for row in cases_in_period(cases, params).values("assistant").annotate(opened=Count("id")).order_by():
-        per_assistant[row["assistant"]]["opened"] = row["opened"]
+    for client_row in period_contacts.values("assistant").annotate(clients=Count("clients", distinct=True)).order_by():
+        per_assistant[client_row["assistant"]]["clients"] = client_row["clients"]
+    for case_row in cases_in_period(cases, params).values("assistant").annotate(opened=Count("id")).order_by():
+        per_assistant[case_row["assistant"]]["opened"] = case_row["opened"]
     open_cases = cases.filter(opened_at__lt=params.end_datetime_exclusive()).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=params.end_datetime_exclusive())
     )

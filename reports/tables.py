@@ -5,8 +5,9 @@ carry a lazy iterator of rows read from the database in chunks, so a writer cons
 once and never holds the whole export.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -46,9 +47,9 @@ def count_table(
     row_heading: str,
     row_keys: Sequence[tuple[object, str]],
     column_keys: Sequence[tuple[object, str]],
-    counts: dict[tuple[object, object], int],
+    counts: Mapping[tuple[Any, Any], int],
     threshold: int | None,
-    cell_keys: dict[tuple[object, object], int] | None = None,
+    cell_keys: Mapping[tuple[Any, Any], int] | None = None,
     notes: Sequence[str] = (),
     chart_from_row_totals: bool = False,
 ) -> Sheet:
@@ -60,22 +61,29 @@ def count_table(
     Suppression decides on the true counts; the cells left visible show perturbed values.
     """
     matrix = [[counts.get((row_key, column_key), 0) for column_key, _label in column_keys] for row_key, _l in row_keys]
+    # None where suppression hides a count.
+    cells: Sequence[Sequence[int | None]]
+    row_totals: Sequence[int | None]
+    column_totals: Sequence[int | None]
+    grand_total: int | None
     if threshold is not None:
         table = suppress(matrix, threshold)
         cells, row_totals = table.cells, table.row_totals
         column_totals, grand_total = table.column_totals, table.grand_total
     else:
-        cells = matrix
-        row_totals = [sum(row) for row in matrix]
+        unsuppressed: list[list[int | None]] = [list(row) for row in matrix]
+        cells = unsuppressed
+        plain_row_totals = [sum(row) for row in matrix]
+        row_totals = plain_row_totals
         column_totals = [sum(row[j] for row in matrix) for j in range(len(column_keys))]
-        grand_total = sum(row_totals)
+        grand_total = sum(plain_row_totals)
     if not matrix:  # no rows at all: the totals are zeros, one per column
         column_totals, grand_total = [0] * len(column_keys), 0
     if cell_keys is not None:
         keys = [[cell_keys.get((row_key, column_key), 0) for column_key, _l in column_keys] for row_key, _l in row_keys]
         cells = [
-            [_published(value, key) for value, key in zip(row, key_row, strict=True)]
-            for row, key_row in zip(cells, keys, strict=True)
+            [_published(value, key) for value, key in zip(cell_row, key_row, strict=True)]
+            for cell_row, key_row in zip(cells, keys, strict=True)
         ]
         row_totals = [_published(value, cell_key(*row)) for value, row in zip(row_totals, keys, strict=True)]
         column_totals = [

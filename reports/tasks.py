@@ -1,6 +1,7 @@
 """Celery tasks of reports: thin wrappers that pass ids to reports.jobs, and the enqueuing."""
 
 import logging
+from typing import Any
 
 from celery import Task, current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -19,11 +20,11 @@ logger = logging.getLogger(__name__)
 class ReportTask(Task):
     """Marks the job failed once Celery gives up on it (retries exhausted or an error)."""
 
-    def apply_async(self, args=None, kwargs=None, **options):
+    def apply_async(self, *args: Any, **options: Any) -> Any:
         """While Redis is down the job row stays queued instead of the request failing with a
         500; requeue_stranded_report_jobs sends it once the broker is back."""
         try:
-            return super().apply_async(args, kwargs, **options)
+            return super().apply_async(*args, **options)
         except BrokerUnavailable:
             logger.warning(
                 "Broker unavailable: report job %s stays queued and is sent again later.", (args or [None])[0]
@@ -86,7 +87,9 @@ def clean_up_report_jobs() -> dict:
 def _broker_queue_is_empty() -> bool:
     with current_app.connection_for_write() as connection:
         try:
-            queue = connection.default_channel.queue_declare(current_app.conf.task_default_queue, passive=True)
+            # (kombu's channels have queue_declare; the stubs know only the StdChannel protocol.)
+            channel: Any = connection.default_channel
+            queue = channel.queue_declare(current_app.conf.task_default_queue, passive=True)
         except ChannelError:  # Redis keeps no empty list: an empty queue is "not found"
             return True
         return queue.message_count == 0

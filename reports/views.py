@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,6 +11,7 @@ from accounts.decorators import role_can
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record_event
+from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate
 
 from . import services, storage
@@ -22,14 +23,14 @@ from .tables import rounding_note
 from .writers import CONTENT_TYPES
 
 
-def _get_job(request: HttpRequest, pk: int) -> ReportJob:
+def _get_job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
     """A job the user may see; a foreign and a missing job are both 404."""
     return get_object_or_404(visible_report_jobs(request.user), pk=pk)
 
 
 @role_can(Role.can_request_reports)
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, visible_report_jobs(request.user))
     report_types = [ReportType(value) for value in report_types_for(request.user)]
     return render(request, "reports/job_list.html", {"page": page, "report_types": report_types})
@@ -37,13 +38,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @role_can(Role.can_request_reports)
 @require_http_methods(["GET", "POST"])
-def job_create(request: HttpRequest, report_type: str) -> HttpResponse:
+def job_create(request: AuthenticatedHttpRequest, report_type: str) -> HttpResponse:
     if report_type not in ReportType.values:
         raise Http404
     if report_type not in report_types_for(request.user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST or None, report_type=report_type)
-    if request.method == "POST" and form.is_valid():
+    # (A valid form has its parameters.)
+    if request.method == "POST" and form.is_valid() and form.parameters is not None:
         job = services.report_job_request(
             by=request.user, report_type=report_type, raw_parameters=form.parameters.as_json()
         )
@@ -56,25 +58,25 @@ def job_create(request: HttpRequest, report_type: str) -> HttpResponse:
 
 @role_can(Role.can_request_reports)
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
     return render(request, "reports/job_detail.html", {"job": job, "disclosure_note": rounding_note()})
 
 
 @role_can(Role.can_request_reports)
 @require_GET
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The small part of the job page that htmx polls until the job is finished."""
     return render(request, "reports/_job_progress.html", {"job": _get_job(request, pk)})
 
 
 @role_can(Role.can_request_reports)
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def job_download(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     return job_file_response(request, _get_job(request, pk))
 
 
-def job_file_response(request: HttpRequest, job: ReportJob) -> StreamingHttpResponse:
+def job_file_response(request: AuthenticatedHttpRequest, job: ReportJob) -> StreamingHttpResponse:
     """The finished file, decrypted as it streams, and the download audited; also served by the API."""
     if not job.is_downloadable:
         raise Http404
@@ -90,7 +92,7 @@ def job_file_response(request: HttpRequest, job: ReportJob) -> StreamingHttpResp
 
 @role_can(Role.can_see_dashboard)
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     charts = dashboard_charts(request.user)
     return render(
         request,

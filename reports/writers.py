@@ -3,6 +3,7 @@
 import csv
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,8 @@ def _bar_chart(labels: list[str], values: list, width: float):
 
     drawing = Drawing(width, 170)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, 115
+    # (reportlab takes any number for a size; its stubs say int.)
+    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, 115  # type: ignore[assignment]
     # A suppressed value is drawn as an empty bar; the table beside it says why.
     chart.data = [[value if isinstance(value, int | float) else 0 for value in values] or [0]]
     chart.categoryAxis.categoryNames = labels or [""]
@@ -145,7 +147,7 @@ def _pdf_table(sheet: Sheet, styles, available_width: float):
     # Plain strings in a Table are drawn as they are (no markup), unlike a Paragraph.
     body = [[str(_cell(value)) for value in row] for row in sheet.rows]
     table = Table([header, *body], repeatRows=1, colWidths=_column_widths(sheet, available_width))
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), "DejaVuSans", 7),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1F4E79")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#8A8A8A")),
@@ -170,7 +172,7 @@ def write_pdf(report: Report, path: Path) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
     _register_fonts()
     styles = {
@@ -195,7 +197,7 @@ def write_pdf(report: Report, path: Path) -> None:
     available = page[0] - 24 * mm
     # An organisation's or a place's name is text, never markup: a Paragraph would follow
     # an `<a href>` in it or fail on an `<img>`.
-    story = [
+    story: list[Flowable] = [
         Paragraph(pdf_markup(report.title), styles["title"]),
         Paragraph(pdf_markup(report.subtitle), styles["subtitle"]),
     ]

@@ -13,7 +13,9 @@ from contacts.models import Authority, Contact, FormOfWork
 
 
 def a_locality(municipality: str = "Brno") -> Locality:
-    return Locality.objects.filter(municipality__name=municipality).select_related("municipality__region").first()
+    locality = Locality.objects.filter(municipality__name=municipality).select_related("municipality__region").first()
+    assert locality is not None, municipality
+    return locality
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -74,10 +74,16 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
+def _found(pattern: str, content: str) -> re.Match[str]:
+    match = re.search(pattern, content, re.S)
+    assert match is not None, pattern
+    return match
+
+
 def _page_facts(content: str) -> dict:
     """What the police page shows, read from its HTML."""
-    heading = re.search(r"<h1[^>]*>(.*?)<span class=\"badge[^\"]*\">(.*?)</span>\s*</h1>", content, re.S)
-    attachments_section = re.search(r'id="shared-attachments-heading".*?</section>', content, re.S).group(0)
+    heading = _found(r"<h1[^>]*>(.*?)<span class=\"badge[^\"]*\">(.*?)</span>\s*</h1>", content)
+    attachments_section = _found(r'id="shared-attachments-heading".*?</section>', content).group(0)
     attachments = re.findall(
         r'<a href="/cases/attachments/(\d+)/[^"]*">(.*?)</a> <span class="small">\((.*?)\)</span>',
         attachments_section,
@@ -193,12 +199,12 @@ LIST_COLUMNS = {
 
 def _list_page(content: str) -> tuple[list[str], list[list]]:
     """The police list page's column headings and rows (the title cell as its link's id and text)."""
-    table = re.search(r"<table.*?</table>", content, re.S).group(0)
+    table = _found(r"<table.*?</table>", content).group(0)
     headings = [_text(th) for th in re.findall(r'<th scope="col">(.*?)</th>', table, re.S)]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        link = re.search(r'href="/police/cases/(\d+)/">(.*?)</a>', cells[0], re.S)
+        link = _found(r'href="/police/cases/(\d+)/">(.*?)</a>', cells[0])
         rows.append([(int(link.group(1)), _text(link.group(2))), *(_text(cell) for cell in cells[1:])])
     return headings, rows
 

@@ -2,6 +2,7 @@
 reset that still asks for the second factor, session id rotation, idle and absolute expiry,
 deactivation ending every session, password rules."""
 
+import datetime
 import time
 
 import pytest
@@ -260,7 +261,7 @@ def test_idle_session_expires(client, alice):
     client.force_login(alice)
     assert client.get("/").status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
     )
     response = client.get(reverse("clients:list"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)

@@ -155,7 +155,8 @@ def test_rights_information_is_recorded_once_with_its_date(client, alice, own_cl
     day = (TODAY() - datetime.timedelta(days=1)).isoformat()
     assert client.post(url, {"rights": ["information", "privacy"], "informed_on": day}).status_code == 302
     assert set(RightsInformation.objects.values_list("right", flat=True)) == {"information", "privacy"}
-    assert RightsInformation.objects.first().informed_on.isoformat() == day
+    first = RightsInformation.objects.first()
+    assert first is not None and first.informed_on.isoformat() == day
     # Extra rights of a particularly vulnerable victim are not offered for this case.
     response = client.post(url, {"rights": ["vulnerable_interview"], "informed_on": day})
     assert response.status_code == 400

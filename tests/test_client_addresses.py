@@ -16,7 +16,9 @@ PROXY = "10.0.0.2"
 
 
 def _throttle_key(request) -> str:
-    return AnonRateThrottle().get_cache_key(request, ObtainTokenView())
+    key = AnonRateThrottle().get_cache_key(request, ObtainTokenView())
+    assert key is not None  # a throttled request always has a key
+    return key
 
 
 def _token_request(remote_addr: str, forwarded: str | None = None):

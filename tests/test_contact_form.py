@@ -30,6 +30,7 @@ def logged_in(client, alice):
 
 def test_contact_is_saved_with_clients_and_topics(logged_in, alice, own_client):
     topic = Topic.objects.first()
+    assert topic is not None
     response = logged_in.post(reverse("contacts:create"), _post_data(clients=[own_client.pk], topics=[topic.pk]))
     contact = Contact.objects.get()
     assert response.status_code == 302

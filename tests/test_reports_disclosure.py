@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import itertools
+from typing import Any
 
 import openpyxl
 import pypdf
@@ -92,9 +93,11 @@ def _true(start: datetime.date, end: datetime.date) -> dict:
 
 def _fixed_periods() -> dict[tuple, tuple[datetime.date, datetime.date]]:
     """Every year, quarter and month of the years that the demo data covers."""
-    first = Contact.objects.order_by("occurred_at").first().occurred_at
+    earliest = Contact.objects.order_by("occurred_at").first()
+    assert earliest is not None
+    first = earliest.occurred_at
     years = range(timezone.localtime(first).year, timezone.localdate().year + 1)
-    periods = {}
+    periods: dict[tuple, tuple[datetime.date, datetime.date]] = {}
     for year in years:
         periods[(YEAR, year, None)] = fixed_period(YEAR, year)
         for quarter in range(1, 5):
@@ -131,7 +134,7 @@ def _pins_within(published, true) -> list:
     """The cells that a published total minus the other published cells of its row gives exactly
     as a count of 1–4 (the subtraction that suppression alone guards against)."""
     pinned = []
-    rows: dict[tuple[str, str], dict[str, object]] = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for (title, row, column), value in published.items():
         rows.setdefault((title, row), {})[column] = value
     for (title, row), columns in rows.items():
@@ -349,10 +352,12 @@ def test_the_organisations_own_reports_keep_any_period(carol):
 
 def _job_cells(job) -> dict:
     data = b"".join(storage.read_decrypted(job.result_file))
+    cells: dict[tuple, int | None] = {}
     if job.file_format == "csv":
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-        cells, title, header = {}, None, None
-        for row in rows[2:]:
+        lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        title: str | None = None
+        header: list[str] | None = None
+        for row in lines[2:]:
             if not row:
                 title = None
             elif title is None:
@@ -364,14 +369,13 @@ def _job_cells(job) -> dict:
                     cells[(title, row[0], column)] = int(value) if value.isdigit() else None
         return cells
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    cells = {}
     for sheet in workbook.worksheets:
-        rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] is not None]
-        header = rows[0]
-        for row in rows[1:]:
-            if len(row) == len(header) and any(isinstance(value, int) for value in row[1:]):
-                for column, value in zip(header[1:], row[1:], strict=True):
-                    cells[(sheet.title, row[0], column)] = value if isinstance(value, int) else None
+        sheet_rows = [line for line in sheet.iter_rows(values_only=True) if line and line[0] is not None]
+        sheet_header = sheet_rows[0]
+        for line in sheet_rows[1:]:
+            if len(line) == len(sheet_header) and any(isinstance(cell, int) for cell in line[1:]):
+                for heading, cell in zip(sheet_header[1:], line[1:], strict=True):
+                    cells[(sheet.title, line[0], heading)] = cell if isinstance(cell, int) else None
     return cells
 
 

@@ -85,6 +85,7 @@ def test_pdf_renders_czech_characters(ministry_analyst, march, django_capture_on
 
 def _chart_data(response) -> list[dict]:
     match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', response.content.decode())
+    assert match is not None
     return json.loads(match.group(1))
 
 

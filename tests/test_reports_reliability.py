@@ -69,7 +69,7 @@ def test_transient_database_errors_are_retried(carol, monkeypatch):
         return real(job_id)
 
     monkeypatch.setattr(jobs, "run_report_job", flaky)
-    tasks.generate_report.apply(args=[job.pk])
+    tasks.generate_report.apply(args=(job.pk,))
     job.refresh_from_db()
     assert len(calls) == 3 and job.state == JobState.DONE and job.result_file
 
@@ -81,7 +81,7 @@ def test_a_failing_task_marks_the_job_failed(carol, monkeypatch):
         raise ValueError("a bug")
 
     monkeypatch.setattr(jobs, "run_report_job", broken)
-    tasks.generate_report.apply(args=[job.pk])
+    tasks.generate_report.apply(args=(job.pk,))
     job.refresh_from_db()
     assert (
         job.state == JobState.FAILED
@@ -92,8 +92,10 @@ def test_a_failing_task_marks_the_job_failed(carol, monkeypatch):
 def test_task_options_for_lost_workers_and_time_limits():
     task = tasks.generate_report
     assert task.acks_late and task.reject_on_worker_lost
+    assert task.soft_time_limit is not None and task.time_limit is not None
     assert task.soft_time_limit < task.time_limit
-    assert set(task.autoretry_for) == {OperationalError, tasks.InterfaceError}
+    # (autoretry_for is an option of the task decorator, not in the stubs' Task.)
+    assert set(task.autoretry_for) == {OperationalError, tasks.InterfaceError}  # type: ignore[attr-defined]
 
 
 def test_monthly_task_enqueues_each_scheduled_job_once(carol, django_capture_on_commit_callbacks):

@@ -27,7 +27,11 @@ def test_seed_demo_is_idempotent(db, settings):
     call_command("seed_demo", password="demo-heslo-123")
     assert (User.objects.count(), Organisation.objects.count()) == counts
     brno = User.objects.get(username="asistent.brno")
-    assert brno.organisation.name == "DROM, romské středisko" and brno.check_password("demo-heslo-123")
+    assert (
+        brno.organisation is not None
+        and brno.organisation.name == "DROM, romské středisko"
+        and brno.check_password("demo-heslo-123")
+    )
     assert User.objects.get(username="policie.jmk").police_region_id == Region.objects.get(code="CZ064").pk
     for username in ["koordinator.brno", "asistent.ostrava", "asistent.cheb", "ministerstvo", "admin"]:
         assert User.objects.filter(username=username).exists()

@@ -2,6 +2,9 @@
 template per option. A filter form with a few hundred options (assistants, localities) otherwise
 costs more than the rest of a list page (bench/RESULTS.md)."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms, template
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -23,16 +26,18 @@ def _options(choices, selected: set[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part is format_html output
 
 
-def _choices(field: forms.Field):
+def _choices(field: forms.ChoiceField):
     """The field's choices; a model choice list is read with one plain query rather than
     Django's server-side cursor (three round trips for a few dozen rows)."""
     if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
         if field.empty_label is not None:
             yield "", field.empty_label
-        for obj in list(field.queryset):
-            yield field.prepare_value(obj), field.label_from_instance(obj)
+        if field.queryset is not None:
+            for obj in list(field.queryset):
+                yield field.prepare_value(obj), field.label_from_instance(obj)
         return
-    yield from field.choices
+    # The getter gives the normalised choices (a list or a CallableChoiceIterator).
+    yield from cast(Iterable[tuple[Any, Any]], field.choices)
 
 
 @register.simple_tag
@@ -49,5 +54,6 @@ def quick_field(bound_field: forms.BoundField) -> SafeString:
         '<select name="{}"{}>{}</select>',
         bound_field.html_name,
         flatatt(attrs),
-        _options(_choices(bound_field.field), selected),
+        # A plain Select is the widget of a choice field.
+        _options(_choices(cast(forms.ChoiceField, bound_field.field)), selected),
     )

@@ -44,7 +44,8 @@ def _launched_browser():
     with sync_playwright() as playwright:
         for alias, snapshot in snapshots.items():
             if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
+                # (Django's test runner keeps this private attribute; the stubs do not know it.)
+                connections[alias]._test_serialized_contents = snapshot  # type: ignore[attr-defined]
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[

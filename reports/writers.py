@@ -25,10 +25,11 @@ def write_csv(report: Report, path: Path) -> None:
 
     Every cell goes through csv_cell, the one place where text is made inert for spreadsheets
     (values formatted by the database included), except the rows of a query that PostgreSQL
-    writes itself (reports.sql_rows), which applies the same rule in SQL. Lines end in "\n" as
-    PostgreSQL's COPY ends them, so that the file has one kind of line ending."""
+    writes itself (reports.sql_rows), which applies the same rule in SQL. Those rows end in "\n"
+    (COPY has no other line ending), the lines written here in "\r\n" (with "\n" Python would
+    leave a carriage return inside a cell unquoted); every CSV reader and spreadsheet takes both."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\n")  # Czech Excel expects semicolons
+        writer = csv.writer(handle, delimiter=";")  # Czech Excel expects semicolons
 
         def write(cells) -> None:
             writer.writerow([csv_cell(value) for value in cells])

@@ -55,7 +55,9 @@ def records(alice, bob):
     bob.first_name, bob.last_name = "", ""
     bob.save(update_fields=["first_name", "last_name"])
     brno = a_locality("Brno")
-    named = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Žaneta", last_name="Horváthová")
+    named = ClientFactory(
+        organisation=alice.organisation, created_by=alice, first_name="Žaneta", last_name="Horváthová"
+    )
     pseudonym = ClientFactory(
         organisation=alice.organisation,
         created_by=alice,
@@ -75,7 +77,7 @@ def records(alice, bob):
         birth_year=None,
     )
     anonymous = ClientFactory(
-                organisation=alice.organisation,
+        organisation=alice.organisation,
         created_by=alice,
         identity=Client.Identity.ANONYMOUS,
         first_name="",
@@ -155,8 +157,34 @@ def _expected(records) -> list[list[str]]:
             "'@SUM(1)\nřádek",
             "",
         ],
-        [str(third.pk), "2026-03-04 10:00", "Alena Nováková", "1.5", "Policie ČR", "Zprostředkování", "", "", "0", topics, "", ""],
-        [str(fourth.pk), "2026-03-05 10:00", "Alena Nováková", "0.4", "Policie ČR", "Doprovod", "", "„Bez roku“", "0", "", "'\t=1", ""],
+        [
+            str(third.pk),
+            "2026-03-04 10:00",
+            "Alena Nováková",
+            "1.5",
+            "Policie ČR",
+            "Zprostředkování",
+            "",
+            "",
+            "0",
+            topics,
+            "",
+            "",
+        ],
+        [
+            str(fourth.pk),
+            "2026-03-05 10:00",
+            "Alena Nováková",
+            "0.4",
+            "Policie ČR",
+            "Doprovod",
+            "",
+            "„Bez roku“",
+            "0",
+            "",
+            "'\t=1",
+            "",
+        ],
     ]
 
 
@@ -176,9 +204,7 @@ def test_contact_csv_has_every_cell_as_before(carol, records, django_capture_on_
     assert rows == _expected(records)
 
 
-def test_contact_xlsx_has_the_same_values_with_numbers_as_numbers(
-    carol, records, django_capture_on_commit_callbacks
-):
+def test_contact_xlsx_has_the_same_values_with_numbers_as_numbers(carol, records, django_capture_on_commit_callbacks):
     job = make(carol, ReportType.CASE_CONTACT_EXPORT, "xlsx", django_capture_on_commit_callbacks, breakdown="contacts")
     sheet = openpyxl.load_workbook(io.BytesIO(file_bytes(job)))["Kontakty"]
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]

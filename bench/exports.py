@@ -11,6 +11,9 @@ from pathlib import Path
 
 from .common import PY, NotMeasured, Results, log, run
 
+# How many times the contact CSV export and the bare COPY each run for their ratio.
+RATIO_RUNS = 3
+
 
 def _probe(kind: str, env: dict, user, organisation, start: datetime.date, end: datetime.date, out: Path) -> dict:
     args = [
@@ -72,19 +75,32 @@ def measure_exports(people: dict, env: dict, results: Results) -> None:
         for name, kind, user, org, start, end in plan:
             log(f"  {name} …")
             results.exports.append({"name": name, **_probe(kind, env, user, org, start, end, workdir / f"{kind}.out")})
-        log("  PostgreSQL COPY of the same contact rows …")
-        copy = _probe("copy_csv", env, coordinator, organisation, ten_years, today, workdir / "copy.csv")
-        export = next(e for e in results.exports if e["kind"] == "contacts_csv")
-        if not copy["seconds"]:
+        # The machine is shared: the export and the bare COPY run in turn, a few times each, and
+        # the best of each is compared (the figure least disturbed by the neighbours).
+        export_runs = [next(e for e in results.exports if e["kind"] == "contacts_csv")]
+        copy_runs = []
+        for attempt in range(1, RATIO_RUNS + 1):
+            log(f"  PostgreSQL's bare COPY of the same contact rows ({attempt}/{RATIO_RUNS}) …")
+            copy_runs.append(_probe("copy_csv", env, coordinator, organisation, ten_years, today, workdir / "copy.csv"))
+            if attempt < RATIO_RUNS:
+                log(f"  the contact CSV export again ({attempt + 1}/{RATIO_RUNS}) …")
+                again = _probe("contacts_csv", env, coordinator, organisation, ten_years, today, workdir / "again")
+                export_runs.append(again)
+        best_export = min(export_runs, key=lambda run: run["seconds"])
+        best_copy = min(copy_runs, key=lambda run: run["seconds"])
+        if not best_copy["seconds"]:
             raise NotMeasured("the COPY of the contact rows took no measurable time")
         results.copy = {
-            "copy_seconds": copy["seconds"],
-            "copy_bytes": copy["bytes"],
-            "copy_peak_rss_mb": copy["peak_rss_mb"],
-            "export_seconds": export["seconds"],
-            "export_bytes": export["bytes"],
-            "ratio": export["seconds"] / copy["seconds"],
-            "rows": export["rows"],
+            "copy_seconds": best_copy["seconds"],
+            "copy_runs": [run["seconds"] for run in copy_runs],
+            "copy_bytes": best_copy["bytes"],
+            "copy_peak_rss_mb": max(run["peak_rss_mb"] for run in copy_runs),
+            "export_seconds": best_export["seconds"],
+            "export_runs": [run["seconds"] for run in export_runs],
+            "export_bytes": best_export["bytes"],
+            "export_peak_rss_mb": max(run["peak_rss_mb"] for run in export_runs),
+            "ratio": best_export["seconds"] / best_copy["seconds"],
+            "rows": best_export["rows"],
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

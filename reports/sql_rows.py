@@ -45,7 +45,8 @@ def _csv_expression(column: Column, prefixes: str) -> str:
     name = _quoted(column.alias)
     if column.kind == TEXT:
         # The value is a column of the fenced subquery, so even an aggregate is computed once.
-        return f"CASE WHEN left({name}, 1) = ANY({prefixes}) THEN '''' || {name} ELSE {name} END"
+        # ascii() is the code point of the first character (0 for ""): integer comparisons only.
+        return f"CASE WHEN ascii({name}) IN ({prefixes}) THEN '''' || {name} ELSE {name} END"
     if column.kind == HOURS:
         # round(…, 2) prints two decimals ("1.00", "0.40"); Python's float prints "1.0", "0.4".
         # A whole number of minutes is never a half hundredth, so both round the same way.
@@ -88,7 +89,7 @@ class SqlRows:
         inner = self._inner_sql(cursor)
         if inner is None:
             return None
-        prefixes = cursor.mogrify("%s::text[]", [list(FORMULA_PREFIXES)]).decode()
+        prefixes = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
         select = self._select(inner, [_csv_expression(column, prefixes) for column in self.columns])
         return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', HEADER false)"
 

@@ -253,3 +253,18 @@ def test_nothing_visible_gives_no_rows_and_no_copy(monkeypatch):
     assert isinstance(rows, SqlRows)
     assert out.getvalue() == "" and not calls
     assert list(rows) == []
+
+
+def test_rows_written_by_copy_report_progress(carol, records):
+    seen = []
+    rows = contact_rows(Contact.objects.filter(organisation=carol.organisation))
+    rows.progress = (2, seen.append)
+    out = io.StringIO()
+    with translation.override("cs"):
+        rows.copy_csv(out)
+    # Four contacts, the second with a line break in its outcome: five lines, reported each time
+    # a multiple of two is passed (after the second row's two lines, then after the third row).
+    assert seen == [3, 4]
+    assert out.getvalue().count("\n") == 5
+    seen.clear()
+    assert len(list(rows)) == 4 and seen == [2, 4]

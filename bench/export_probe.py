@@ -1,7 +1,11 @@
 """One export in a fresh process, for its time and the process's peak memory (ru_maxrss).
 
-    python -m bench.export_probe national_xlsx|contacts_csv|copy_csv --organisation ID --user ID \
+    python -m bench.export_probe national_xlsx|contacts_csv|contacts_xlsx|copy_csv --organisation ID --user ID \
         --start YYYY-MM-DD --end YYYY-MM-DD --out PATH
+
+contacts_csv and contacts_xlsx are the real export (reports.services.build_report and
+reports.writers, as the job runs them but without the encryption of the finished file); copy_csv
+is PostgreSQL's bare COPY of the same rows, the yardstick of the CSV.
 
 Prints one JSON line. The environment (DATABASE_URL, ...) is the benchmark's (bench/run.py).
 """
@@ -19,7 +23,7 @@ def _rss_mb() -> float:
 
 
 # The same rows as reports.exports.contacts_sheet, written by PostgreSQL itself: the physical
-# limit of a contact export (no Python, no Django, one pass over the rows).
+# limit of a contact export (no Python, no Django, one pass over the rows, no cell neutralised).
 COPY_SQL = """
 COPY (
   SELECT c.id,
@@ -84,7 +88,7 @@ def copy_sql(cursor, *, organisation: int, start, end) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["national_xlsx", "contacts_csv", "copy_csv", "values_csv"])
+    parser.add_argument("kind", choices=["national_xlsx", "contacts_csv", "contacts_xlsx", "copy_csv"])
     parser.add_argument("--user", type=int, required=True)
     parser.add_argument("--organisation", type=int)
     parser.add_argument("--start", required=True)
@@ -129,27 +133,12 @@ def main() -> None:
                     end=params.end_datetime_exclusive(),
                 )
             cursor.copy_expert(sql, handle)
-    elif args.kind == "values_csv":
-        from contacts.selectors import visible_contacts
-        from reports.parameters import ReportParameters
-
-        from .fast_export import write_contacts_csv
-
-        params = ReportParameters(
-            start=datetime.date.fromisoformat(args.start),
-            end=datetime.date.fromisoformat(args.end),
-            breakdown="contacts",
-            format="csv",
-        )
-        with translation.override(settings.LANGUAGE_CODE):
-            rows = write_contacts_csv(
-                visible_contacts(user), params.start_datetime(), params.end_datetime_exclusive(), args.out
-            )
     else:
         if args.kind == "national_xlsx":
             report_type, raw = ReportType.NATIONAL_STATISTICS, {"breakdown": "all", "format": "xlsx"}
         else:
-            report_type, raw = ReportType.CASE_CONTACT_EXPORT, {"breakdown": "contacts", "format": "csv"}
+            file_format = args.kind.removeprefix("contacts_")
+            report_type, raw = ReportType.CASE_CONTACT_EXPORT, {"breakdown": "contacts", "format": file_format}
         raw |= {"start": args.start, "end": args.end}
         params = parse_parameters(report_type, raw)
         job = ReportJob(

@@ -1,23 +1,29 @@
 """The coordinator's person-level export of the own organisation's contacts and cases.
 
-Rows stream from the database in chunks (`iterator(chunk_size=...)`, a server-side cursor on
-PostgreSQL), with the many-to-many names prefetched per chunk, so the worker's memory stays flat
-whether the organisation has a thousand contacts or a million. Encrypted notes are never
-exported.
+The contacts are one SQL query built from the scoped queryset with every label (assistant,
+form of work, locality, clients, topics) computed by PostgreSQL, which writes the CSV itself
+(reports.sql_rows): the largest organisation's ten years take about as long as a bare COPY.
+Cases stream from the database in chunks (`iterator(chunk_size=...)`, a server-side cursor).
+Either way the worker's memory stays flat whether the organisation has a thousand contacts or a
+million. Encrypted notes are never exported: every exported column is plain in the database.
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import F, Func, Prefetch, QuerySet, TextField, Value
+from django.db.models import Case, DecimalField, F, Func, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CrimeType
-from clients.models import Client, client_display_name
-from contacts.models import Contact, FormOfWork
+from cases.models import Case as CaseRecord
+from cases.models import CrimeType
+from clients.models import Client
+from contacts.models import Contact, FormOfWork, Topic
 
+from . import sql_rows
 from .parameters import ReportParameters
+from .sql_rows import Column, SqlRows
 from .statistics import cases_in_period, contacts_in_period
 from .tables import COUNT, HOURS, TEXT, Sheet
 
@@ -39,96 +45,86 @@ def _local_time_text(field: str) -> Func:
     )
 
 
-def _of_contacts(through, contact_ids: list[int]) -> QuerySet:
-    """The link rows of a chunk of contacts. The ids go as one array parameter:
-    an IN list of thousands of parameters costs more to prepare than the query takes to run."""
-    links = through.objects.all()
-    column = f'"{through._meta.db_table}"."contact_id"'
-    return links.extra(where=[f"{column} = ANY(%s)"], params=[contact_ids])  # noqa: S610 - fixed column
+def _client_names(anonymous: str) -> RawSQL:
+    """The clients of the contact, named as `client_display_name` names them, joined by "; "
+    in the order the export always had (surname, first name, nickname, year, identity, id)."""
+    link = Contact.clients.through._meta.db_table
+    before, _middle, after = anonymous.partition("%(id)s")
+    sql = (
+        "SELECT COALESCE(string_agg(CASE k.identity"  # noqa: S608 - table names from the models, values as parameters
+        " WHEN %s THEN btrim(k.first_name || ' ' || k.last_name)"
+        " WHEN %s THEN '„' || k.nickname || '“' || COALESCE(' (' || NULLIF(k.birth_year, 0) || ')', '')"
+        " ELSE %s || k.id || %s END, '; '"
+        " ORDER BY k.last_name, k.first_name, k.nickname, k.birth_year, k.identity, k.id), '')"
+        f' FROM "{link}" l JOIN "{Client._meta.db_table}" k ON k.id = l.client_id'
+        f' WHERE l.contact_id = "{Contact._meta.db_table}"."id"'
+    )
+    params = [Client.Identity.NAMED, Client.Identity.PSEUDONYM, before, after]
+    return RawSQL(sql, params, output_field=TextField())  # noqa: S611 - fixed SQL, values as parameters
 
 
-def _names_by_contact(through, contact_ids: list[int], fields: tuple[str, ...]) -> dict[int, list]:
-    """The linked values of each contact of a chunk, in one query, sorted as the fields go."""
-    names: dict[int, list] = defaultdict(list)
-    rows = _of_contacts(through, contact_ids).values_list("contact_id", *fields)
-    for contact_id, *values in rows.order_by(*fields):
-        names[contact_id].append(values)
-    return names
+def _topic_names() -> RawSQL:
+    link = Contact.topics.through._meta.db_table
+    sql = (
+        "SELECT COALESCE(string_agg(t.name, '; ' ORDER BY t.name), '')"  # noqa: S608 - table names from the models
+        f' FROM "{link}" l JOIN "{Topic._meta.db_table}" t ON t.id = l.topic_id'
+        f' WHERE l.contact_id = "{Contact._meta.db_table}"."id"'
+    )
+    return RawSQL(sql, [], output_field=TextField())  # noqa: S611 - fixed SQL
 
 
-def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
-    chunk: list[tuple] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+# The columns of the contact sheet, in order, and how each is written.
+_CONTACT_COLUMNS = [
+    Column("export_id", sql_rows.NUMBER),
+    Column("export_when", sql_rows.PLAIN),
+    Column("export_assistant", sql_rows.TEXT),
+    Column("export_hours", sql_rows.HOURS),
+    Column("export_authority", sql_rows.TEXT),
+    Column("export_form", sql_rows.TEXT),
+    Column("export_locality", sql_rows.TEXT),
+    Column("export_clients", sql_rows.TEXT),
+    Column("export_anonymous", sql_rows.NUMBER),
+    Column("export_topics", sql_rows.TEXT),
+    Column("export_outcome", sql_rows.TEXT),
+    Column("export_case", sql_rows.NUMBER),
+]
 
 
-_CONTACT_VALUES = (
-    "pk",
-    "occurred_at",
-    "assistant__first_name",
-    "assistant__last_name",
-    "assistant__username",
-    "duration_minutes",
-    "authority__name",
-    "form_of_work",
-    "locality__municipality__name",
-    "locality__name",
-    "anonymous_persons",
-    "outcome",
-    "case_id",
-)
-
-
-def _contact_rows(contacts: QuerySet[Contact]) -> Iterator[list]:
-    """Plain values read through a server-side cursor, a chunk at a time; the clients and topics
-    of a chunk in one query each. No model instance per row: a million rows stay fast and flat."""
-    forms = {value: str(label) for value, label in FormOfWork.choices}
-    client_fields = ("client__last_name", "client__first_name", "client__nickname", "client__birth_year")
-    # The local time as text, formatted by PostgreSQL while it reads the row.
-    contacts = contacts.annotate(occurred_text=_local_time_text("occurred_at"))
-    values = ("pk", "occurred_text", *_CONTACT_VALUES[2:])
-    rows = contacts.values_list(*values).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in _chunks(rows, CHUNK_SIZE):
-        ids = [row[0] for row in chunk]
-        clients = _names_by_contact(Contact.clients.through, ids, (*client_fields, "client__identity", "client_id"))
-        topics = _names_by_contact(Contact.topics.through, ids, ("topic__name",))
-        for (
-            pk,
-            occurred,
-            first,
-            last,
-            username,
-            minutes,
-            authority,
-            form,
-            town,
-            place,
-            anonymous,
-            outcome,
-            case,
-        ) in chunk:
-            yield [
-                pk,
-                occurred if isinstance(occurred, str) else _local(occurred),
-                f"{first} {last}".strip() or username,
-                round(minutes / 60, 2),
-                authority,
-                forms.get(form, form),
-                f"{town} – {place}" if place else "",
-                "; ".join(
-                    client_display_name(identity, first_name, last_name, nickname, year, client_id)
-                    for last_name, first_name, nickname, year, identity, client_id in clients.get(pk, [])
-                ),
-                anonymous,
-                "; ".join(name for (name,) in topics.get(pk, [])),
-                outcome,
-                case or "",
-            ]
+def contact_rows(contacts: QuerySet[Contact]) -> SqlRows:
+    """The export's rows of `contacts` (scoped and filtered by the caller), every label in SQL
+    in the current language: one query, which the CSV writer has PostgreSQL COPY."""
+    contact_table = Contact._meta.db_table
+    forms = [When(form_of_work=value, then=Value(str(label))) for value, label in FormOfWork.choices]
+    annotated = contacts.order_by("occurred_at", "id").annotate(
+        export_id=F("pk"),
+        export_at=F("occurred_at"),
+        export_when=_local_time_text("occurred_at"),
+        export_assistant=Coalesce(
+            NullIf(Trim(Concat("assistant__first_name", Value(" "), "assistant__last_name")), Value("")),
+            "assistant__username",
+            output_field=TextField(),
+        ),
+        # numeric, rounded as Python rounded the float (a whole number of minutes is never a tie)
+        export_hours=RawSQL(  # noqa: S611 - fixed SQL
+            f'round("{contact_table}"."duration_minutes" / 60.0, 2)', [], output_field=DecimalField()
+        ),
+        export_authority=F("authority__name"),
+        export_form=Case(*forms, default=F("form_of_work"), output_field=TextField()),
+        export_locality=Case(
+            When(
+                Q(locality__name__isnull=False) & ~Q(locality__name=""),
+                then=Concat("locality__municipality__name", Value(" – "), "locality__name"),
+            ),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+        export_clients=_client_names(_("Anonymous client no. %(id)s")),
+        export_anonymous=F("anonymous_persons"),
+        export_topics=_topic_names(),
+        export_outcome=F("outcome"),
+        export_case=F("case_id"),
+    )
+    return SqlRows(queryset=annotated, columns=_CONTACT_COLUMNS, order=["export_at", "export_id"])
 
 
 def contacts_sheet(contacts: QuerySet[Contact], params: ReportParameters) -> Sheet:
@@ -149,13 +145,13 @@ def contacts_sheet(contacts: QuerySet[Contact], params: ReportParameters) -> She
             _("Outcome"),
             _("Case no."),
         ],
-        rows=_contact_rows(selected),
+        rows=contact_rows(selected),
         kinds=[COUNT, TEXT, TEXT, HOURS, TEXT, TEXT, TEXT, TEXT, COUNT, TEXT, TEXT, COUNT],
         row_count=selected.count(),
     )
 
 
-def _case_rows(cases: QuerySet[Case]) -> Iterator[list]:
+def _case_rows(cases: QuerySet[CaseRecord]) -> Iterator[list]:
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
         yield [
             case.pk,
@@ -173,7 +169,7 @@ def _case_rows(cases: QuerySet[Case]) -> Iterator[list]:
         ]
 
 
-def cases_sheet(cases: QuerySet[Case], params: ReportParameters) -> Sheet:
+def cases_sheet(cases: QuerySet[CaseRecord], params: ReportParameters) -> Sheet:
     selected = (
         cases_in_period(cases, params)
         .select_related("assistant", "region", "locality__municipality")

@@ -22,6 +22,7 @@ from . import selectors, storage
 from .exports import case_and_contact_export
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
+from .sql_rows import SqlRows
 from .statistics import activity_by_assistant, national_statistics
 from .tables import Report, with_progress
 from .writers import WRITERS
@@ -115,7 +116,10 @@ def _track_progress(job_id: int, report: Report) -> None:
             def update(done: int, offset: int = offset) -> None:
                 _set_progress(job_id, int(90 * (offset + done) / total_rows))
 
-            sheet.rows = with_progress(sheet.rows, every, update)
+            if isinstance(sheet.rows, SqlRows):  # counts the rows itself, also while COPY writes them
+                sheet.rows.progress = (every, update)
+            else:
+                sheet.rows = with_progress(sheet.rows, every, update)
             done_before += sheet.row_count
         elif not total_rows:
             _set_progress(job_id, int(90 * index / max(len(report.sheets), 1)))

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .cells import csv_cell, pdf_markup
+from .sql_rows import SqlRows
 from .tables import COUNT, HOURS, SUPPRESSED_MARK, TEXT, Report, Sheet
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -24,7 +25,10 @@ def write_csv(report: Report, path: Path) -> None:
     """One CSV file; sheets follow each other, each under its title. UTF-8 with a BOM for Excel.
 
     Every cell goes through csv_cell, the one place where text is made inert for spreadsheets
-    (values formatted by the database included)."""
+    (values formatted by the database included), except the rows of a query that PostgreSQL
+    writes itself (reports.sql_rows), which applies the same rule in SQL. Those rows end in "\n"
+    (COPY has no other line ending), the lines written here in "\r\n" (with "\n" Python would
+    leave a carriage return inside a cell unquoted); every CSV reader and spreadsheet takes both."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")  # Czech Excel expects semicolons
 
@@ -37,8 +41,12 @@ def write_csv(report: Report, path: Path) -> None:
             writer.writerow([])
             write([sheet.title])
             write(sheet.header)
-            for row in sheet.rows:
-                write([_cell(value) for value in row])
+            if isinstance(sheet.rows, SqlRows):
+                handle.flush()
+                sheet.rows.copy_csv(handle)
+            else:
+                for row in sheet.rows:
+                    write([_cell(value) for value in row])
             for note in sheet.notes:
                 write([note])
 

@@ -1,0 +1,65 @@
+"""The benchmark never leaves out a figure silently: what it cannot measure is written into the
+results and the run fails."""
+
+import argparse
+
+import pytest
+
+from bench import load, results, run
+from bench.common import NotMeasured, Results
+
+
+def test_throughput_without_locust_is_not_measured(monkeypatch, tmp_path):
+    monkeypatch.setattr(load, "PY", str(tmp_path / "python"))  # no locust beside this interpreter
+    monkeypatch.setattr(load.shutil, "which", lambda name: None)
+    with pytest.raises(NotMeasured, match="locust is not installed"):
+        load.measure_load({}, {"DJANGO_SETTINGS_MODULE": "liaison.settings"}, 1, 1, Results())
+
+
+def test_a_figure_not_measured_is_written_and_fails_the_run(monkeypatch, tmp_path, db):
+    output = tmp_path / "RESULTS.md"
+    arguments = argparse.Namespace(
+        contacts=1,
+        clients=1,
+        cases=1,
+        database_url="postgres://x/bench",
+        redis_url="redis://x/1",
+        requests=1,
+        load_seconds=1,
+        connections=1,
+        output=str(output),
+        skip_load=False,
+        reseed=False,
+    )
+    monkeypatch.setattr(run, "_arguments", lambda: arguments)
+    monkeypatch.setattr(run, "prepare_database", lambda *a: None)
+    monkeypatch.setattr(run, "choose_settings", lambda *a: None)
+    monkeypatch.setattr(
+        run,
+        "describe_machine",
+        lambda: dict.fromkeys(("cpu", "cores", "ram_gib", "postgresql", "shared_buffers", "python", "os", "date"), "?"),
+    )
+    monkeypatch.setattr(run, "pick_people", lambda: {"organisation_contacts": 0, "assistant_contacts": 0})
+    monkeypatch.setattr(run, "_counts", lambda url: {"contacts": 0, "clients": 0, "cases": 0})
+    monkeypatch.setattr(run, "measure_pages", lambda *a: None)
+    monkeypatch.setattr(run, "measure_exports", lambda *a: None)
+
+    def no_locust(*args):
+        raise NotMeasured("locust is not installed")
+
+    monkeypatch.setattr(run, "measure_load", no_locust)
+    monkeypatch.setattr(run.os.environ, "update", lambda *a, **k: None)  # keep the test's settings
+    with pytest.raises(SystemExit) as stopped:
+        run.main()
+    assert stopped.value.code == 1
+    written = output.read_text()
+    assert "## Not measured (this run failed)" in written
+    assert "- Throughput: locust is not installed" in written
+    assert "**Not measured**: locust is not installed" in written
+
+
+def test_the_export_ratio_target_is_at_most_one_point_two():
+    done = Results(copy={"ratio": 1.19})
+    assert "met (1.19x)" in "\n".join(results.summary(done))
+    done.copy["ratio"] = 1.21
+    assert "**missed** (1.21x)" in "\n".join(results.summary(done))

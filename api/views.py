@@ -2,7 +2,6 @@
 
 from typing import NamedTuple
 
-from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -25,7 +24,6 @@ from clients.selectors import visible_clients
 from contacts.filters import ContactFilter
 from contacts.models import Authority, Contact, Topic
 from contacts.selectors import contacts_for_list
-from contacts.views import can_edit_contact
 
 from . import serializers
 from .permissions import role_can
@@ -107,16 +105,8 @@ class ContactViewSet(
             return Contact.objects.none()
         return contacts_for_list(self.request.user).prefetch_related("topics")
 
-    @transaction.atomic
-    def perform_create(self, serializer):
-        user = self.request.user
-        serializer.save(assistant=user, organisation_id=user.organisation_id)
-
-    @transaction.atomic
-    def perform_update(self, serializer):
-        if not can_edit_contact(self.request.user, serializer.instance):
-            raise PermissionDenied
-        serializer.save()
+    # Creating and updating go through ContactSerializer.create()/update(), which call the
+    # contact services of the quick-entry page (the author, the organisation and the rules).
 
 
 class CaseShapes(NamedTuple):

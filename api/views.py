@@ -15,8 +15,8 @@ from rest_framework.serializers import BaseSerializer
 from accounts.models import Locality, Region
 from accounts.roles import Role
 from audit.services import record_list, record_view
-from cases.models import Attachment, Case, CrimeType
-from cases.selectors import police_cases_for_list, visible_cases
+from cases.models import Case, CrimeType
+from cases.selectors import police_cases_for_list, visible_attachments, visible_cases
 from cases.timeline import case_timeline, police_timeline
 from clients import services as client_services
 from clients.models import Client
@@ -168,7 +168,7 @@ class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixi
             return police_cases_for_list(self.request.user)  # the police list page's rows
         cases = visible_cases(self.request.user).prefetch_related("crime_types")
         if serializer_class is serializers.PoliceCaseSerializer:
-            shared = Attachment.objects.filter(shared_with_police=True)
+            shared = visible_attachments(self.request.user)
             cases = cases.select_related("client", "organisation", "region", "locality__municipality").prefetch_related(
                 Prefetch("attachments", queryset=shared, to_attr="shared_attachments")
             )
@@ -183,7 +183,7 @@ class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixi
         record_view(request, case)
         # Like the serializer: the police get their own shape, anyone else not listed nothing.
         if self.get_serializer_class() is serializers.PoliceCaseSerializer:
-            entries = police_timeline(case)
+            entries = police_timeline(case, viewer=request.user)
         else:
             entries = case_timeline(case)
         return Response(serializers.TimelineEntrySerializer(entries, many=True).data)

@@ -17,8 +17,7 @@ from .models import (
     Task,
     VictimRight,
 )
-from .selectors import case_assignable_users
-from .services import case_is_visible_to_police, client_consents_to_police_sharing
+from .selectors import case_assignable_users, case_is_visible_to_police
 
 
 class CaseForm(forms.ModelForm):
@@ -46,9 +45,8 @@ class CaseForm(forms.ModelForm):
             "reported_on": DateInput,
         }
 
-    def __init__(self, *args, user: User, client_id: int, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.client_id = client_id
         self.fields["assistant"].queryset = case_assignable_users(user)
         self.fields["assistant"].initial = user.pk
         # Unknown or retired crime types are refused by the field itself (not among the choices).
@@ -69,11 +67,7 @@ class CaseForm(forms.ModelForm):
         locality, region = data.get("locality"), data.get("region")
         if locality and region and locality.municipality.region_id != region.pk:
             self.add_error("locality", _("The locality is not in the chosen region."))
-        if data.get("shared_with_police") and not client_consents_to_police_sharing(self.client_id):
-            self.add_error(
-                "shared_with_police",
-                _("The case cannot be shared with the police: the client has no active consent to it."),
-            )
+        # Sharing with the police needs the client's consent: cases.services checks it on save.
         return data
 
 

@@ -25,7 +25,7 @@ from . import services
 from .filters import PoliceCaseFilter
 from .forms import PoliceFeedbackForm
 from .models import Case
-from .selectors import police_cases_for_list, visible_cases
+from .selectors import police_cases_for_list, visible_attachments, visible_cases
 from .timeline import police_timeline
 
 
@@ -76,8 +76,8 @@ def shared_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "crime_types": case.crime_types.all(),
-            "timeline": police_timeline(case),
-            "shared_attachments": case.attachments.filter(shared_with_police=True),
+            "timeline": police_timeline(case, viewer=request.user),
+            "shared_attachments": visible_attachments(request.user).filter(case=case),
             "form": form,
         },
         status=400 if form.errors else 200,

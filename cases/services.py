@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from clients.models import Consent
 
 from . import attachments, workflow
 from .models import (
@@ -24,24 +23,16 @@ from .models import (
     Task,
     VictimRight,
 )
-from .selectors import visible_cases
+from .selectors import case_is_visible_to_police, client_consents_to_police_sharing, visible_cases
 
 
 class CaseError(Exception):
-    """A change the case's state does not allow; the message is for the user."""
+    """A change the case's state does not allow; the message is for the user, `field` names the
+    form field it concerns (None: the whole form)."""
 
-
-def client_consents_to_police_sharing(client_id: int, *, lock: bool = False) -> bool:
-    consents = Consent.objects.filter(
-        client_id=client_id, purpose=Consent.Purpose.POLICE_SHARING, withdrawn_at__isnull=True
-    )
-    if lock:
-        consents = consents.select_for_update()
-    return consents.exists()
-
-
-def case_is_visible_to_police(case: Case, *, lock: bool = False) -> bool:
-    return case.shared_with_police and client_consents_to_police_sharing(case.client_id, lock=lock)
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None:
@@ -51,7 +42,10 @@ def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None
 
 def _check_sharing(case: Case) -> None:
     if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=True):
-        raise CaseError(_("The case cannot be shared with the police: the client has no active consent to it."))
+        raise CaseError(
+            _("The case cannot be shared with the police: the client has no active consent to it."),
+            field="shared_with_police",
+        )
 
 
 @transaction.atomic

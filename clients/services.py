@@ -28,7 +28,7 @@ def client_create(*, created_by: User, client: Client) -> Client:
 def consent_record(
     *, client: Client, purpose: str, given_on: datetime.date, recorded_by: User, note: str = ""
 ) -> Consent:
-    if Consent.objects.select_for_update().filter(client=client, purpose=purpose, withdrawn_at__isnull=True).exists():
+    if Consent.objects.select_for_update().active(purpose).filter(client=client).exists():
         raise ConsentError(_("This consent is already recorded and has not been withdrawn."))
     try:
         with transaction.atomic():

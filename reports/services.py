@@ -22,7 +22,7 @@ from .exports import case_and_contact_export
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
 from .statistics import activity_by_assistant, national_statistics
-from .tables import Report, with_progress
+from .tables import Report, Sheet, with_progress
 from .writers import WRITERS
 
 logger = logging.getLogger(__name__)
@@ -93,21 +93,26 @@ def _period_text(params: ReportParameters) -> str:
     }
 
 
+def national_statistics_sheets(params: ReportParameters) -> list[Sheet]:
+    """The national statistics of a period, suppressed and perturbed (reports.disclosure): the
+    one assembly behind the report file and the API's JSON, so that both give the same numbers."""
+    return national_statistics(
+        contacts=selectors.national_contacts(),
+        clients=selectors.national_clients(),
+        cases=selectors.national_cases(),
+        referrals=selectors.national_referrals(),
+        params=params,
+        threshold=settings.REPORTS_SUPPRESSION_THRESHOLD,
+    )
+
+
 def build_report(job: ReportJob, params: ReportParameters) -> Report:
     """The sheets of a job's report, from record sets scoped for its type and requester."""
-    threshold = settings.REPORTS_SUPPRESSION_THRESHOLD
     subtitle = _period_text(params)
     if job.report_type == ReportType.NATIONAL_STATISTICS:
         if job.requested_by is not None and not Role(job.requested_by.role).can_see_national_statistics():
             raise PermissionDenied
-        sheets = national_statistics(
-            contacts=selectors.national_contacts(),
-            clients=selectors.national_clients(),
-            cases=selectors.national_cases(),
-            referrals=selectors.national_referrals(),
-            params=params,
-            threshold=threshold,
-        )
+        sheets = national_statistics_sheets(params)
         return Report(title=_("National statistics of the assistant programme"), subtitle=subtitle, sheets=sheets)
     organisation = job.organisation
     subtitle = f"{organisation.name} · {subtitle}"

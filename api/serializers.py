@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import Locality, Region
 from cases.models import Attachment, Case, CrimeType
 from cases.selectors import visible_cases
+from clients import services as client_services
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts import services as contact_services
@@ -111,6 +112,15 @@ class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        return _service_call(client_services.client_create, by=user, **validated_data)
+
+    def update(self, instance, validated_data):
+        values = {name: getattr(instance, name) for name in client_services.CLIENT_FIELDS}
+        values.update(validated_data)  # a partial update keeps the stored values of the rest
+        return _service_call(client_services.client_update, client=instance, **values)
 
 
 class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):

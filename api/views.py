@@ -18,7 +18,6 @@ from audit.services import record_list, record_view
 from cases.models import Case, CrimeType
 from cases.selectors import police_cases_for_list, visible_attachments, visible_cases
 from cases.timeline import case_timeline, police_timeline
-from clients import services as client_services
 from clients.models import Client
 from clients.selectors import visible_clients
 from contacts.filters import ContactFilter
@@ -77,10 +76,8 @@ class ClientViewSet(
             return Client.objects.none()
         return visible_clients(self.request.user).prefetch_related("consents").order_by("last_name", "first_name", "id")
 
-    def perform_create(self, serializer):
-        # The organisation and author come from the signed-in user, never from the request body.
-        client = Client(**serializer.validated_data)
-        serializer.instance = client_services.client_create(created_by=self.request.user, client=client)
+    # Creating and updating go through ClientSerializer.create()/update(), which call the client
+    # services of the pages (the organisation and author come from the signed-in user).
 
 
 class ContactViewSet(

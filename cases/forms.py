@@ -18,27 +18,16 @@ from .models import (
     VictimRight,
 )
 from .selectors import case_assignable_users, case_is_visible_to_police
+from .services import CASE_FIELDS
 
 
 class CaseForm(forms.ModelForm):
-    """Descriptive fields of a case. The status is changed only through the workflow form."""
+    """Descriptive fields of a case. The status is changed only through the workflow form. The
+    form only parses: the rules live in Case.clean() and cases.services (consent to sharing)."""
 
     class Meta:
         model = Case
-        fields = [
-            "title",
-            "assistant",
-            "crime_types",
-            "incident_date",
-            "reported_on",
-            "region",
-            "locality",
-            "police_reference",
-            "police_unit",
-            "particularly_vulnerable",
-            "risk_level",
-            "shared_with_police",
-        ]
+        fields = list(CASE_FIELDS)
         widgets = {
             "crime_types": forms.CheckboxSelectMultiple,
             "incident_date": DateInput,
@@ -58,17 +47,6 @@ class CaseForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.all()
         self.fields["incident_date"].validators.append(validate_not_in_future)
         self.fields["reported_on"].validators.append(validate_not_in_future)
-
-    def clean(self) -> dict:
-        data = super().clean()
-        incident, reported = data.get("incident_date"), data.get("reported_on")
-        if incident and reported and incident > reported:
-            self.add_error("incident_date", _("The incident cannot be after the day it was reported to the police."))
-        locality, region = data.get("locality"), data.get("region")
-        if locality and region and locality.municipality.region_id != region.pk:
-            self.add_error("locality", _("The locality is not in the chosen region."))
-        # Sharing with the police needs the client's consent: cases.services checks it on save.
-        return data
 
 
 class TransitionForm(forms.Form):

@@ -2,7 +2,7 @@
 edit, status changes, rights information, notes, tasks, referrals and attachments."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -72,10 +72,10 @@ def case_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         initial = {"locality": client.locality, "region": client.locality.municipality.region_id}
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        case = form.save(commit=False)
-        case.client = client
         try:
-            case = services.case_open(by=request.user, case=case, crime_types=form.cleaned_data["crime_types"])
+            case = services.case_open(by=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.CaseError as error:
             form.add_error(error.field, str(error))
         else:
@@ -93,7 +93,9 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(case=form.save(commit=False), crime_types=form.cleaned_data["crime_types"])
+            services.case_update(case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.CaseError as error:
             form.add_error(error.field, str(error))
         else:
@@ -213,7 +215,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = TaskForm(request.POST, user=request.user, case=case)
     if form.is_valid():
-        services.task_add(case=case, by=request.user, task=form.save(commit=False))
+        services.task_add(case=case, by=request.user, **form.cleaned_data)
         messages.success(request, _("The task was saved."))
         return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Add a task"))
@@ -244,7 +246,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = ReferralForm(request.POST)
     if form.is_valid():
-        services.referral_add(case=case, by=request.user, referral=form.save(commit=False))
+        services.referral_add(case=case, by=request.user, **form.cleaned_data)
         messages.success(request, _("The referral was saved."))
         return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Refer to a service"))

@@ -92,6 +92,15 @@ def sign_out_everywhere(*, user: User, request: HttpRequest | None = None) -> tu
 
 
 @transaction.atomic
+def issue_token(*, user: User, request: HttpRequest | None = None) -> tuple[AuthToken, str]:
+    """A new API token of a user whose credentials were checked; answers the row and the key,
+    which is shown once. One audit event (the request has no signed-in user: the actor is named)."""
+    instance, token = AuthToken.objects.create(user)
+    record_event(request=request, action=AuditAction.TOKEN_ISSUED, actor=user)
+    return instance, token
+
+
+@transaction.atomic
 def revoke_token(*, user: User, token_prefix: str, request: HttpRequest | None = None) -> bool:
     """Ends the user's token whose key begins with `token_prefix` (TOKEN_SHOWN_LENGTH characters);
     False when the user has no such token."""

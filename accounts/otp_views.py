@@ -11,7 +11,6 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,16 +22,13 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from common.http import AuthenticatedHttpRequest
 
+from . import services
 from .sessions import live_sessions, live_tokens, rotate_session
-
-RECOVERY_CODE_COUNT = 10
-DEVICE_NAME = "authenticator"
-RECOVERY_NAME = "recovery"
 
 
 class OTPTokenForm(forms.Form):
@@ -104,13 +100,11 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if user_has_device(user, confirmed=True) and not user.is_verified():
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    device = services.authenticator_pending(user=user)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):
-            codes = _enrol(user, device)
+            codes = services.authenticator_confirm(user=user, device=device)
             _complete_second_factor(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "new_device": True})
         form.add_error("otp_token", _("The code is not valid. Check the time on your phone and try again."))
@@ -134,9 +128,9 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not user.is_verified():
             return redirect("accounts:otp_verify")
-        codes = _new_recovery_codes(user)
+        codes = services.recovery_codes_renew(user=user)
         return render(request, "accounts/recovery_codes.html", {"codes": codes, "new_device": False})
-    recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_NAME).first()
+    recovery = StaticDevice.objects.filter(user=user, name=services.RECOVERY_NAME).first()
     return render(
         request,
         "accounts/two_factor.html",
@@ -149,24 +143,6 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
             "tokens": live_tokens(user),
         },
     )
-
-
-@transaction.atomic
-def _enrol(user, device: TOTPDevice) -> list[str]:
-    """The new app replaces any earlier one; recovery codes are renewed with it."""
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    return _new_recovery_codes(user)
-
-
-@transaction.atomic
-def _new_recovery_codes(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
 
 
 def _base32_secret(device: TOTPDevice) -> str:

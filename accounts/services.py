@@ -1,6 +1,6 @@
 """Writes about accounts that the audit trail must know of: a change of role or organisation,
 the removal of a user's second-factor devices, ending a user's sign-ins everywhere and revoking
-one API token."""
+one API token; and the enrolment of a second factor with its recovery codes."""
 
 from collections.abc import Iterable
 
@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
@@ -17,6 +17,10 @@ from audit.services import record_event
 
 from .models import User
 from .sessions import TOKEN_SHOWN_LENGTH, end_all_sessions
+
+RECOVERY_CODE_COUNT = 10
+DEVICE_NAME = "authenticator"
+RECOVERY_NAME = "recovery"
 
 OWN_ACCESS_MESSAGE = _(
     "Nobody may change their own role or organisation: another administrator has to do it, and the "
@@ -88,6 +92,15 @@ def sign_out_everywhere(*, user: User, request: HttpRequest | None = None) -> tu
 
 
 @transaction.atomic
+def issue_token(*, user: User, request: HttpRequest | None = None) -> tuple[AuthToken, str]:
+    """A new API token of a user whose credentials were checked; answers the row and the key,
+    which is shown once. One audit event (the request has no signed-in user: the actor is named)."""
+    instance, token = AuthToken.objects.create(user)
+    record_event(request=request, action=AuditAction.TOKEN_ISSUED, actor=user)
+    return instance, token
+
+
+@transaction.atomic
 def revoke_token(*, user: User, token_prefix: str, request: HttpRequest | None = None) -> bool:
     """Ends the user's token whose key begins with `token_prefix` (TOKEN_SHOWN_LENGTH characters);
     False when the user has no such token."""
@@ -98,3 +111,36 @@ def revoke_token(*, user: User, token_prefix: str, request: HttpRequest | None =
         return False
     record_event(request=request, action=AuditAction.TOKEN_REVOKED, actor=user)
     return True
+
+
+# The second factor (accounts/otp_views.py parses the codes and calls these) --------------------
+
+
+@transaction.atomic
+def authenticator_pending(*, user: User) -> TOTPDevice:
+    """The user's authenticator app being enrolled (unconfirmed), made on first need: the QR
+    code shown again on a reload is the same one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def authenticator_confirm(*, user: User, device: TOTPDevice) -> list[str]:
+    """The app whose code the user just gave replaces any earlier one; recovery codes are
+    renewed with it. Returns the new recovery codes, to be shown once."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_renew(user=user)
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes; the old ones stop working. Returns them, to be shown once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _index in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
@@ -13,8 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from audit.models import AuditAction
-from audit.services import record_event
+from accounts import services as account_services
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -65,7 +63,5 @@ class ObtainTokenView(APIView):
             raise AuthenticationFailed(_("Wrong username or password."))
         if two_factors_required() and not verify_second_factor(user, data.validated_data.get("otp_token")):
             raise AuthenticationFailed(_("A valid code from the authenticator app is required."))
-        instance, token = AuthToken.objects.create(user)
-        # The request has no signed-in user (the API authenticates per call): name the actor.
-        record_event(request=request, action=AuditAction.TOKEN_ISSUED, actor=user)
+        instance, token = account_services.issue_token(user=user, request=request)
         return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)

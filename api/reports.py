@@ -22,7 +22,7 @@ from reports import services as report_services
 from reports.disclosure import ROUNDING_BASE
 from reports.models import ReportJob, ReportType
 from reports.parameters import fixed_period_name, parse_parameters
-from reports.statistics import national_statistics
+from reports.statistics import national_statistics_sheets
 from reports.views import job_file_response
 from reports.writers import CONTENT_TYPES
 
@@ -159,14 +159,7 @@ class NationalStatisticsView(APIView):
         except DjangoValidationError as error:
             raise ValidationError(_validation_errors(error)) from error
         threshold = settings.REPORTS_SUPPRESSION_THRESHOLD
-        sheets = national_statistics(
-            contacts=report_selectors.national_contacts(),
-            clients=report_selectors.national_clients(),
-            cases=report_selectors.national_cases(),
-            referrals=report_selectors.national_referrals(),
-            params=params,
-            threshold=threshold,
-        )
+        sheets = national_statistics_sheets(params)
         tables = [
             {
                 "title": str(sheet.title),

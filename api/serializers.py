@@ -5,14 +5,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
-from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.models import Locality, Region
 from cases.models import Attachment, Case, CrimeType
 from cases.selectors import visible_cases
+from clients import services as client_services
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
+from contacts import services as contact_services
 from contacts.models import Authority, Contact, Topic
 
 from .validation import ColumnRangeSerializerMixin
@@ -22,6 +23,16 @@ if TYPE_CHECKING:
     _ModelSerializer = serializers.ModelSerializer[Any]
 else:
     _ModelSerializer = object
+
+
+def _service_call(service, **kwargs):
+    """Call a write service; its refusals (ValidationError by field) become a 400 answer."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise serializers.ValidationError(error.message_dict) from error
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
 
 
 class ModelCleanMixin(_ModelSerializer):
@@ -111,6 +122,15 @@ class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.
         ]
         read_only_fields = ["created_at", "updated_at"]
 
+    def create(self, validated_data):
+        user = self.context["request"].user
+        return _service_call(client_services.client_create, by=user, **validated_data)
+
+    def update(self, instance, validated_data):
+        values = {name: getattr(instance, name) for name in client_services.CLIENT_FIELDS}
+        values.update(validated_data)  # a partial update keeps the stored values of the rest
+        return _service_call(client_services.client_update, client=instance, **values)
+
 
 class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):
     clients = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Client.objects.none())
@@ -153,15 +173,29 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
             clients.queryset = visible_clients(user)  # type: ignore[arg-type]
             cast(serializers.RelatedField, self.fields["case"]).queryset = visible_cases(user)  # type: ignore[arg-type]
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        case = attrs.get("case", getattr(self.instance, "case", None))
-        clients = attrs.get("clients")
-        if case is not None and clients and case.client not in clients:
-            raise serializers.ValidationError(
-                {"case": [gettext("The case belongs to a client who is not among this contact's clients.")]}
-            )
-        return attrs
+    def _values(self, validated_data: dict) -> dict:
+        """Every writable field, from the request or (a partial update) from the stored record."""
+        if self.instance is None:
+            return validated_data
+        contact = self.instance
+        current = {
+            name: getattr(contact, name)
+            for name in contact_services.CONTACT_FIELDS
+            if name not in ("clients", "topics")
+        }
+        current["clients"] = list(contact.clients.all())
+        current["topics"] = list(contact.topics.all())
+        return {**current, **validated_data}
+
+    def create(self, validated_data):
+        # The same service as the quick-entry page: one set of rules for both routes.
+        user = self.context["request"].user
+        return _service_call(contact_services.contact_create, by=user, **self._values(validated_data))
+
+    def update(self, instance, validated_data):
+        user = self.context["request"].user
+        values = self._values(validated_data)
+        return _service_call(contact_services.contact_update, by=user, contact=instance, **values)
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -15,19 +14,16 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import Locality, Region
 from accounts.roles import Role
-from accounts.scoping import own_client_work_organisation_id
 from audit.services import record_list, record_view
-from cases.models import Attachment, Case, CrimeType
-from cases.selectors import police_cases_for_list, visible_cases
+from cases.models import Case, CrimeType
+from cases.selectors import police_cases_for_list, visible_attachments, visible_cases
 from cases.timeline import case_timeline, police_timeline
-from clients import services as client_services
 from clients.models import Client
 from clients.selectors import visible_clients
 from common.http import AuthenticatedRequest
 from contacts.filters import ContactFilter
 from contacts.models import Authority, Contact, Topic
 from contacts.selectors import contacts_for_list
-from contacts.views import can_edit_contact
 
 from . import serializers
 from .permissions import role_can
@@ -91,10 +87,8 @@ class ClientViewSet(
             return Client.objects.none()
         return visible_clients(self.request.user).prefetch_related("consents").order_by("last_name", "first_name", "id")
 
-    def perform_create(self, serializer):
-        # The organisation and author come from the signed-in user, never from the request body.
-        client = Client(**serializer.validated_data)
-        serializer.instance = client_services.client_create(created_by=self.request.user, client=client)
+    # Creating and updating go through ClientSerializer.create()/update(), which call the client
+    # services of the pages (the organisation and author come from the signed-in user).
 
 
 class ContactViewSet(
@@ -119,16 +113,8 @@ class ContactViewSet(
             return Contact.objects.none()
         return contacts_for_list(self.request.user).prefetch_related("topics")
 
-    @transaction.atomic
-    def perform_create(self, serializer):
-        user = self.request.user
-        serializer.save(assistant=user, organisation_id=own_client_work_organisation_id(user))
-
-    @transaction.atomic
-    def perform_update(self, serializer):
-        if not can_edit_contact(self.request.user, serializer.instance):
-            raise PermissionDenied
-        serializer.save()
+    # Creating and updating go through ContactSerializer.create()/update(), which call the
+    # contact services of the quick-entry page (the author, the organisation and the rules).
 
 
 class CaseShapes(NamedTuple):
@@ -190,7 +176,7 @@ class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixi
             return police_cases_for_list(self.request.user)  # the police list page's rows
         cases = visible_cases(self.request.user).prefetch_related("crime_types")
         if serializer_class is serializers.PoliceCaseSerializer:
-            shared = Attachment.objects.filter(shared_with_police=True)
+            shared = visible_attachments(self.request.user)
             cases = cases.select_related("client", "organisation", "region", "locality__municipality").prefetch_related(
                 Prefetch("attachments", queryset=shared, to_attr="shared_attachments")
             )
@@ -205,7 +191,7 @@ class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixi
         record_view(request, case)
         # Like the serializer: the police get their own shape, anyone else not listed nothing.
         if self.get_serializer_class() is serializers.PoliceCaseSerializer:
-            entries = police_timeline(case)
+            entries = police_timeline(case, viewer=request.user)
         else:
             entries = case_timeline(case)
         return Response(serializers.TimelineEntrySerializer(entries, many=True).data)

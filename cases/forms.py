@@ -19,38 +19,25 @@ from .models import (
     Task,
     VictimRight,
 )
-from .selectors import case_assignable_users
-from .services import case_is_visible_to_police, client_consents_to_police_sharing
+from .selectors import case_assignable_users, case_is_visible_to_police
+from .services import CASE_FIELDS
 
 
 class CaseForm(forms.ModelForm):
-    """Descriptive fields of a case. The status is changed only through the workflow form."""
+    """Descriptive fields of a case. The status is changed only through the workflow form. The
+    form only parses: the rules live in Case.clean() and cases.services (consent to sharing)."""
 
     class Meta:
         model = Case
-        fields = [
-            "title",
-            "assistant",
-            "crime_types",
-            "incident_date",
-            "reported_on",
-            "region",
-            "locality",
-            "police_reference",
-            "police_unit",
-            "particularly_vulnerable",
-            "risk_level",
-            "shared_with_police",
-        ]
+        fields = list(CASE_FIELDS)
         widgets = {
             "crime_types": forms.CheckboxSelectMultiple,
             "incident_date": DateInput,
             "reported_on": DateInput,
         }
 
-    def __init__(self, *args, user: User, client_id: int, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.client_id = client_id
         cast(forms.ModelChoiceField, self.fields["assistant"]).queryset = case_assignable_users(user)
         self.fields["assistant"].initial = user.pk
         # Unknown or retired crime types are refused by the field itself (not among the choices).
@@ -62,22 +49,6 @@ class CaseForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["region"]).queryset = Region.objects.all()
         self.fields["incident_date"].validators.append(validate_not_in_future)
         self.fields["reported_on"].validators.append(validate_not_in_future)
-
-    def clean(self) -> dict:
-        super().clean()
-        data = self.cleaned_data
-        incident, reported = data.get("incident_date"), data.get("reported_on")
-        if incident and reported and incident > reported:
-            self.add_error("incident_date", _("The incident cannot be after the day it was reported to the police."))
-        locality, region = data.get("locality"), data.get("region")
-        if locality and region and locality.municipality.region_id != region.pk:
-            self.add_error("locality", _("The locality is not in the chosen region."))
-        if data.get("shared_with_police") and not client_consents_to_police_sharing(self.client_id):
-            self.add_error(
-                "shared_with_police",
-                _("The case cannot be shared with the police: the client has no active consent to it."),
-            )
-        return data
 
 
 class TransitionForm(forms.Form):

@@ -1,6 +1,7 @@
 """Victim-support cases."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,16 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """Rules of a plausible case, applied by the form and by cases.services on every save."""
+        errors: dict[str, str] = {}
+        if self.incident_date and self.reported_on and self.incident_date > self.reported_on:
+            errors["incident_date"] = _("The incident cannot be after the day it was reported to the police.")
+        if self.locality_id and self.region_id and self.locality.municipality.region_id != self.region_id:
+            errors["locality"] = _("The locality is not in the chosen region.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CaseTransition(models.Model):

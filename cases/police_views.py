@@ -26,7 +26,7 @@ from . import services
 from .filters import PoliceCaseFilter
 from .forms import PoliceFeedbackForm
 from .models import Case
-from .selectors import police_cases_for_list, visible_cases
+from .selectors import police_cases_for_list, visible_attachments, visible_cases
 from .timeline import police_timeline
 
 
@@ -77,8 +77,8 @@ def shared_case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         {
             "case": case,
             "crime_types": case.crime_types.all(),
-            "timeline": police_timeline(case),
-            "shared_attachments": case.attachments.filter(shared_with_police=True),
+            "timeline": police_timeline(case, viewer=request.user),
+            "shared_attachments": visible_attachments(request.user).filter(case=case),
             "form": form,
         },
         status=400 if form.errors else 200,

@@ -7,15 +7,25 @@ from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id, police_region_id
 from clients.models import Consent
 
-from .models import Case, Task
+from .models import Attachment, Case, Referral, Task
 
 
 def active_police_sharing_consent() -> Exists:
-    return Exists(
-        Consent.objects.filter(
-            client_id=OuterRef("client_id"), purpose=Consent.Purpose.POLICE_SHARING, withdrawn_at__isnull=True
-        )
-    )
+    return Exists(Consent.objects.active(Consent.Purpose.POLICE_SHARING).filter(client_id=OuterRef("client_id")))
+
+
+def client_consents_to_police_sharing(client_id: int, *, lock: bool = False) -> bool:
+    """Whether the client's consent to sharing with the police stands (locked until the end of
+    the transaction with `lock`, so that a withdrawal waits for the write that relies on it)."""
+    consents = Consent.objects.active(Consent.Purpose.POLICE_SHARING).filter(client_id=client_id)
+    if lock:
+        consents = consents.select_for_update()
+    return consents.exists()
+
+
+def case_is_visible_to_police(case: Case, *, lock: bool = False) -> bool:
+    """The rule of `visible_cases` for a police officer, for one case already in hand."""
+    return case.shared_with_police and client_consents_to_police_sharing(case.client_id, lock=lock)
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
@@ -50,10 +60,34 @@ def police_cases_for_list(user: User) -> QuerySet[Case]:
     )
 
 
+def visible_attachments(user: User) -> QuerySet[Attachment]:
+    """The attachments of the cases the user sees. The police see only those the assistants
+    marked as shared: this is the one place of that rule (pages, timeline, API, downloads)."""
+    attachments = Attachment.objects.filter(case__in=visible_cases(user))
+    if client_work_organisation_id(user) is None:
+        attachments = attachments.filter(shared_with_police=True)
+    return attachments
+
+
+def visible_tasks(user: User) -> QuerySet[Task]:
+    """Tasks are internal to the organisation: the police never see them, even of a shared case."""
+    if client_work_organisation_id(user) is None:
+        return Task.objects.none()
+    return Task.objects.filter(case__in=visible_cases(user))
+
+
+def visible_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals are internal to the organisation, like tasks."""
+    if client_work_organisation_id(user) is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(case__in=visible_cases(user))
+
+
 def open_tasks_of(user: User) -> QuerySet[Task]:
     """The user's unfinished tasks on cases the user can still see, soonest first."""
     return (
-        Task.objects.filter(assignee=user, done_at__isnull=True, case__in=visible_cases(user))
+        visible_tasks(user)
+        .filter(assignee=user, done_at__isnull=True)
         .select_related("case__client")
         .order_by("due_on", "id")
     )

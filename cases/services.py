@@ -2,14 +2,15 @@
 police feedback go through here so that their rules live in one place."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Locality, Region, User
 from accounts.scoping import own_client_work_organisation_id
-from clients.models import Consent
+from clients.models import Client
 
 from . import attachments, workflow
 from .models import (
@@ -18,31 +19,25 @@ from .models import (
     CaseNote,
     CaseStatus,
     CaseTransition,
+    CrimeType,
     PoliceFeedback,
     Referral,
     ReferralState,
     RightsInformation,
+    RiskLevel,
     Task,
     VictimRight,
 )
-from .selectors import visible_cases
+from .selectors import case_is_visible_to_police, client_consents_to_police_sharing, visible_cases
 
 
 class CaseError(Exception):
-    """A change the case's state does not allow; the message is for the user."""
+    """A change the case's state does not allow; the message is for the user, `field` names the
+    form field it concerns (None: the whole form)."""
 
-
-def client_consents_to_police_sharing(client_id: int, *, lock: bool = False) -> bool:
-    consents = Consent.objects.filter(
-        client_id=client_id, purpose=Consent.Purpose.POLICE_SHARING, withdrawn_at__isnull=True
-    )
-    if lock:
-        consents = consents.select_for_update()
-    return consents.exists()
-
-
-def case_is_visible_to_police(case: Case, *, lock: bool = False) -> bool:
-    return case.shared_with_police and client_consents_to_police_sharing(case.client_id, lock=lock)
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None:
@@ -52,33 +47,136 @@ def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None
 
 def _check_sharing(case: Case) -> None:
     if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=True):
-        raise CaseError(_("The case cannot be shared with the police: the client has no active consent to it."))
+        raise CaseError(
+            _("The case cannot be shared with the police: the client has no active consent to it."),
+            field="shared_with_police",
+        )
 
 
-@transaction.atomic
-def case_open(*, by: User, case: Case, crime_types) -> Case:
-    """Save a new case (an unsaved instance from the form) for the opener's organisation."""
-    case.organisation_id = own_client_work_organisation_id(by)
-    case.status = CaseStatus.NEW
+# The descriptive fields of a case; the status, the outcome and the police review are written
+# by the workflow and the police feedback only.
+CASE_FIELDS = (
+    "title",
+    "assistant",
+    "crime_types",
+    "incident_date",
+    "reported_on",
+    "region",
+    "locality",
+    "police_reference",
+    "police_unit",
+    "particularly_vulnerable",
+    "risk_level",
+    "shared_with_police",
+)
+
+
+def _save_descriptive(
+    case: Case,
+    *,
+    title: str,
+    assistant: User,
+    crime_types: Iterable[CrimeType],
+    incident_date: datetime.date | None,
+    reported_on: datetime.date | None,
+    region: Region,
+    locality: Locality | None,
+    police_reference: str,
+    police_unit: str,
+    particularly_vulnerable: bool,
+    risk_level: str,
+    shared_with_police: bool,
+) -> Case:
+    case.title, case.assistant = title, assistant
+    case.incident_date, case.reported_on = incident_date, reported_on
+    case.region, case.locality = region, locality
+    case.police_reference, case.police_unit = police_reference, police_unit
+    case.particularly_vulnerable, case.risk_level = particularly_vulnerable, risk_level
+    case.shared_with_police = shared_with_police
+    case.clean()  # the model's rules (dates, locality in the region); ValidationError by field
     _check_sharing(case)
     case.save()
     case.crime_types.set(crime_types)
+    return case
+
+
+@transaction.atomic
+def case_open(
+    *,
+    by: User,
+    client: Client,
+    title: str,
+    assistant: User,
+    crime_types: Iterable[CrimeType],
+    region: Region,
+    incident_date: datetime.date | None = None,
+    reported_on: datetime.date | None = None,
+    locality: Locality | None = None,
+    police_reference: str = "",
+    police_unit: str = "",
+    particularly_vulnerable: bool = False,
+    risk_level: str = RiskLevel.LOW,
+    shared_with_police: bool = False,
+) -> Case:
+    """A new case of `client` for the opener's organisation, status new. Raises ValidationError
+    (by field) or CaseError (sharing without consent); nothing is saved then."""
+    case = Case(client=client, organisation_id=own_client_work_organisation_id(by), status=CaseStatus.NEW)
+    _save_descriptive(
+        case,
+        title=title,
+        assistant=assistant,
+        crime_types=crime_types,
+        incident_date=incident_date,
+        reported_on=reported_on,
+        region=region,
+        locality=locality,
+        police_reference=police_reference,
+        police_unit=police_unit,
+        particularly_vulnerable=particularly_vulnerable,
+        risk_level=risk_level,
+        shared_with_police=shared_with_police,
+    )
     CaseTransition.objects.create(case=case, from_status="", to_status=CaseStatus.NEW, by=by)
     return case
 
 
 @transaction.atomic
-def case_update(*, case: Case, crime_types) -> Case:
-    """Save the edited descriptive fields; the status is never changed here."""
+def case_update(
+    *,
+    case: Case,
+    title: str,
+    assistant: User,
+    crime_types: Iterable[CrimeType],
+    region: Region,
+    incident_date: datetime.date | None,
+    reported_on: datetime.date | None,
+    locality: Locality | None,
+    police_reference: str,
+    police_unit: str,
+    particularly_vulnerable: bool,
+    risk_level: str,
+    shared_with_police: bool,
+) -> Case:
+    """Save the edited descriptive fields. The stored row is locked and written: the fields owned
+    by the workflow and by the police review keep their stored values, even if they changed
+    while the form was open."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    # Fields owned by the workflow and by the police review keep their stored values, even if
-    # they changed while the form was open.
-    case.status, case.closed_at, case.outcome = locked.status, locked.closed_at, locked.outcome
-    case.police_reviewed_at, case.police_reviewed_by_id = locked.police_reviewed_at, locked.police_reviewed_by_id
-    _check_sharing(case)
-    case.save()
-    case.crime_types.set(crime_types)
-    return case
+    _save_descriptive(
+        locked,
+        title=title,
+        assistant=assistant,
+        crime_types=crime_types,
+        incident_date=incident_date,
+        reported_on=reported_on,
+        region=region,
+        locality=locality,
+        police_reference=police_reference,
+        police_unit=police_unit,
+        particularly_vulnerable=particularly_vulnerable,
+        risk_level=risk_level,
+        shared_with_police=shared_with_police,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -126,13 +224,12 @@ def note_add(*, case: Case, author: User, text: str, shared_with_police: bool) -
     return CaseNote.objects.create(case=case, author=author, text=text, shared_with_police=shared_with_police)
 
 
-def task_add(*, case: Case, by: User, task: Task) -> Task:
-    task.case = case
-    task.created_by = by
-    task.save()
-    return task
+@transaction.atomic
+def task_add(*, case: Case, by: User, title: str, due_on: datetime.date, assignee: User) -> Task:
+    return Task.objects.create(case=case, created_by=by, title=title, due_on=due_on, assignee=assignee)
 
 
+@transaction.atomic
 def task_set_done(*, task: Task, done: bool) -> Task:
     task.done_at = timezone.now() if done else None
     task.save(update_fields=["done_at"])
@@ -148,12 +245,16 @@ REFERRAL_DATE_FIELD = {
 }
 
 
-def referral_add(*, case: Case, by: User, referral: Referral) -> Referral:
-    referral.case = case
-    referral.created_by = by
-    referral.state = ReferralState.PROPOSED
-    referral.save()
-    return referral
+@transaction.atomic
+def referral_add(*, case: Case, by: User, service: str, provider: str, proposed_on: datetime.date) -> Referral:
+    return Referral.objects.create(
+        case=case,
+        created_by=by,
+        service=service,
+        provider=provider,
+        proposed_on=proposed_on,
+        state=ReferralState.PROPOSED,
+    )
 
 
 @transaction.atomic

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+
 from .models import Case, CaseStatus
+from .selectors import visible_attachments
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,9 @@ def case_timeline(case: Case) -> list[Entry]:
     return sorted(entries, key=lambda e: e.at)
 
 
-def police_timeline(case: Case) -> list[Entry]:
+def police_timeline(case: Case, *, viewer: User) -> list[Entry]:
     """What the police may read: status changes (without the assistants' comments), shared notes,
-    shared attachments and the police's own feedback."""
+    the attachments the officer `viewer` may see (the shared ones) and the police's own feedback."""
     entries = [Entry(t.at, "transition", _("Status"), _transition_text(t)) for t in case.transitions.all()]
     entries += [
         Entry(n.created_at, "note", _("Note shared with the police"), n.text, str(n.author), True)
@@ -87,7 +90,7 @@ def police_timeline(case: Case) -> list[Entry]:
     ]
     entries += [
         Entry(a.uploaded_at, "attachment", _("Attachment"), a.original_name, "", True)
-        for a in case.attachments.filter(shared_with_police=True)
+        for a in visible_attachments(viewer).filter(case=case)
     ]
     entries += _feedback_entries(case)
     return sorted(entries, key=lambda e: e.at)

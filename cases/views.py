@@ -2,7 +2,7 @@
 edit, status changes, rights information, notes, tasks, referrals and attachments."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +31,15 @@ from .forms import (
     TransitionForm,
 )
 from .models import Attachment, Case, Referral, Task, VictimRight
-from .selectors import cases_for_list, open_tasks_of, visible_cases
+from .selectors import (
+    case_is_visible_to_police,
+    cases_for_list,
+    open_tasks_of,
+    visible_attachments,
+    visible_cases,
+    visible_referrals,
+    visible_tasks,
+)
 from .timeline import case_timeline
 
 
@@ -63,14 +71,14 @@ def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
     initial = {}
     if client.locality:
         initial = {"locality": client.locality, "region": client.locality.municipality.region_id}
-    form = CaseForm(request.POST or None, user=request.user, client_id=client.pk, initial=initial)
+    form = CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        case = form.save(commit=False)
-        case.client = client
         try:
-            case = services.case_open(by=request.user, case=case, crime_types=form.cleaned_data["crime_types"])
+            case = services.case_open(by=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.CaseError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, _("The case was opened."))
             return redirect("cases:detail", pk=case.pk)
@@ -83,12 +91,14 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     if request.method == "GET":
         record_view(request, case)  # the form shows the whole case, filled in
-    form = CaseForm(request.POST or None, instance=case, user=request.user, client_id=case.client_id)
+    form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(case=form.save(commit=False), crime_types=form.cleaned_data["crime_types"])
+            services.case_update(case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         except services.CaseError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, _("The case was saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -118,14 +128,14 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "rights_form": RightsForm(case=case),
             "note_form": NoteForm(case=case),
             "task_form": TaskForm(user=request.user, case=case),
-            "tasks": case.tasks.select_related("assignee"),
+            "tasks": visible_tasks(request.user).filter(case=case).select_related("assignee"),
             "referral_form": ReferralForm(),
-            "referrals": case.referrals.all(),
+            "referrals": visible_referrals(request.user).filter(case=case),
             "referral_state_form": ReferralStateForm(),
             "attachment_form": AttachmentForm(case=case),
-            "attachments": case.attachments.select_related("uploaded_by"),
+            "attachments": visible_attachments(request.user).filter(case=case).select_related("uploaded_by"),
             "feedback": case.police_feedback.select_related("officer"),
-            "police_see_it": services.case_is_visible_to_police(case),
+            "police_see_it": case_is_visible_to_police(case),
             "today": timezone.localdate(),
         },
     )
@@ -206,7 +216,7 @@ def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = TaskForm(request.POST, user=request.user, case=case)
     if form.is_valid():
-        services.task_add(case=case, by=request.user, task=form.save(commit=False))
+        services.task_add(case=case, by=request.user, **form.cleaned_data)
         messages.success(request, _("The task was saved."))
         return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Add a task"))
@@ -215,7 +225,7 @@ def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_POST
 def task_toggle(request: AuthenticatedHttpRequest, task_pk: int) -> HttpResponse:
-    task: Task = get_object_or_404(Task.objects.filter(case__in=visible_cases(request.user)), pk=task_pk)
+    task: Task = get_object_or_404(visible_tasks(request.user), pk=task_pk)
     services.task_set_done(task=task, done=task.done_at is None)
     messages.success(request, _("The task was updated."))
     if request.POST.get("next") == "my_tasks":
@@ -237,7 +247,7 @@ def referral_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     form = ReferralForm(request.POST)
     if form.is_valid():
-        services.referral_add(case=case, by=request.user, referral=form.save(commit=False))
+        services.referral_add(case=case, by=request.user, **form.cleaned_data)
         messages.success(request, _("The referral was saved."))
         return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Refer to a service"))
@@ -246,9 +256,7 @@ def referral_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_POST
 def referral_state(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
-    referral: Referral = get_object_or_404(
-        Referral.objects.filter(case__in=visible_cases(request.user)).select_related("case"), pk=referral_pk
-    )
+    referral: Referral = get_object_or_404(visible_referrals(request.user).select_related("case"), pk=referral_pk)
     form = ReferralStateForm(request.POST)
     if form.is_valid():
         try:
@@ -286,10 +294,9 @@ def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_see_cases)
 def attachment_download(request: AuthenticatedHttpRequest, attachment_pk: int) -> HttpResponse:
     """The decrypted file, for a case the user sees; the police get shared attachments only."""
-    found = Attachment.objects.filter(case__in=visible_cases(request.user))
-    if not Role(request.user.role).can_work_with_clients():
-        found = found.filter(shared_with_police=True)
-    attachment: Attachment = get_object_or_404(found.select_related("case"), pk=attachment_pk)
+    attachment: Attachment = get_object_or_404(
+        visible_attachments(request.user).select_related("case"), pk=attachment_pk
+    )
     try:
         content = attachments.read_decrypted(attachment.stored_name)
     except FileNotFoundError as exc:  # the row outlived its file (e.g. a restore without private media)

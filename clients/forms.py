@@ -8,23 +8,13 @@ from accounts.models import Locality
 from common.forms import DateInput, validate_not_in_future
 
 from .models import Client, Consent
+from .services import CLIENT_FIELDS
 
 
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "identity",
-            "first_name",
-            "last_name",
-            "nickname",
-            "birth_year",
-            "locality",
-            "phone",
-            "email",
-            "address",
-            "note",
-        ]
+        fields = list(CLIENT_FIELDS)
         widgets = {
             "identity": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),

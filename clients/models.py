@@ -94,6 +94,13 @@ class Client(models.Model):
         )
 
 
+class ConsentQuerySet(models.QuerySet):
+    def active(self, purpose: str) -> "ConsentQuerySet":
+        """The consents to `purpose` that stand: given and not withdrawn. Every check of a
+        consent reads it through here (e.g. `client.consents.active(Consent.Purpose.POLICE_SHARING)`)."""
+        return self.filter(purpose=purpose, withdrawn_at__isnull=True)
+
+
 class Consent(models.Model):
     """One consent given by a client; withdrawing it closes the record, it is never deleted."""
 
@@ -119,6 +126,8 @@ class Consent(models.Model):
         verbose_name=_("withdrawal recorded by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_on", "-id"]

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Locality, User
 from accounts.scoping import own_client_work_organisation_id
 
 from .models import Client, Consent
@@ -16,20 +16,92 @@ class ConsentError(Exception):
     """A consent change that the client's history does not allow; the message is for the user."""
 
 
-@transaction.atomic
-def client_create(*, created_by: User, client: Client) -> Client:
-    """Save a new client (an unsaved instance from the form) into the creator's organisation."""
-    client.organisation_id = own_client_work_organisation_id(created_by)
-    client.created_by = created_by
+# The fields of a client file its author fills in, on the page and in the API.
+CLIENT_FIELDS = (
+    "identity",
+    "first_name",
+    "last_name",
+    "nickname",
+    "birth_year",
+    "locality",
+    "phone",
+    "email",
+    "address",
+    "note",
+)
+
+
+def _save(client: Client) -> Client:
+    # The model's rules (a pseudonym needs a nickname and a year, an anonymous client keeps
+    # nothing identifying) apply to every route; clean() also normalises the values.
+    client.clean()
     client.save()
     return client
+
+
+@transaction.atomic
+def client_create(
+    *,
+    by: User,
+    identity: str = Client.Identity.NAMED,
+    first_name: str = "",
+    last_name: str = "",
+    nickname: str = "",
+    birth_year: int | None = None,
+    locality: Locality | None = None,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    note: str = "",
+) -> Client:
+    """A new client file in the creator's organisation. Raises ValidationError (by field)."""
+    client = Client(
+        organisation_id=own_client_work_organisation_id(by),
+        created_by=by,
+        identity=identity,
+        first_name=first_name,
+        last_name=last_name,
+        nickname=nickname,
+        birth_year=birth_year,
+        locality=locality,
+        phone=phone,
+        email=email,
+        address=address,
+        note=note,
+    )
+    return _save(client)
+
+
+@transaction.atomic
+def client_update(
+    *,
+    client: Client,
+    identity: str,
+    first_name: str,
+    last_name: str,
+    nickname: str,
+    birth_year: int | None,
+    locality: Locality | None,
+    phone: str,
+    email: str,
+    address: str,
+    note: str,
+) -> Client:
+    """Replace the fields of a client file. Raises ValidationError (by field)."""
+    client.identity = identity
+    client.first_name, client.last_name, client.nickname = first_name, last_name, nickname
+    client.birth_year = birth_year
+    client.locality = locality
+    client.phone, client.email, client.address = phone, email, address
+    client.note = note
+    return _save(client)
 
 
 @transaction.atomic
 def consent_record(
     *, client: Client, purpose: str, given_on: datetime.date, recorded_by: User, note: str = ""
 ) -> Consent:
-    if Consent.objects.select_for_update().filter(client=client, purpose=purpose, withdrawn_at__isnull=True).exists():
+    if Consent.objects.select_for_update().active(purpose).filter(client=client).exists():
         raise ConsentError(_("This consent is already recorded and has not been withdrawn."))
     try:
         with transaction.atomic():

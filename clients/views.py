@@ -105,7 +105,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = services.client_create(created_by=request.user, client=form.save(commit=False))
+        client = services.client_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form})
@@ -120,7 +120,7 @@ def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         record_view(request, client)  # the form shows the whole file, filled in
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.client_update(client=client, **form.cleaned_data)
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})

@@ -10,12 +10,13 @@ from clients.selectors import visible_clients
 from common.forms import DateInput, DateTimeInput
 
 from .models import MAX_DURATION_MINUTES, Authority, Contact, Topic
+from .services import CONTACT_FIELDS
 from .widgets import ClientPicker
 
 
 class ContactForm(forms.ModelForm):
-    """Quick entry of a contact; every choice is limited to what the user may see.
-    The plausibility rules live in Contact.clean(), shared with the API."""
+    """Quick entry of a contact; every choice is limited to what the user may see. The form
+    only parses: the rules live in Contact.clean() and contacts.services, shared with the API."""
 
     clients: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Clients"),
@@ -27,20 +28,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "occurred_at",
-            "duration_minutes",
-            "authority",
-            "form_of_work",
-            "clients",
-            "anonymous_persons",
-            "locality",
-            "topics",
-            "outcome",
-            "follow_up_on",
-            "note",
-            "case",
-        ]
+        fields = list(CONTACT_FIELDS)
         widgets = {
             "occurred_at": DateTimeInput,
             "follow_up_on": DateInput,
@@ -66,11 +54,3 @@ class ContactForm(forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("duration_minutes", 30)
-
-    def clean(self) -> dict:
-        super().clean()
-        data = self.cleaned_data
-        case, clients = data.get("case"), data.get("clients")
-        if case is not None and clients and case.client not in clients:
-            self.add_error("case", _("The case belongs to a client who is not among this contact's clients."))
-        return data

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from clients.models import Client
 
@@ -15,6 +16,12 @@ def visible_contacts(user: User) -> QuerySet[Contact]:
     if organisation_id is None:
         return Contact.objects.none()
     return Contact.objects.filter(organisation_id=organisation_id)
+
+
+def can_edit_contact(user: User, contact: Contact) -> bool:
+    """The author edits a contact; a coordinator edits any of the organisation's (the contact
+    comes from `visible_contacts`, so it is of the user's organisation)."""
+    return contact.assistant_id == user.pk or Role(user.role).can_supervise()
 
 
 def contacts_for_list(user: User) -> QuerySet[Contact]:

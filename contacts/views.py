@@ -1,14 +1,13 @@
 """Contact records: quick entry, list with filters, detail, edit."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_can
-from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from clients.selectors import visible_clients
@@ -19,17 +18,12 @@ from . import services
 from .filters import ContactFilter
 from .forms import ContactForm
 from .models import Contact
-from .selectors import contacts_for_list, visible_contacts
+from .selectors import can_edit_contact, contacts_for_list, visible_contacts
 
 
 def _get_contact_for_user(request: AuthenticatedHttpRequest, pk: int) -> Contact:
     """The contact if the user may see it; a foreign and a missing contact are both 404."""
     return get_object_or_404(contacts_for_list(request.user).select_related("case"), pk=pk)
-
-
-def can_edit_contact(user: User, contact: Contact) -> bool:
-    """The author edits a contact; a coordinator edits any of the organisation's."""
-    return contact.assistant_id == user.pk or Role(user.role).can_supervise()
 
 
 @role_can(Role.can_work_with_clients)
@@ -68,11 +62,15 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             record_view(request, chosen)  # the form names the chosen client
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        contact = services.contact_create(assistant=request.user, form=form)
-        messages.success(request, _("The contact was saved."))
-        if "save_and_new" in request.POST:
-            return redirect("contacts:create")
-        return redirect("contacts:detail", pk=contact.pk)
+        try:
+            contact = services.contact_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contact was saved."))
+            if "save_and_new" in request.POST:
+                return redirect("contacts:create")
+            return redirect("contacts:detail", pk=contact.pk)
     return render(request, "contacts/contact_form.html", {"form": form})
 
 
@@ -86,7 +84,11 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         record_view(request, contact)  # the form shows the whole record, filled in
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.contact_update(form=form)
-        messages.success(request, _("The contact was saved."))
-        return redirect("contacts:detail", pk=contact.pk)
+        try:
+            services.contact_update(by=request.user, contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect("contacts:detail", pk=contact.pk)
     return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})

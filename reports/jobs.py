@@ -23,7 +23,7 @@ from .exports import case_and_contact_export
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
 from .sql_rows import SqlRows
-from .statistics import activity_by_assistant, national_statistics
+from .statistics import activity_by_assistant, national_statistics_sheets
 from .tables import Report, with_progress
 from .writers import WRITERS
 
@@ -70,21 +70,15 @@ def _period_text(params: ReportParameters) -> str:
 
 def build_report(job: ReportJob, params: ReportParameters) -> Report:
     """The sheets of a job's report, from record sets scoped for its type and requester."""
-    threshold = settings.REPORTS_SUPPRESSION_THRESHOLD
     subtitle = _period_text(params)
     if job.report_type == ReportType.NATIONAL_STATISTICS:
         if job.requested_by is not None and not Role(job.requested_by.role).can_see_national_statistics():
             raise PermissionDenied
-        sheets = national_statistics(
-            contacts=selectors.national_contacts(),
-            clients=selectors.national_clients(),
-            cases=selectors.national_cases(),
-            referrals=selectors.national_referrals(),
-            params=params,
-            threshold=threshold,
-        )
+        sheets = national_statistics_sheets(params)
         return Report(title=_("National statistics of the assistant programme"), subtitle=subtitle, sheets=sheets)
     organisation = job.organisation
+    if organisation is None:  # every report but the national statistics is about one organisation
+        raise ValueError(f"The {job.report_type} job {job.pk} names no organisation.")
     subtitle = f"{organisation.name} · {subtitle}"
     if job.report_type == ReportType.ACTIVITY:
         sheets = activity_by_assistant(

@@ -7,6 +7,7 @@ ministry user, the monthly schedule and the dashboards.
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
@@ -17,6 +18,7 @@ from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
 from contacts.models import Authority, Contact, FormOfWork
 
+from . import selectors
 from .disclosure import key_sum
 from .parameters import ReportParameters
 from .tables import COUNT, HOURS, TEXT, Sheet, count_table
@@ -314,3 +316,16 @@ def activity_by_assistant(*, contacts, cases, params: ReportParameters) -> list[
             chart=([row[0] for row in rows[:-1]], [row[1] for row in rows[:-1]]),
         )
     ]
+
+
+def national_statistics_sheets(params: ReportParameters) -> list[Sheet]:
+    """The national statistics of a period, suppressed and perturbed (reports.disclosure): the
+    one assembly behind the report file and the API's JSON, so that both give the same numbers."""
+    return national_statistics(
+        contacts=selectors.national_contacts(),
+        clients=selectors.national_clients(),
+        cases=selectors.national_cases(),
+        referrals=selectors.national_referrals(),
+        params=params,
+        threshold=settings.REPORTS_SUPPRESSION_THRESHOLD,
+    )

@@ -157,7 +157,8 @@ def test_sharing_needs_an_active_consent(client, alice, own_client):
     # The service refuses too, whatever form is used.
     case.shared_with_police = True
     with pytest.raises(services.CaseError):
-        services.case_update(case=case, crime_types=case.crime_types.all())
+        fields = {name: getattr(case, name) for name in services.CASE_FIELDS if name != "crime_types"}
+        services.case_update(case=case, **fields, crime_types=case.crime_types.all())
     assert not Case.objects.get(pk=case.pk).shared_with_police
 
 

@@ -12,8 +12,6 @@ TABLE = "audit_accesschange"
 
 def append_only(apps, schema_editor):
     # The trigger function of migration 0002 refuses UPDATE and DELETE of any audit table.
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(
         f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
         "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()"
@@ -21,8 +19,6 @@ def append_only(apps, schema_editor):
 
 
 def drop_append_only(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
 
 

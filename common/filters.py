@@ -10,13 +10,14 @@ value is accepted or refused the same everywhere.
 """
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import QuerySet
 from django.db.models.fields.related import RelatedField
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
@@ -55,8 +56,7 @@ class _IdCheck(_ModelChoiceField):
 
     def _id_range(self) -> tuple[int, int]:
         # django-filter's ModelChoiceFilter always gives its field the queryset of the choices.
-        assert self.queryset is not None
-        opts = self.queryset.model._meta
+        opts = cast(QuerySet, self.queryset).model._meta
         return column_range(opts.get_field(self.to_field_name) if self.to_field_name else opts.pk)
 
     def _check_id(self, value) -> None:

@@ -5,7 +5,7 @@ import argparse
 
 import pytest
 
-from bench import load, results, run
+from bench import load, pages, results, run
 from bench.common import NotMeasured, Results
 
 
@@ -71,6 +71,11 @@ def test_a_database_that_cannot_be_counted_stops_the_run_saying_so(monkeypatch, 
         run.main()
     assert stopped.value.code == "The benchmark database postgres://x/bench cannot be read: nothing measured."
     assert not output.exists()
+
+
+def test_a_database_without_contacts_cannot_give_the_people_of_the_pages(db):
+    with pytest.raises(NotMeasured, match="The benchmark database holds no contacts."):
+        pages.pick_people()
 
 
 def test_the_export_ratio_target_is_at_most_one_point_two():

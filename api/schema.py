@@ -78,7 +78,10 @@ class LiaisonAutoSchema(AutoSchema):
     def _number_ranges(self) -> dict[tuple[str, str], tuple[int, int]]:
         """(location, name) of the numbers the view checks, with their ranges."""
         ranges = {}
-        model = getattr(self.view.get_queryset(), "model", None) if hasattr(self.view, "get_queryset") else None
+        # A view without a queryset (an APIView) has no ids to check.
+        get_queryset = getattr(self.view, "get_queryset", None)
+        queryset = get_queryset() if get_queryset is not None else None
+        model = getattr(queryset, "model", None)
         if isinstance(self.view, RangeCheckedLookupMixin) and model is not None:
             name = "id" if self.view.lookup_field == "pk" else self.view.lookup_field
             field = model._meta.pk if self.view.lookup_field == "pk" else model._meta.get_field(self.view.lookup_field)
@@ -86,9 +89,10 @@ class LiaisonAutoSchema(AutoSchema):
         for backend in getattr(self.view, "filter_backends", []):
             if not hasattr(backend, "get_filterset_class") or model is None:
                 continue
-            filterset = backend().get_filterset_class(self.view, self.view.get_queryset())
+            filterset = backend().get_filterset_class(self.view, queryset)
             for name, f in filterset.base_filters.items() if filterset else []:
-                if isinstance(f, IdChoiceFilter | IdMultipleChoiceFilter):
+                # A filter generated from a foreign key always has the queryset of its choices.
+                if isinstance(f, IdChoiceFilter | IdMultipleChoiceFilter) and f.queryset is not None:
                     opts, to_field = f.queryset.model._meta, f.extra.get("to_field_name")
                     ranges[("query", name)] = column_range(opts.get_field(to_field) if to_field else opts.pk)
                 elif isinstance(f, IntegerInRangeFilter):

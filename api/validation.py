@@ -2,16 +2,26 @@
 every database: a filter value or a body field out of range answers 400, a path id 404."""
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
 
 from common.filters import RangeCheckedFilterSet, column_range
 
 _DIGITS = re.compile(r"[0-9]{1,20}")
+
+if TYPE_CHECKING:
+    # The mixins below are only ever mixed into a generic view and a ModelSerializer.
+    _GenericAPIView = GenericAPIView[Any]
+    _ModelSerializer = serializers.ModelSerializer[Any]
+else:
+    _GenericAPIView = object
+    _ModelSerializer = object
 
 
 class RangeCheckedFilterBackend(DjangoFilterBackend):
@@ -20,7 +30,7 @@ class RangeCheckedFilterBackend(DjangoFilterBackend):
     filterset_base = RangeCheckedFilterSet
 
 
-class RangeCheckedLookupMixin:
+class RangeCheckedLookupMixin(_GenericAPIView):
     """A path id that is not a whole number within the range of the model's ids names no record.
 
     The route takes any segment (the default leaves out dots, for format suffixes this API does
@@ -38,7 +48,7 @@ class RangeCheckedLookupMixin:
         return super().get_object()
 
 
-class ColumnRangeSerializerMixin:
+class ColumnRangeSerializerMixin(_ModelSerializer):
     """Integer fields of a ModelSerializer take their column's range (PostgreSQL's) on every
     database; Django would give them the range of the database in use (64 bits on SQLite)."""
 

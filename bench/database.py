@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import time
+from typing import cast
 from urllib.parse import urlparse
 
 from .common import PY, ROOT, Results, log
@@ -43,7 +44,8 @@ def _counts(url: str) -> dict | None:
                 ("cases", "cases_case"),
             ):
                 cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
-                counts[name] = cursor.fetchone()[0]
+                # count(*) always answers one row.
+                counts[name] = cast(tuple[int], cursor.fetchone())[0]
             return counts
     except psycopg2.Error:
         return None

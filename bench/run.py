@@ -73,6 +73,8 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
     counts = _counts(args.database_url)
+    if counts is None:  # the database prepared above no longer answers: no figure can be measured
+        sys.exit(f"The benchmark database {args.database_url} cannot be read: nothing measured.")
     results.data |= counts | {
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Locality, Organisation, Region
 from common.crypto import EncryptedTextField
@@ -111,10 +112,10 @@ class Case(models.Model):
 
     def clean(self) -> None:
         """Rules of a plausible case, applied by the form and by cases.services on every save."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.incident_date and self.reported_on and self.incident_date > self.reported_on:
             errors["incident_date"] = _("The incident cannot be after the day it was reported to the police.")
-        if self.locality_id and self.region_id and self.locality.municipality.region_id != self.region_id:
+        if self.locality is not None and self.region_id and self.locality.municipality.region_id != self.region_id:
             errors["locality"] = _("The locality is not in the chosen region.")
         if errors:
             raise ValidationError(errors)

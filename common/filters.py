@@ -10,12 +10,15 @@ value is accepted or refused the same everywhere.
 """
 
 import re
+from typing import TYPE_CHECKING, cast
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import QuerySet
+from django.db.models.fields.related import RelatedField
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 
@@ -26,7 +29,7 @@ _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,40}")
 
 def column_range(model_field: models.Field) -> tuple[int, int]:
     """The smallest and largest value of an integer column; an id (own or referred to) is >= 1."""
-    while model_field.is_relation:
+    while isinstance(model_field, RelatedField):  # a foreign key: the range of the key it refers to
         model_field = model_field.target_field
     kind = model_field.get_internal_type()
     low, high = _RANGES[kind]
@@ -41,11 +44,19 @@ def _out_of_range(low: int, high: int) -> ValidationError:
     )
 
 
-class _IdCheck:
+if TYPE_CHECKING:
+    # _IdCheck is only ever mixed into django-filter's ModelChoiceField or its multiple variant.
+    _ModelChoiceField = filter_fields.ModelChoiceField
+else:
+    _ModelChoiceField = object
+
+
+class _IdCheck(_ModelChoiceField):
     """Checks that every value chosen is a whole number within the range of the ids it names."""
 
     def _id_range(self) -> tuple[int, int]:
-        opts = self.queryset.model._meta
+        # django-filter's ModelChoiceFilter always gives its field the queryset of the choices.
+        opts = cast(QuerySet, self.queryset).model._meta
         return column_range(opts.get_field(self.to_field_name) if self.to_field_name else opts.pk)
 
     def _check_id(self, value) -> None:
@@ -71,7 +82,8 @@ class IdMultipleChoiceField(_IdCheck, filter_fields.ModelMultipleChoiceField):
     def _check_values(self, value):
         for item in value:
             self._check_id(item)
-        return super()._check_values(value)
+        # django-stubs leave out Django's private ModelMultipleChoiceField._check_values.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
@@ -85,7 +97,8 @@ class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 class IntegerInRangeFilter(django_filters.NumberFilter):
     """A whole number within the `min_value` and `max_value` given (NumberFilter takes any decimal)."""
 
-    field_class = forms.IntegerField
+    # The stubs pin NumberFilter to a DecimalField; django-filter takes any number field here.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
 
 def _integer_extra(model_field: models.Field) -> dict:

@@ -133,4 +133,3 @@ def copy_clients(seeder: SeedState, cursor) -> None:
 
     seeder.result.clients = copy_lines(cursor, table, lines())
     seeder.result.consents = consents.copy(cursor, consent_table)
-    seeder.client_orgs_without_clients = [p for p in seeder.plans if not p.clients]

@@ -87,7 +87,7 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
                 if plan.cases and r < 0.1:
                     case_id, client = rng.choice(plan.cases)
                     case = str(case_id)
-                    chosen = [client]
+                    chosen: list[int] | set[int] = [client]
                 elif r < 0.3 or not plan.clients:
                     chosen = []
                 else:

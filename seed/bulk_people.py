@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.contrib.auth.hashers import make_password
 
@@ -99,9 +100,11 @@ def add_users(seeder: SeedState) -> None:
             owners.append((plan, coordinator))
     police = Organisation.objects.filter(kind=Organisation.Kind.POLICE).select_related("region")
     for organisation in police:
+        # Every police directorate is the one of a region (created with the regions).
+        region = cast(Region, organisation.region)
         users.append(
             User(
-                username=f"police.{seeder.tag}.{organisation.region.code.lower()}",
+                username=f"police.{seeder.tag}.{region.code.lower()}",
                 first_name="Styčný",
                 last_name="Důstojník",
                 organisation=organisation,

@@ -80,7 +80,7 @@ class Table:
                 # the perturbation of national statistics: the generator must give each its own.
                 raise ValueError(f"seed_bulk must give {self.name}.{f.column} a random value per row")
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = timezone.now()
+                value: object = timezone.now()
             elif f.has_default():
                 value = f.get_db_prep_save(f.get_default(), connection)
             elif f.null:

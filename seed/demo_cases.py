@@ -24,7 +24,7 @@ from clients.models import Client, Consent
 from .vocabulary import FEEDBACK, INTERNAL_NOTES, SHARED_NOTES, TASKS
 
 # The status path a demo case walked to reach its status: the ordinary path of cases/workflow.py.
-CASE_PATH = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
+CASE_PATH: list[str] = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
 
 
 def seed_case_work(rng: random.Random) -> None:

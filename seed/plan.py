@@ -71,6 +71,7 @@ class SeedState:
         self.tag = f"{int(time.time()) % 10_000_000:07d}"
         self.result = BulkResult()
         self.plans: list[OrgPlan] = []
+        self.org_cum: list[float] = []  # cumulative weights of the plans, set with them
 
     def record_key(self) -> str:
         return str(self.keys.getrandbits(31))

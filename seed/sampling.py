@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from collections.abc import Sequence
 
 YEARS = 10
 
@@ -30,7 +31,7 @@ def weighted(rng: random.Random, weights: dict, k: int) -> list:
     return rng.choices(list(weights), weights=list(weights.values()), k=k)
 
 
-def cumulative(weights: list[float]) -> list[float]:
+def cumulative(weights: Sequence[float]) -> list[float]:
     total, out = 0.0, []
     for w in weights:
         total += w

@@ -5,7 +5,7 @@ import argparse
 
 import pytest
 
-from bench import load, results, run
+from bench import load, pages, results, run
 from bench.common import NotMeasured, Results
 
 
@@ -16,7 +16,8 @@ def test_throughput_without_locust_is_not_measured(monkeypatch, tmp_path):
         load.measure_load({}, {"DJANGO_SETTINGS_MODULE": "liaison.settings"}, 1, 1, Results())
 
 
-def test_a_figure_not_measured_is_written_and_fails_the_run(monkeypatch, tmp_path, db):
+def _run_without_measuring(monkeypatch, tmp_path):
+    """run.main() with every stage replaced; the throughput cannot be measured (no locust)."""
     output = tmp_path / "RESULTS.md"
     arguments = argparse.Namespace(
         contacts=1,
@@ -49,6 +50,11 @@ def test_a_figure_not_measured_is_written_and_fails_the_run(monkeypatch, tmp_pat
 
     monkeypatch.setattr(run, "measure_load", no_locust)
     monkeypatch.setattr(run.os.environ, "update", lambda *a, **k: None)  # keep the test's settings
+    return output
+
+
+def test_a_figure_not_measured_is_written_and_fails_the_run(monkeypatch, tmp_path, db):
+    output = _run_without_measuring(monkeypatch, tmp_path)
     with pytest.raises(SystemExit) as stopped:
         run.main()
     assert stopped.value.code == 1
@@ -56,6 +62,20 @@ def test_a_figure_not_measured_is_written_and_fails_the_run(monkeypatch, tmp_pat
     assert "## Not measured (this run failed)" in written
     assert "- Throughput: locust is not installed" in written
     assert "**Not measured**: locust is not installed" in written
+
+
+def test_a_database_that_cannot_be_counted_stops_the_run_saying_so(monkeypatch, tmp_path, db):
+    output = _run_without_measuring(monkeypatch, tmp_path)
+    monkeypatch.setattr(run, "_counts", lambda url: None)
+    with pytest.raises(SystemExit) as stopped:
+        run.main()
+    assert stopped.value.code == "The benchmark database postgres://x/bench cannot be read: nothing measured."
+    assert not output.exists()
+
+
+def test_a_database_without_contacts_cannot_give_the_people_of_the_pages(db):
+    with pytest.raises(NotMeasured, match="The benchmark database holds no contacts."):
+        pages.pick_people()
 
 
 def test_the_export_ratio_target_is_at_most_one_point_two():

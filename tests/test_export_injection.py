@@ -54,7 +54,9 @@ def hostile(alice, bob, carol):
     brno = a_locality("Brno")
     Municipality.objects.filter(pk=brno.municipality_id).update(name=FORMULAS["tab"])
     Region.objects.filter(pk=brno.municipality.region_id).update(name=FORMULAS["carriage_return"])
-    authority = Authority.objects.create(name=FORMULAS["minus"], kind=Authority.objects.first().kind)
+    some_authority = Authority.objects.first()
+    assert some_authority is not None
+    authority = Authority.objects.create(name=FORMULAS["minus"], kind=some_authority.kind)
     client = ClientFactory(
         organisation=alice.organisation, created_by=alice, first_name=FORMULAS["plus"], last_name="", locality=brno
     )

@@ -74,7 +74,9 @@ def test_no_case_opened_by_a_user_without_an_organisation():
     case = CaseFactory.build(client=own_client, assistant=assistant, organisation=None)
 
     with pytest.raises(PermissionDenied):
-        case_open(by=assistant, case=case, crime_types=[])
+        case_open(
+            by=assistant, client=own_client, title=case.title, assistant=assistant, crime_types=[], region=case.region
+        )
 
     assert Case.objects.count() == 0
 

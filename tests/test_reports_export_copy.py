@@ -87,7 +87,9 @@ def records(alice, bob):
     hostile = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="=1+2", last_name="")
     case = CaseFactory(client=named, assistant=alice)
     Case.objects.filter(pk=case.pk).update(opened_at=at(1))
-    authority = Authority.objects.create(name="-Úřad; „města“", kind=Authority.objects.first().kind)
+    some_authority = Authority.objects.first()
+    assert some_authority is not None
+    authority = Authority.objects.create(name="-Úřad; „města“", kind=some_authority.kind)
     topics = list(Topic.objects.order_by("name")[:2])
     made = [
         ContactFactory(
@@ -212,10 +214,11 @@ def test_contact_xlsx_has_the_same_values_with_numbers_as_numbers(carol, records
     expected = []
     for row in _expected(records):
         # XLSX writes text as text (no apostrophe needed) and numbers as numbers.
-        cells = [cell[1:] if cell[:2] in ("'-", "'=", "'@", "'\t") else cell for cell in row]
-        cells = [cell.replace("'=1+2", "=1+2") for cell in cells]
-        cells[0], cells[3], cells[8] = int(cells[0]), float(cells[3]), int(cells[8])
-        cells[11] = int(cells[11]) if cells[11] else ""
+        texts = [cell[1:] if cell[:2] in ("'-", "'=", "'@", "'\t") else cell for cell in row]
+        texts = [cell.replace("'=1+2", "=1+2") for cell in texts]
+        cells: list[str | int | float] = list(texts)
+        cells[0], cells[3], cells[8] = int(texts[0]), float(texts[3]), int(texts[8])
+        cells[11] = int(texts[11]) if texts[11] else ""
         expected.append(cells)
     assert rows == expected
 
@@ -256,7 +259,7 @@ def test_nothing_visible_gives_no_rows_and_no_copy(monkeypatch):
 
 
 def test_rows_written_by_copy_report_progress(carol, records):
-    seen = []
+    seen: list[int] = []
     rows = contact_rows(Contact.objects.filter(organisation=carol.organisation))
     rows.progress = (2, seen.append)
     out = io.StringIO()

@@ -139,6 +139,7 @@ def test_clean_up_deletes_expired_files_and_fails_stuck_jobs(carol):
     leftover.write_bytes(b"partial")
     os.utime(leftover, (time.time() - 86400, time.time() - 86400))
 
+    assert done.expires_at is not None
     result = jobs.clean_up_report_jobs(now=done.expires_at + datetime.timedelta(seconds=1))
     assert result == {"expired": 1, "stuck": 1, "work_files": 1}
     done.refresh_from_db()

@@ -32,7 +32,9 @@ def _list(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
     page = paginate(request, observation_filter.qs)
     record_list(request, Observation, page.object_list)
     return render(
-        request, template, {"filter": observation_filter, "page": page, "querystring": querystring_without_page(request)}
+        request,
+        template,
+        {"filter": observation_filter, "page": page, "querystring": querystring_without_page(request)},
     )
 
 

@@ -197,3 +197,24 @@ def test_detail_query_count_does_not_grow_with_replies(client, alice, police_off
         services.police_reply(by=police_officer, observation=observation, text=f"Další {n}.")
     large, ctx = _count_queries(client, url)
     assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+# -- demo data --------------------------------------------------------------------------------
+
+
+def test_demo_has_observations_and_the_police_of_the_region_answered_some(db, settings, tmp_path):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    settings.DEBUG = True
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    call_command("seed_demo", password="demo-heslo-123")
+    officer = User.objects.get(username="policie.jmk")
+    theirs = visible_observations(officer)
+    assert theirs.exists()
+    assert PoliceReply.objects.filter(observation__in=theirs, author=officer).exists()
+    assert Observation.objects.exclude(passed_to=PassedTo.POLICE).exists()
+    count = Observation.objects.count()
+    call_command("seed_demo", password="demo-heslo-123")
+    assert Observation.objects.count() == count

@@ -218,3 +218,21 @@ def test_demo_has_observations_and_the_police_of_the_region_answered_some(db, se
     count = Observation.objects.count()
     call_command("seed_demo", password="demo-heslo-123")
     assert Observation.objects.count() == count
+
+
+# -- history of changes ---------------------------------------------------------------------
+
+
+def test_observations_and_replies_have_a_history_with_ciphertext_only(alice, police_officer):
+    from audit.actor import acting_as
+    from audit.models import HistoryEntry
+
+    with acting_as(alice.pk):
+        observation = services.observation_create(by=alice, **_fields())
+    with acting_as(police_officer.pk):
+        reply = services.police_reply(by=police_officer, observation=observation, text="Prověříme hlídkou.")
+    for obj, column, plain in ((observation, "description", "stříkačky"), (reply, "text", "Prověříme")):
+        [inserted] = HistoryEntry.objects.filter(table_name=obj._meta.db_table, row_pk=str(obj.pk))
+        assert inserted.operation == "INSERT"
+        assert inserted.new_values[column].startswith("enc1:") and plain not in str(inserted.new_values)
+    assert HistoryEntry.objects.get(table_name="observations_policereply").actor_id == police_officer.pk

@@ -27,14 +27,15 @@ def seed_observations(rng: random.Random, *, per_assistant: int = 4) -> None:
         localities = list(
             Locality.objects.filter(assistant_profiles__user=assistant).select_related("municipality").distinct()
         )
-        if not localities:
+        organisation = assistant.organisation
+        if not localities or organisation is None:
             continue
         for _ in range(per_assistant):
             kind = rng.choice(list(OBSERVATION_TEXTS))
             passed_to = rng.choice([PassedTo.POLICE, PassedTo.POLICE, PassedTo.MUNICIPAL_POLICE, PassedTo.OWNER, ""])
             locality = rng.choice(localities)
             observation = Observation.objects.create(
-                organisation=assistant.organisation,
+                organisation=organisation,
                 assistant=assistant,
                 observed_on=today - datetime.timedelta(days=rng.randint(1, 120)),
                 locality=locality,

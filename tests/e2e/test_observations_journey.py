@@ -49,6 +49,10 @@ def test_observation_passed_to_the_police_and_the_officers_reply(page, live_serv
     with page.expect_navigation():
         page.get_by_role("button", name="Odeslat odpověď").click()
     assert PoliceReply.objects.get().author == police_officer
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "observation-police-reply-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.context.clear_cookies()
     sign_in(page, live_server, alice, with_authenticator(alice))

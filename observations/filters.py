@@ -31,8 +31,11 @@ class ObservationFilter(RangeCheckedFilterSet):
     def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.filter(observed_on__lte=value)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, police: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if police:
+            # The police see only what was passed to them: nothing to choose.
+            del self.filters["passed_to"]
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)

@@ -27,8 +27,10 @@ def _with_replies(request: AuthenticatedHttpRequest):
     )
 
 
-def _list(request: AuthenticatedHttpRequest, template: str) -> HttpResponse:
-    observation_filter = ObservationFilter(request.GET or None, queryset=observations_for_list(request.user))
+def _list(request: AuthenticatedHttpRequest, template: str, *, police: bool = False) -> HttpResponse:
+    observation_filter = ObservationFilter(
+        request.GET or None, queryset=observations_for_list(request.user), police=police
+    )
     page = paginate(request, observation_filter.qs)
     record_list(request, Observation, page.object_list)
     return render(
@@ -91,7 +93,7 @@ def observation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @role_can(Role.can_review_shared_cases)
 def police_observation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _list(request, "observations/police_observation_list.html")
+    return _list(request, "observations/police_observation_list.html", police=True)
 
 
 @role_can(Role.can_review_shared_cases)

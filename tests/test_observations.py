@@ -166,6 +166,12 @@ def test_list_filters(client, alice):
     assert shown(locality=a_locality("Praha").pk) == set()
 
 
+def test_the_police_list_offers_no_passed_to_filter(client, police_officer):
+    client.force_login(police_officer)
+    page = client.get(reverse("observations:police_list")).content.decode()
+    assert 'id="id_kind"' in page and 'id="id_passed_to"' not in page
+
+
 def _count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

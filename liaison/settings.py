@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "clients",
     "contacts",
+    "observations",
     "cases",
     "reports",
     "api",

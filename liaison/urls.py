@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("contacts/", include("contacts.urls")),
+    path("observations/", include("observations.urls")),
     path("audit/", include("audit.urls")),
     path("gdpr/", include("gdpr.urls")),
     path("cases/", include("cases.urls")),

@@ -28,6 +28,7 @@ from clients.models import Client, Consent
 from contacts.models import Authority, Contact, FormOfWork, Topic
 
 from .demo_cases import seed_case_work
+from .demo_observations import seed_observations
 from .vocabulary import CASE_TITLES, DEMO_OUTCOMES, FEMALE_FIRST, MALE_FIRST, NICKNAMES, SURNAMES
 
 ORGANISATIONS = [
@@ -163,6 +164,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         if not Client.objects.filter(organisation=org).exists():
             _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
     seed_case_work(rng)
+    seed_observations(rng)
     return users
 
 

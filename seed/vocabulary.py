@@ -160,3 +160,33 @@ FEEDBACK = [
     "Věc převzalo SKPV, prověřuje se. Děkujeme za součinnost.",
     "Oznámení přijato, vyslechneme poškozenou za přítomnosti asistentky.",
 ]
+
+# Locality observations of crime-prevention assistants (no person is ever named in one).
+OBSERVATION_TEXTS = {
+    "drug_paraphernalia": [
+        "Na dětském hřišti za domy leží použité injekční stříkačky, asi deset kusů u pískoviště.",
+        "Ve vchodu do sklepa opakovaně nacházíme stříkačky a obaly od jehel.",
+    ],
+    "illegal_dumping": [
+        "Za garážemi vznikla černá skládka: pneumatiky, starý nábytek, stavební suť.",
+        "U kontejnerů na tříděný odpad se hromadí pytle s odpadem a rozbitá lednice.",
+    ],
+    "unsecured_building": [
+        "Prázdný dům na rohu ulice má vylomené dveře, dovnitř chodí děti.",
+        "Opuštěná ubytovna: rozbitá okna v přízemí, vchod není zajištěn.",
+    ],
+    "neighbour_conflict": [
+        "Opakované hlučné spory mezi obyvateli domu ve večerních hodinách, stížnosti sousedů.",
+    ],
+    "usury": [
+        "Obyvatelé lokality mluví o člověku, který půjčuje peníze na vysoký úrok a chodí vybírat v den výplaty dávek.",
+    ],
+    "other": [
+        "Nefunkční veřejné osvětlení v podchodu, lidé se večer bojí procházet.",
+    ],
+}
+POLICE_REPLIES = [
+    "Děkujeme, hlídka místo prověří v rámci obchůzky tento týden.",
+    "Předáno místnímu oddělení, o výsledku dáme vědět.",
+    "Informace je zapracována do prověřování, které již probíhá.",
+]

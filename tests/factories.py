@@ -10,6 +10,7 @@ from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
 from clients.models import Client, Consent
 from contacts.models import Authority, Contact, FormOfWork
+from observations.models import Observation, ObservationKind
 
 
 def a_locality(municipality: str = "Brno") -> Locality:
@@ -175,3 +176,15 @@ class PoliceFeedbackFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     officer = factory.SubFactory(UserFactory, role=Role.POLICE, organisation=factory.LazyFunction(police_directorate))
     text = "Věc je v šetření."
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    assistant = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("assistant.organisation")
+    observed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    locality = factory.LazyFunction(a_locality)  # Brno, in the region of the police_officer fixture
+    kind = ObservationKind.ILLEGAL_DUMPING
+    description = "Za garážemi u hřiště leží hromada pneumatik a stavební suti."

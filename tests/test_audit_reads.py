@@ -26,6 +26,8 @@ from clients.models import Client, Consent
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
+from observations.models import Observation
+from observations.selectors import visible_observations
 from tests import test_url_access as access_table
 from tests.test_url_access import ACCESS, OBJECTS, PREFIX_RULES, URL_NAMES, _request
 
@@ -76,6 +78,11 @@ PAGE_READS: dict[str, Reads] = {
     "contacts:detail": _view(Contact, "own_contact"),
     "contacts:edit": _view(Contact, "own_contact"),
     "contacts:create": _view(Client, "own_client", params=lambda w: {"client": w["own_client"].pk}),
+    "observations:list": _list(Observation, lambda w, u: list(visible_observations(u))),
+    "observations:detail": _view(Observation, "own_observation"),
+    "observations:edit": _view(Observation, "own_observation"),
+    "observations:police_list": _list(Observation, lambda w, u: list(visible_observations(u))),
+    "observations:police_detail": _view(Observation, "police_observation"),
     "cases:list": _list(Case, lambda w, u: list(visible_cases(u))),
     "cases:my_tasks": _list(Case, lambda w, u: [task.case for task in open_tasks_of(u)]),
     "cases:create": _view(Client, "own_client"),
@@ -108,6 +115,7 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "accounts:token_revoke": _WRITE,
     "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
     "clients:create": "an empty form",
+    "observations:create": "an empty form; an observation names no person",
     "cases:transition": _WRITE,
     "cases:rights": _WRITE,
     "cases:note_add": _WRITE,

@@ -25,13 +25,16 @@ from django.utils import timezone
 from accounts.roles import Role
 from cases import services as case_services
 from cases.attachments import PDF, CheckedFile
+from observations.models import PassedTo
 from tests.factories import (
     CaseFactory,
     ClientFactory,
     ConsentFactory,
     ContactFactory,
+    ObservationFactory,
     ReferralFactory,
     TaskFactory,
+    a_locality,
     shared_case,
 )
 
@@ -94,6 +97,13 @@ ACCESS: dict[str, Rule] = {
     "contacts:create": Rule(allowed=CLIENT_WORK),
     "contacts:detail": Rule(allowed=CLIENT_WORK, obj="contact"),
     "contacts:edit": Rule(allowed=CLIENT_WORK, obj="contact"),
+    # Locality observations; the police see only those passed to the police of their region.
+    "observations:list": Rule(allowed=CLIENT_WORK),
+    "observations:create": Rule(allowed=CLIENT_WORK),
+    "observations:detail": Rule(allowed=CLIENT_WORK, obj="observation"),
+    "observations:edit": Rule(allowed=CLIENT_WORK, obj="observation"),
+    "observations:police_list": Rule(allowed=frozenset({P})),
+    "observations:police_detail": Rule(allowed=frozenset({P}), obj="police_observation"),
     # Victim-support cases. An empty post is refused with the form (400), never a crash; a GET is 405.
     "cases:list": Rule(allowed=CLIENT_WORK),
     "cases:my_tasks": Rule(allowed=CLIENT_WORK),
@@ -195,6 +205,18 @@ def _shared_attachment_kwargs(world):
     return {"attachment_pk": world["shared_attachment"].pk}, {"attachment_pk": world["foreign_attachment"].pk}
 
 
+def _observation_kwargs(world):
+    return {"pk": world["own_observation"].pk}, {"pk": world["foreign_observation"].pk}
+
+
+def _police_observation_kwargs(world):
+    # Not one kept from the police (own_observation), nor one passed to the police of another region.
+    return {"pk": world["police_observation"].pk}, [
+        {"pk": world["own_observation"].pk},
+        {"pk": world["other_region_observation"].pk},
+    ]
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -211,6 +233,8 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "referral": _referral_kwargs,
     "shared_attachment": _shared_attachment_kwargs,
     "reset_link": _reset_link_kwargs,
+    "observation": _observation_kwargs,
+    "police_observation": _police_observation_kwargs,
 }
 
 
@@ -285,6 +309,13 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "foreign_contact": ContactFactory(assistant=oscar, clients=[foreign_client]),
         "own_case": own_case,
         "foreign_case": foreign_case,
+        "own_observation": ObservationFactory(assistant=alice),
+        "foreign_observation": ObservationFactory(assistant=oscar),
+        # Passed to the police by another organisation, in the officer's region (Brno, CZ064).
+        "police_observation": ObservationFactory(assistant=oscar, passed_to=PassedTo.POLICE),
+        "other_region_observation": ObservationFactory(
+            assistant=alice, passed_to=PassedTo.POLICE, locality=a_locality("Praha")
+        ),
     }
 
 

@@ -108,6 +108,10 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "accounts:token_revoke": _WRITE,
     "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
     "clients:create": "an empty form",
+    # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a
+    # note that must not identify anyone (its help text says so); counted, not kept as clients.
+    "clients:refused_list": "refused applicants: anonymous records that name nobody",
+    "clients:refused_create": "an empty form",
     "cases:transition": _WRITE,
     "cases:rights": _WRITE,
     "cases:note_add": _WRITE,

@@ -89,6 +89,8 @@ ACCESS: dict[str, Rule] = {
     "clients:edit": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_add": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
+    "clients:refused_list": Rule(allowed=CLIENT_WORK),
+    "clients:refused_create": Rule(allowed=CLIENT_WORK),
     # Contacts with authorities.
     "contacts:list": Rule(allowed=CLIENT_WORK),
     "contacts:create": Rule(allowed=CLIENT_WORK),

@@ -160,3 +160,12 @@ FEEDBACK = [
     "Věc převzalo SKPV, prověřuje se. Děkujeme za součinnost.",
     "Oznámení přijato, vyslechneme poškozenou za přítomnosti asistentky.",
 ]
+
+# What refused applicants asked for (seed/demo.py); no names, like the records themselves.
+REFUSAL_REQUESTS = (
+    "Doprovod k soudnímu jednání",
+    "Pomoc s vyřízením dávek",
+    "Dlouhodobé sociální poradenství",
+    "Doprovod na úřad práce",
+    "Pomoc s hledáním bydlení",
+)

@@ -181,3 +181,21 @@ def test_list_queries_pinned_whatever_the_number_of_rows(client, alice):
     # 5 counts by reason, 6 the page's count, 7 page rows with locality and author,
     # 8-10 session save (savepoint, update, release): idle timeout renews the session.
     assert count == small == 10, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_demo_data_has_a_few_refusals_per_organisation(db, settings):
+    from django.core.management import call_command
+
+    from accounts.models import Organisation
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-heslo-123")
+    with_clients = Organisation.objects.filter(clients__isnull=False).distinct()
+    assert with_clients.exists()
+    for organisation in with_clients:
+        refusals = RefusedApplicant.objects.filter(organisation=organisation)
+        assert 4 <= refusals.count() <= 7
+        assert all(a.recorded_by.organisation_id == organisation.pk for a in refusals)
+    total = RefusedApplicant.objects.count()
+    call_command("seed_demo", password="demo-heslo-123")
+    assert RefusedApplicant.objects.count() == total

@@ -60,6 +60,8 @@ class RefusedApplicantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["requested_on"].initial = timezone.localdate
+        # One of the act's reasons must be chosen: no empty radio button.
+        cast(forms.ChoiceField, self.fields["reason"]).choices = RefusalReason.choices
         cast(forms.ModelChoiceField, self.fields["locality"]).queryset = Locality.objects.select_related("municipality")
         self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": timezone.localdate().year})
 
@@ -74,6 +76,7 @@ class RefusalFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         year_field = cast(forms.IntegerField, self.fields["year"])
         year_field.max_value = timezone.localdate().year
+        year_field.initial = timezone.localdate().year
         year_field.validators.append(MaxValueValidator(timezone.localdate().year))
         year_field.widget.attrs.update({"min": EARLIEST_REFUSAL_YEAR, "max": timezone.localdate().year})
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pick/", views.client_pick, name="pick"),
     path("refused/", views.refused_list, name="refused_list"),
     path("refused/new/", views.refused_create, name="refused_create"),
+    path("refused/<int:pk>/", views.refused_detail, name="refused_detail"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/consents/new/", views.consent_add, name="consent_add"),

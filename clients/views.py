@@ -203,6 +203,15 @@ def refused_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @role_can(Role.can_work_with_clients)
+def refused_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One refusal with its whole note; another organisation's and a missing one are both 404."""
+    applicant = get_object_or_404(
+        visible_refused_applicants(request.user).select_related("locality__municipality", "recorded_by"), pk=pk
+    )
+    return render(request, "clients/refused_detail.html", {"applicant": applicant})
+
+
+@role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 def refused_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RefusedApplicantForm(request.POST or None)

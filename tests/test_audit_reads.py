@@ -112,6 +112,7 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     # note that must not identify anyone (its help text says so); counted, not kept as clients.
     "clients:refused_list": "refused applicants: anonymous records that name nobody",
     "clients:refused_create": "an empty form",
+    "clients:refused_detail": "a refused applicant: an anonymous record that names nobody",
     "cases:transition": _WRITE,
     "cases:rights": _WRITE,
     "cases:note_add": _WRITE,

@@ -199,3 +199,19 @@ def test_demo_data_has_a_few_refusals_per_organisation(db, settings):
     total = RefusedApplicant.objects.count()
     call_command("seed_demo", password="demo-heslo-123")
     assert RefusedApplicant.objects.count() == total
+
+
+def test_detail_of_another_organisation_is_404(client, alice, oscar):
+    own, foreign = _refuse(alice, note="Odkázána jinam."), _refuse(oscar)
+    client.force_login(alice)
+    response = client.get(reverse("clients:refused_detail", args=[own.pk]), HTTP_ACCEPT_LANGUAGE="cs")
+    assert response.status_code == 200 and "Odkázána jinam." in response.content.decode()
+    assert client.get(reverse("clients:refused_detail", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("clients:refused_detail", args=[987654])).status_code == 404
+
+
+@pytest.mark.parametrize("role_user", ["police_officer", "ministry_analyst", "administrator"])
+def test_other_roles_are_refused_the_detail(client, request, alice, role_user):
+    own = _refuse(alice)
+    client.force_login(request.getfixturevalue(role_user))
+    assert client.get(reverse("clients:refused_detail", args=[own.pk])).status_code == 403

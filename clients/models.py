@@ -152,3 +152,77 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+# As for contacts: an earlier date is a typing mistake.
+EARLIEST_REFUSAL_YEAR = 2000
+
+
+class RefusalReason(models.TextChoices):
+    """The only grounds on which a provider may refuse to conclude a contract for a social
+    service: section 91(3) of act 108/2006 Sb., on social services."""
+
+    NOT_PROVIDED = "not_provided", _("The service asked for is not provided (§ 91(3)(a))")
+    CAPACITY = "capacity", _("Not enough capacity (§ 91(3)(b))")
+    HEALTH = "health", _("The person's health excludes the service (§ 91(3)(c))")
+    EXPELLED = "expelled", _("Contract ended for a breach less than 6 months ago (§ 91(3)(d))")
+
+
+class ApplicantSex(models.TextChoices):
+    FEMALE = "female", _("Woman")
+    MALE = "male", _("Man")
+
+
+class RefusedApplicant(models.Model):
+    """An applicant (zájemce) whom the organisation refused under §91(3). Anonymous by design:
+    no name and no contact, so that a refusal is counted in the annual statement without a
+    client file being kept about somebody who never became a client."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="refused_applicants", verbose_name=_("organisation")
+    )
+    requested_on = models.DateField(_("date of the request"))
+    requested = models.CharField(
+        _("what was asked for"), max_length=300, help_text=_("The help the person asked for, without any names.")
+    )
+    reason = models.CharField(_("reason for refusal"), max_length=20, choices=RefusalReason.choices)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=ApplicantSex.choices, blank=True)
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("locality")
+    )
+    note = EncryptedTextField(
+        _("note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Without names or anything else that identifies the person."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Counted in national statistics (the MPSV annual statement), like contacts and clients.
+    record_key = RecordKeyField()
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("refused applicant")
+        verbose_name_plural = _("refused applicants")
+        indexes = [models.Index(fields=["organisation", "-requested_on", "-id"], name="refused_org_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.requested_on} – {self.get_reason_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str | Promise] = {}
+        if self.birth_year is not None and not (1900 <= self.birth_year <= timezone.localdate().year):
+            errors["birth_year"] = _("Enter a year between 1900 and this year.")
+        if self.requested_on is not None:
+            if self.requested_on > timezone.localdate():
+                errors["requested_on"] = _("The date cannot be in the future.")
+            elif self.requested_on.year < EARLIEST_REFUSAL_YEAR:
+                errors["requested_on"] = _("The date cannot be before the year %(year)s.") % {
+                    "year": EARLIEST_REFUSAL_YEAR
+                }
+        if errors:
+            raise ValidationError(errors)

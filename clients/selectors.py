@@ -2,12 +2,12 @@
 
 import unicodedata
 
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import Count, F, Func, QuerySet, TextField
 
 from accounts.models import User
 from accounts.scoping import client_work_organisation_id
 
-from .models import Client, Consent
+from .models import Client, Consent, RefusalReason, RefusedApplicant
 
 
 def visible_clients(user: User) -> QuerySet[Client]:
@@ -53,3 +53,18 @@ def search_clients(user: User, query: str) -> QuerySet[Client]:
 
 def client_consents(client: Client) -> QuerySet[Consent]:
     return client.consents.select_related("recorded_by", "withdrawn_by")
+
+
+def visible_refused_applicants(user: User) -> QuerySet[RefusedApplicant]:
+    """The organisation's refused applicants, for its assistants and coordinators; nobody else
+    (the ministry will see them only as counts in the annual statement)."""
+    organisation_id = client_work_organisation_id(user)
+    if organisation_id is None:
+        return RefusedApplicant.objects.none()
+    return RefusedApplicant.objects.filter(organisation_id=organisation_id)
+
+
+def refusals_by_reason(applicants: QuerySet[RefusedApplicant]) -> list[tuple[str, str, int]]:
+    """(reason, its label, how many) for every reason of §91(3), zeros included, in one query."""
+    counts = dict(applicants.order_by().values_list("reason").annotate(n=Count("id")).values_list("reason", "n"))
+    return [(value, str(label), counts.get(value, 0)) for value, label in RefusalReason.choices]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Locality, User
 from accounts.scoping import own_client_work_organisation_id
 
-from .models import Client, Consent
+from .models import Client, Consent, RefusedApplicant
 
 
 class ConsentError(Exception):
@@ -124,3 +124,34 @@ def consent_withdraw(*, consent: Consent, withdrawn_on: datetime.date, withdrawn
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawn_at"])
     return consent
+
+
+@transaction.atomic
+def refused_applicant_record(
+    *,
+    by: User,
+    requested_on: datetime.date,
+    requested: str,
+    reason: str,
+    birth_year: int | None = None,
+    sex: str = "",
+    locality: Locality | None = None,
+    note: str = "",
+) -> RefusedApplicant:
+    """Record an applicant refused by the organisation of `by` (PermissionDenied for a user who
+    keeps no client files). Raises ValidationError (by field) on bad input; nothing is saved then."""
+    applicant = RefusedApplicant(
+        organisation_id=own_client_work_organisation_id(by),
+        recorded_by=by,
+        requested_on=requested_on,
+        requested=requested,
+        reason=reason,
+        birth_year=birth_year,
+        sex=sex,
+        locality=locality,
+        note=note,
+    )
+    # Every field's own rules (a reason among §91(3)'s, lengths) and the model's (dates, year).
+    applicant.full_clean()
+    applicant.save()
+    return applicant

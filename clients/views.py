@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +19,15 @@ from common.pagination import paginate, querystring_without_page
 from contacts.selectors import contacts_for_list
 
 from . import services
-from .forms import ClientForm, ConsentForm, ConsentWithdrawForm
+from .forms import ClientForm, ConsentForm, ConsentWithdrawForm, RefusalFilterForm, RefusedApplicantForm
 from .models import Client, Consent
-from .selectors import client_consents, search_clients, visible_clients
+from .selectors import (
+    client_consents,
+    refusals_by_reason,
+    search_clients,
+    visible_clients,
+    visible_refused_applicants,
+)
 
 PICKER_LIMIT = 10
 SEARCH_LIMIT = 50
@@ -169,3 +176,51 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
             messages.success(request, _("The withdrawal of the consent was recorded."))
             return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/consent_withdraw.html", {"form": form, "client": client, "consent": consent})
+
+
+@role_can(Role.can_work_with_clients)
+def refused_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Refused applicants of one year, counted by reason of §91(3), then listed page by page.
+    No read is audited: a refusal names nobody (see RefusedApplicant)."""
+    filter_form = RefusalFilterForm(request.GET or None)
+    year, reason = filter_form.chosen_year(), filter_form.chosen_reason()
+    of_year = visible_refused_applicants(request.user).filter(requested_on__year=year)
+    counts = refusals_by_reason(of_year)
+    rows = of_year.filter(reason=reason) if reason else of_year
+    page = paginate(request, rows.select_related("locality__municipality", "recorded_by"))
+    return render(
+        request,
+        "clients/refused_list.html",
+        {
+            "filter_form": filter_form,
+            "year": year,
+            "counts": counts,
+            "total": sum(n for _value, _label, n in counts),
+            "page": page,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@role_can(Role.can_work_with_clients)
+def refused_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One refusal with its whole note; another organisation's and a missing one are both 404."""
+    applicant = get_object_or_404(
+        visible_refused_applicants(request.user).select_related("locality__municipality", "recorded_by"), pk=pk
+    )
+    return render(request, "clients/refused_detail.html", {"applicant": applicant})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def refused_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = RefusedApplicantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refused_applicant_record(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The refused applicant was recorded."))
+            return redirect("clients:refused_list")
+    return render(request, "clients/refused_form.html", {"form": form})

@@ -40,8 +40,19 @@ def _check_case_among_clients(case: Case | None, clients: list[Client]) -> None:
         raise ValidationError({"case": _("The case belongs to a client who is not among this contact's clients.")})
 
 
+def _check_someone_present(contact: Contact, clients: list[Client]) -> None:
+    """A contact is work with somebody: a client, the client of a case, or people who gave no
+    name. One with none of them counts nobody in the statistics; it is what a stray Enter in the
+    quick entry used to save, so it is refused here, for the page and the API alike."""
+    if not clients and contact.case is None and not contact.anonymous_persons:
+        raise ValidationError(
+            {"clients": _("Choose at least one client, a case, or enter the number of anonymous persons present.")}
+        )
+
+
 def _save(contact: Contact, *, clients: list[Client], topics: Iterable[Topic]) -> Contact:
     contact.clean()  # the model's plausibility rules (duration, dates, ...)
+    _check_someone_present(contact, clients)
     _check_case_among_clients(contact.case, clients)
     contact.save()
     contact.clients.set(clients)

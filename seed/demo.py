@@ -24,12 +24,20 @@ from cases.models import (
     CrimeType,
     RiskLevel,
 )
-from clients.models import Client, Consent
+from clients.models import ApplicantSex, Client, Consent, RefusalReason, RefusedApplicant
 from contacts.models import Authority, Contact, FormOfWork, Topic
 
 from .demo_cases import seed_case_work
 from .demo_observations import seed_observations
-from .vocabulary import CASE_TITLES, DEMO_OUTCOMES, FEMALE_FIRST, MALE_FIRST, NICKNAMES, SURNAMES
+from .vocabulary import (
+    CASE_TITLES,
+    DEMO_OUTCOMES,
+    FEMALE_FIRST,
+    MALE_FIRST,
+    NICKNAMES,
+    REFUSAL_REQUESTS,
+    SURNAMES,
+)
 
 ORGANISATIONS = [
     ("Člověk v tísni, o.p.s.", Organisation.Kind.NGO),
@@ -262,3 +270,25 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
             if linked:
                 contact.case = linked[0]
                 contact.save(update_fields=["case"])
+
+    _seed_refused_applicants(org, field_staff, localities, today)
+
+
+def _seed_refused_applicants(
+    org: Organisation, field_staff: list[User], localities: list[Locality], today: datetime.date
+) -> None:
+    """A few applicants refused under §91(3), most for lack of capacity, as in real statements.
+    Its own random stream: the client work above stays the same as before refusals existed."""
+    rng = random.Random(f"refused {org.name}")
+    reasons = [RefusalReason.CAPACITY] * 3 + [RefusalReason.NOT_PROVIDED] * 2 + list(RefusalReason.values)
+    for _ in range(rng.randint(4, 7)):
+        RefusedApplicant.objects.create(
+            organisation=org,
+            recorded_by=rng.choice(field_staff),
+            requested_on=today - datetime.timedelta(days=rng.randint(0, 500)),
+            requested=rng.choice(REFUSAL_REQUESTS),
+            reason=rng.choice(reasons),
+            birth_year=rng.choice([None, rng.randint(1950, 2006)]),
+            sex=rng.choice(["", ApplicantSex.FEMALE, ApplicantSex.MALE]),
+            locality=rng.choice(localities) if localities and rng.random() < 0.6 else None,
+        )

@@ -190,3 +190,11 @@ POLICE_REPLIES = [
     "Předáno místnímu oddělení, o výsledku dáme vědět.",
     "Informace je zapracována do prověřování, které již probíhá.",
 ]
+# What refused applicants asked for (seed/demo.py); no names, like the records themselves.
+REFUSAL_REQUESTS = (
+    "Doprovod k soudnímu jednání",
+    "Pomoc s vyřízením dávek",
+    "Dlouhodobé sociální poradenství",
+    "Doprovod na úřad práce",
+    "Pomoc s hledáním bydlení",
+)

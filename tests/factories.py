@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import AssistantProfile, Locality, Organisation, Region, User
 from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
-from clients.models import Client, Consent
+from clients.models import Client, Consent, RefusalReason, RefusedApplicant
 from contacts.models import Authority, Contact, FormOfWork
 from observations.models import Observation, ObservationKind
 
@@ -79,6 +79,17 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     purpose = Consent.Purpose.PROCESSING
     given_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
     recorded_by = factory.SelfAttribute("client.created_by")
+
+
+class RefusedApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RefusedApplicant
+
+    recorded_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    requested_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    requested = "Doprovod na policii"
+    reason = RefusalReason.CAPACITY
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

@@ -116,6 +116,11 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
     "clients:create": "an empty form",
     "observations:create": "an empty form; an observation names no person",
+    # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a
+    # note that must not identify anyone (its help text says so); counted, not kept as clients.
+    "clients:refused_list": "refused applicants: anonymous records that name nobody",
+    "clients:refused_create": "an empty form",
+    "clients:refused_detail": "a refused applicant: an anonymous record that names nobody",
     "cases:transition": _WRITE,
     "cases:rights": _WRITE,
     "cases:note_add": _WRITE,

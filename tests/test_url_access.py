@@ -33,6 +33,7 @@ from tests.factories import (
     ContactFactory,
     ObservationFactory,
     ReferralFactory,
+    RefusedApplicantFactory,
     TaskFactory,
     a_locality,
     shared_case,
@@ -92,6 +93,9 @@ ACCESS: dict[str, Rule] = {
     "clients:edit": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_add": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
+    "clients:refused_list": Rule(allowed=CLIENT_WORK),
+    "clients:refused_create": Rule(allowed=CLIENT_WORK),
+    "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
     # Contacts with authorities.
     "contacts:list": Rule(allowed=CLIENT_WORK),
     "contacts:create": Rule(allowed=CLIENT_WORK),
@@ -167,6 +171,10 @@ def _client_kwargs(world):
     return {"pk": world["own_client"].pk}, {"pk": world["foreign_client"].pk}
 
 
+def _refused_applicant_kwargs(world):
+    return {"pk": world["own_refused_applicant"].pk}, {"pk": world["foreign_refused_applicant"].pk}
+
+
 def _consent_kwargs(world):
     own, foreign = world["own_consent"], world["foreign_consent"]
     return (
@@ -225,6 +233,7 @@ def _reset_link_kwargs(world):
 OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "consent": _consent_kwargs,
+    "refused_applicant": _refused_applicant_kwargs,
     "contact": _contact_kwargs,
     "case": _case_kwargs,
     "case_client": _case_client_kwargs,
@@ -316,6 +325,8 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "other_region_observation": ObservationFactory(
             assistant=alice, passed_to=PassedTo.POLICE, locality=a_locality("Praha")
         ),
+        "own_refused_applicant": RefusedApplicantFactory(recorded_by=alice),
+        "foreign_refused_applicant": RefusedApplicantFactory(recorded_by=oscar),
     }
 
 

@@ -2,11 +2,17 @@
 (function () {
   "use strict";
 
-  // Client picker: Enter in the search box must not submit the contact form,
-  // and a ticked search result moves to the chosen list so a new search keeps it.
+  // Client picker: Enter anywhere in the picker must not submit the contact form (the browser
+  // submits a form on Enter in a check box too, which saved a contact without its client).
+  // Enter on a found or chosen client toggles it, as Space does; in the search box it does nothing.
+  // A ticked search result moves to the chosen list so a new search keeps it.
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && event.target.matches("[data-picker-query]")) {
-      event.preventDefault();
+    if (event.key !== "Enter" || !event.target.closest(".client-picker")) {
+      return;
+    }
+    event.preventDefault();
+    if (event.target.matches("input[type=checkbox]")) {
+      event.target.click();
     }
   });
   document.addEventListener("change", function (event) {

@@ -3,7 +3,7 @@
     python -m bench.export_probe national_xlsx|contacts_csv|contacts_xlsx|copy_csv --organisation ID --user ID \
         --start YYYY-MM-DD --end YYYY-MM-DD --out PATH
 
-contacts_csv and contacts_xlsx are the real export (reports.services.build_report and
+contacts_csv and contacts_xlsx are the real export (reports.jobs.build_report and
 reports.writers, as the job runs them but without the encryption of the finished file); copy_csv
 is PostgreSQL's bare COPY of the same rows, the yardstick of the CSV.
 

@@ -1,5 +1,5 @@
 """Each export in a fresh process (bench/export_probe.py): time and peak memory; the contact CSV
-export (the real one: reports.services.build_report and reports.writers) against PostgreSQL's
+export (the real one: reports.jobs.build_report and reports.writers) against PostgreSQL's
 bare COPY of the same rows."""
 
 import datetime

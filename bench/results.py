@@ -167,7 +167,7 @@ def render(results: Results, args) -> str:
             "",
             "## Contact export against PostgreSQL's COPY of the same rows",
             "",
-            f"{copy['rows']:,} rows. The export is the real one (`reports.services.build_report` and "
+            f"{copy['rows']:,} rows. The export is the real one (`reports.jobs.build_report` and "
             "`reports.writers.write_csv`: the scoped query of `reports.exports.contact_rows` with its labels "
             "and inert cells in SQL, written by `COPY … TO STDOUT`), including its row count for the job's "
             "progress; the reference is a hand-written COPY of the same joins and aggregates with no "

@@ -149,8 +149,9 @@ class Ministry(SignedInUser):
         with self.client.post(
             "/reports/new/national/",
             data={
-                "start": "2025-01-01",
-                "end": datetime.datetime.now().astimezone().date().isoformat(),
+                # National statistics exist for a calendar month, quarter or year only.
+                "period_kind": "year",
+                "year": datetime.datetime.now().astimezone().year,
                 "breakdown": "all",
                 "format": random.choice(["csv", "xlsx"]),  # noqa: S311
                 "csrfmiddlewaretoken": _csrf(form.text),

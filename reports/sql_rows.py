@@ -16,6 +16,7 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import psycopg2
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
@@ -97,10 +98,28 @@ class SqlRows:
         """PostgreSQL writes the rows as CSV lines into `handle`, buffer by buffer."""
         with connection.cursor() as cursor:
             sql = self.copy_sql(cursor)
-            if sql is None:
-                return
-            target = handle if self.progress is None else _CountingWriter(handle, *self.progress)
-            cursor.copy_expert(sql, target)
+        if sql is None:
+            return
+        if connection.in_atomic_block:
+            # A second connection would not see this transaction's rows, and no query may run
+            # on a connection in the middle of its COPY: progress is told once PostgreSQL is done.
+            counter = _CountingWriter(handle, 0, None)
+            with connection.cursor() as cursor:
+                cursor.copy_expert(sql, counter)
+            if self.progress is not None:
+                self.progress[1](counter.lines)
+            return
+        # Outside a transaction (the worker) the COPY streams on a connection of its own, so that
+        # the job can record its progress through Django's connection while PostgreSQL writes.
+        target = handle if self.progress is None else _CountingWriter(handle, *self.progress)
+        with connection.wrap_database_errors:
+            own = psycopg2.connect(**connection.get_connection_params())
+            try:
+                own.autocommit = True
+                with own.cursor() as cursor:
+                    cursor.copy_expert(sql, target)
+            finally:
+                own.close()
 
     def __iter__(self) -> Iterator[list]:
         with connection.cursor() as cursor:
@@ -133,14 +152,14 @@ class _CountingWriter(io.TextIOBase):
     """Passes PostgreSQL's text through and counts lines for the job's progress (a line break
     inside a quoted cell counts too: progress is an estimate, capped by the job)."""
 
-    def __init__(self, handle: io.TextIOBase, every: int, callback: Callable[[int], None]) -> None:
+    def __init__(self, handle: io.TextIOBase, every: int, callback: Callable[[int], None] | None) -> None:
         self._handle, self._every, self._callback = handle, every, callback
-        self._lines = 0
+        self.lines = 0
 
     def write(self, text: str) -> int:
         written = self._handle.write(text)
-        before = self._lines
-        self._lines += text.count("\n")
-        if self._lines // self._every > before // self._every:
-            self._callback(self._lines)
+        before = self.lines
+        self.lines += text.count("\n")
+        if self._callback is not None and self.lines // self._every > before // self._every:
+            self._callback(self.lines)
         return written

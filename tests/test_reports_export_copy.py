@@ -265,9 +265,27 @@ def test_rows_written_by_copy_report_progress(carol, records):
     out = io.StringIO()
     with translation.override("cs"):
         rows.copy_csv(out)
-    # Four contacts, the second with a line break in its outcome: five lines, reported each time
-    # a multiple of two is passed (after the second row's two lines, then after the third row).
-    assert seen == [3, 4]
+    # Four contacts, the second with a line break in its outcome: five lines. Inside a
+    # transaction (as here) the COPY runs on Django's connection, where no query may run in the
+    # middle of it, so the progress is told once, when PostgreSQL has written every line.
+    assert seen == [5]
     assert out.getvalue().count("\n") == 5
     seen.clear()
     assert len(list(rows)) == 4 and seen == [2, 4]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_records_progress_while_copy_writes(carol, records):
+    """In the worker (no transaction open) PostgreSQL writes on a connection of its own, so the
+    progress callback may query the database in the middle of the COPY: a large export used to
+    fail there ("error with status PGRES_COPY_OUT")."""
+    seen: list[tuple[int, int]] = []
+    rows = contact_rows(Contact.objects.filter(organisation=carol.organisation))
+    rows.progress = (2, lambda done: seen.append((done, Contact.objects.count())))
+    out = io.StringIO()
+    with translation.override("cs"):
+        rows.copy_csv(out)
+    # Reported each time a multiple of two lines is passed (after the second row's two lines,
+    # then after the third row), each time with a query on Django's connection.
+    assert seen == [(3, 4), (4, 4)]
+    assert out.getvalue().count("\n") == 5

@@ -45,10 +45,11 @@ class ReportTask(Task):
     # so a killed worker means a retry; _claim gives up after a few such attempts.
     acks_late=True,
     reject_on_worker_lost=True,
-    # A database restart or failover is transient: try again with growing pauses.
+    # A database restart or failover is transient: try again with growing pauses, never longer
+    # than half a minute, so that a job goes on soon after the database is back.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=5,
-    retry_backoff_max=300,
+    retry_backoff_max=30,
     retry_jitter=True,
     max_retries=5,
     soft_time_limit=settings.REPORTS_SOFT_TIME_LIMIT,

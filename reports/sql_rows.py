@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import psycopg2
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import QuerySet
 
 from .cells import FORMULA_PREFIXES
@@ -113,13 +113,22 @@ class SqlRows:
         # the job can record its progress through Django's connection while PostgreSQL writes.
         target = handle if self.progress is None else _CountingWriter(handle, *self.progress)
         with connection.wrap_database_errors:
-            own = psycopg2.connect(**connection.get_connection_params())
+            own = psycopg2.connect(**connection.get_connection_params(), connect_timeout=10)
             try:
                 own.autocommit = True
                 with own.cursor() as cursor:
                     cursor.copy_expert(sql, target)
+            except psycopg2.DatabaseError as error:
+                # A COPY cut off by a lost server ends in a bare DatabaseError ("error with status
+                # PGRES_COPY_OUT"), not in an OperationalError: say what it is, so that the job
+                # is retried like any other lost connection.
+                if type(error) is psycopg2.DatabaseError:
+                    raise OperationalError(f"The connection was lost during COPY: {error}") from error
+                raise
             finally:
                 own.close()
+        if isinstance(target, _CountingWriter) and target.error is not None:
+            raise target.error
 
     def __iter__(self) -> Iterator[list]:
         with connection.cursor() as cursor:
@@ -155,11 +164,17 @@ class _CountingWriter(io.TextIOBase):
     def __init__(self, handle: io.TextIOBase, every: int, callback: Callable[[int], None] | None) -> None:
         self._handle, self._every, self._callback = handle, every, callback
         self.lines = 0
+        self.error: Exception | None = None
 
     def write(self, text: str) -> int:
         written = self._handle.write(text)
         before = self.lines
         self.lines += text.count("\n")
-        if self._callback is not None and self.lines // self._every > before // self._every:
-            self._callback(self.lines)
+        if self._callback is not None and self.error is None and self.lines // self._every > before // self._every:
+            # An error must not leave psycopg2's COPY loop from inside this callback: it is kept
+            # and raised once the COPY has ended (a lost database ends the COPY too).
+            try:
+                self._callback(self.lines)
+            except Exception as error:  # noqa: BLE001
+                self.error = error
         return written

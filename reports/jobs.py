@@ -137,15 +137,21 @@ def run_report_job(job_id: int) -> None:
     finally:
         storage.discard(plain_path)
     now = timezone.now()
-    updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-        state=JobState.DONE,
-        progress=100,
-        result_file=name,
-        result_size=size,
-        finished_at=now,
-        expires_at=now + datetime.timedelta(days=settings.REPORTS_RESULT_TTL_DAYS),
-        error_message="",
-    )
+    try:
+        updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+            state=JobState.DONE,
+            progress=100,
+            result_file=name,
+            result_size=size,
+            finished_at=now,
+            expires_at=now + datetime.timedelta(days=settings.REPORTS_RESULT_TTL_DAYS),
+            error_message="",
+        )
+    except DatabaseError:
+        # The database went away after the file was stored: the job is not done, and its next
+        # attempt makes the file again, so this one must not stay beside it.
+        storage.delete_stored(name)
+        raise
     if not updated:  # someone marked it failed meanwhile; the file is nobody's
         storage.delete_stored(name)
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "common",  # shared template tags (form helpers)
     "liaison",  # project-wide management commands
     "accounts",
+    "programmes",
     "clients",
     "contacts",
     "observations",

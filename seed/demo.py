@@ -9,12 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
-    AssistantFunding,
     AssistantProfile,
-    FundingSource,
     Locality,
     Municipality,
     Organisation,
+    Region,
     User,
 )
 from accounts.roles import Role
@@ -25,7 +24,10 @@ from cases.models import (
     RiskLevel,
 )
 from clients.models import ApplicantSex, Client, Consent, RefusalReason, RefusedApplicant
-from contacts.models import Authority, Contact, FormOfWork, Topic
+from contacts.models import Activity, Authority, Contact, FormOfWork, Topic
+from programmes.models import Assignment, Funder, Project
+from programmes.services import starting_service
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
 
 from .demo_cases import seed_case_work
 from .demo_observations import seed_observations
@@ -47,14 +49,17 @@ ORGANISATIONS = [
     ("Magistrát města Cheb", Organisation.Kind.MUNICIPALITY),
 ]
 
+# name, kind, the municipality or region it is the budget of
 FUNDERS = [
-    ("Statutární město Brno", FundingSource.Kind.CITY),
-    ("Statutární město Ostrava", FundingSource.Kind.CITY),
-    ("Město Cheb", FundingSource.Kind.CITY),
-    ("Jihomoravský kraj", FundingSource.Kind.REGION),
-    ("Moravskoslezský kraj", FundingSource.Kind.REGION),
-    ("MPSV – dotace na sociální služby", FundingSource.Kind.MPSV),
-    ("Evropský sociální fond (OP Zaměstnanost plus)", FundingSource.Kind.ESF),
+    ("Statutární město Brno", FunderKind.CITY, "Brno"),
+    ("Statutární město Ostrava", FunderKind.CITY, "Ostrava"),
+    ("Město Cheb", FunderKind.CITY, "Cheb"),
+    ("Jihomoravský kraj", FunderKind.REGION, "CZ064"),
+    ("Moravskoslezský kraj", FunderKind.REGION, "CZ080"),
+    ("MPSV – dotace na sociální služby", FunderKind.MPSV, None),
+    ("Evropský sociální fond (OP Zaměstnanost plus)", FunderKind.ESF, None),
+    ("MV – Program prevence kriminality", FunderKind.MV_CRIME_PREVENTION, None),
+    ("MSp – dotace na pomoc obětem trestných činů", FunderKind.MSP_VICTIM_SUPPORT, None),
 ]
 
 # username, first name, last name, organisation, role, city, funders
@@ -132,9 +137,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]
     ):
         organisations[org.name] = org
-    funders = {
-        name: FundingSource.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in FUNDERS
-    }
+    funders = {name: _funder(name, kind, place) for name, kind, place in FUNDERS}
 
     users = []
     for username, first, last, org_name, role, city, funder_names in USERS:
@@ -162,9 +165,13 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
             )
             if created:
                 profile.localities.set(Locality.objects.filter(municipality=municipality))
-                for funder_name in funder_names:
-                    AssistantFunding.objects.create(
-                        profile=profile, source=funders[funder_name], valid_from=datetime.date(2024, 1, 1)
+                service = starting_service(user.organisation)
+                for funder_name in funder_names or [""]:
+                    Assignment.objects.create(
+                        profile=profile,
+                        service=service,
+                        project=_project(user.organisation, funders[funder_name]) if funder_name else None,
+                        valid_from=datetime.date(2024, 1, 1),
                     )
 
     for org_name, _kind in ORGANISATIONS:
@@ -174,6 +181,33 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
     seed_case_work(rng)
     seed_observations(rng)
     return users
+
+
+def _funder(name: str, kind: str, place: str | None) -> Funder:
+    funder, _ = Funder.objects.get_or_create(name=name, defaults={"kind": kind})
+    if kind == FunderKind.CITY and place:
+        funder.municipality = Municipality.objects.filter(name=place).first()
+    elif kind == FunderKind.REGION and place:
+        funder.region = Region.objects.filter(code=place).first()
+    funder.save()
+    return funder
+
+
+def _project(organisation: Organisation, funder: Funder) -> Project:
+    """The organisation's project paid by `funder` (one per funder in the demo)."""
+    project, created = Project.objects.get_or_create(
+        organisation=organisation,
+        name=f"Asistenti pro jednání s policií – {funder.name}",
+        defaults={
+            "funder": funder,
+            "starts_on": datetime.date(2024, 1, 1),
+            "ends_on": datetime.date(2027, 12, 31),
+            "budgeted_hours": 3000,
+        },
+    )
+    if created:
+        project.services.add(starting_service(organisation))
+    return project
 
 
 def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: int, contacts_per_assistant: int) -> None:
@@ -244,25 +278,34 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
         cases.append(case)
 
     now = timezone.now()
+    service = starting_service(org)
+    types_by_category = {t.category: t for t in service.activity_types.all()}
     for assistant in field_staff:
         for _ in range(contacts_per_assistant):
             occurred = now - datetime.timedelta(
                 days=rng.randint(0, 365), hours=rng.randint(0, 8), minutes=rng.randint(0, 59)
             )
             chosen = rng.sample(clients, k=rng.choice([0, 1, 1, 1, 2]))
+            form_of_work = rng.choice(FormOfWork.values)
             contact = Contact.objects.create(
                 organisation=org,
+                service=service,
                 assistant=assistant,
                 occurred_at=occurred.replace(second=0, microsecond=0),
                 duration_minutes=rng.choice([15, 20, 30, 45, 60, 90, 120, 180]),
                 anonymous_persons=0 if chosen else rng.randint(1, 4),
                 authority=rng.choice(authorities),
-                form_of_work=rng.choice(FormOfWork.values),
+                form_of_work=form_of_work,
                 locality=rng.choice(localities) if localities else None,
                 outcome=rng.choice(DEMO_OUTCOMES),
                 follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14)))
                 if rng.random() < 0.1
                 else None,
+            )
+            Activity.objects.create(
+                contact=contact,
+                activity_type=types_by_category[FORM_OF_WORK_CATEGORY[form_of_work]],
+                minutes=contact.duration_minutes,
             )
             contact.clients.set(chosen)
             contact.topics.set(rng.sample(topics, k=rng.randint(0, 2)))

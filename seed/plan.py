@@ -27,6 +27,7 @@ class OrgPlan:
     clients: list[int] = field(default_factory=list)
     police_consent_clients: list[int] = field(default_factory=list)
     cases: list[tuple[int, int]] = field(default_factory=list)  # (case id, client id)
+    service: int | None = None  # the organisation's starting service
 
 
 @dataclass

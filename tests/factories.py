@@ -9,8 +9,10 @@ from accounts.models import AssistantProfile, Locality, Organisation, Region, Us
 from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
 from clients.models import Client, Consent, RefusalReason, RefusedApplicant
-from contacts.models import Authority, Contact, FormOfWork
+from contacts.models import Activity, Authority, Contact, FormOfWork
 from observations.models import Observation, ObservationKind
+from programmes.services import starting_service
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY
 
 
 def a_locality(municipality: str = "Brno") -> Locality:
@@ -103,11 +105,26 @@ class ContactFactory(factory.django.DjangoModelFactory):
     duration_minutes = 30
     authority = factory.LazyFunction(lambda: Authority.objects.get(name="Policie ČR"))
     form_of_work = FormOfWork.ACCOMPANIMENT
+    service = factory.LazyAttribute(lambda o: starting_service(o.organisation))
 
     @factory.post_generation
     def clients(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             obj.clients.set(extracted)
+
+    @factory.post_generation
+    def activities(obj, create, extracted, **kwargs):  # noqa: N805
+        """One activity of the contact's whole duration unless a test gives its own."""
+        if not create:
+            return
+        if extracted is None:
+            category = FORM_OF_WORK_CATEGORY[obj.form_of_work]
+            activity_type = obj.service.activity_types.get(category=category)
+            Activity.objects.create(contact=obj, activity_type=activity_type, minutes=obj.duration_minutes)
+        else:
+            for activity in extracted:
+                activity.contact = obj
+                activity.save()
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

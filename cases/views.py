@@ -17,6 +17,7 @@ from audit.services import record_event, record_list, record_view
 from clients.selectors import visible_clients
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
+from common.submissions import once_per_submission
 
 from . import attachments, services, workflow
 from .filters import CaseFilter
@@ -64,6 +65,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(visible_clients(request.user).select_related("locality__municipality"), pk=client_pk)
     if request.method == "GET":

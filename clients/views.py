@@ -16,6 +16,7 @@ from audit.services import record_list, record_view
 from cases.selectors import visible_cases
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
+from common.submissions import once_per_submission
 from contacts.selectors import contacts_for_list
 
 from . import services
@@ -109,6 +110,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
+@once_per_submission
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

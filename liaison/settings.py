@@ -382,6 +382,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # GDPR retention: anonymise clients and cases past their retention period (gdpr/retention.py).
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
+    # The one-time keys of create forms are kept a week (common/submissions.py).
+    "submissions-forget": {"task": "common.tasks.forget_old_submissions", "schedule": crontab(minute=20, hour=4)},
 }
 
 # X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets

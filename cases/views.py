@@ -18,6 +18,7 @@ from clients.selectors import visible_clients
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 from common.submissions import once_per_submission
+from common.versioning import is_version_conflict
 
 from . import attachments, services, workflow
 from .filters import CaseFilter
@@ -76,7 +77,8 @@ def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(by=request.user, client=client, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            case = services.case_open(by=request.user, client=client, **data)
         except ValidationError as error:
             form.add_error(None, error)
         except services.CaseError as error:
@@ -99,6 +101,8 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.case_update(case=case, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+            if is_version_conflict(error):
+                form.show_stored_version(Case.objects.values_list("version", flat=True).get(pk=case.pk))
         except services.CaseError as error:
             form.add_error(error.field, str(error))
         else:

@@ -33,12 +33,16 @@ class Stack:
         self.base_url = f"http://127.0.0.1:{self.web_port}"
         self.worker_hostname = f"drill{os.getpid()}@localhost"
         self.env = self._env()
+        # The project's own gunicorn.conf.py, as deployed; only sizes and timers come from the
+        # environment (fewer workers on the drills' two cores, recycling after 150 requests so
+        # that the drills run while workers are replaced).
         self.web = Service(
             "gunicorn",
-            [str(VENV_BIN / "gunicorn"), "liaison.wsgi:application", "--bind", f"127.0.0.1:{self.web_port}",
-             "--workers", "3", "--threads", "2", "--timeout", "30", "--graceful-timeout", "5",
-             "--access-logfile", "-"],
-            self.env, self.workdir,
+            [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
+            {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.web_port}", "GUNICORN_WORKERS": "3",
+             "GUNICORN_THREADS": "2", "GUNICORN_TIMEOUT": "30", "GUNICORN_GRACEFUL_TIMEOUT": "5",
+             "GUNICORN_MAX_REQUESTS": os.environ.get("DRILL_GUNICORN_MAX_REQUESTS", "150")},
+            self.workdir,
         )  # fmt: skip
         self.worker = self.new_worker()
         self.beat = Service(

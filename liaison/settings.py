@@ -148,6 +148,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Length and a list of common passwords, no composition rules (NIST SP 800-63B, ASVS 6.2).
+# Argon2id, tuned (liaison/hashers.py explains the choice); older PBKDF2 hashes are still read
+# and upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "liaison.hashers.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -92,7 +92,7 @@ def test_a_second_delivery_while_the_job_is_being_made_is_dropped(carol, monkeyp
         calls.append(path)
         if len(calls) == 1:
             writing.set()
-            may_finish.wait(30)
+            may_finish.wait(60)
         write(report, path)
 
     monkeypatch.setitem(jobs.WRITERS, "xlsx", first_one_slow)
@@ -109,7 +109,7 @@ def test_a_second_delivery_while_the_job_is_being_made_is_dropped(carol, monkeyp
     worker = threading.Thread(target=first_delivery)
     worker.start()
     try:
-        assert writing.wait(30), failures
+        assert writing.wait(60), failures
         jobs.run_report_job(job.pk)  # the second delivery, while the first one writes
         job.refresh_from_db()
         second = (job.state, job.attempts, len(calls), _stored_files())

@@ -183,6 +183,16 @@ class Stack:
         wait_for(lambda: requests.get(self.base_url + "/healthz", timeout=5).status_code == 200, 60, "healthz")
         self.wait_worker_ready()
 
+    def wait_reports_settled(self, timeout: float = 240) -> None:
+        """Every report job that an earlier drill asked for is done or failed, so that a drill's
+        own jobs never wait behind them; a job that never ends is a finding, and is named."""
+        unfinished = "FROM reports_reportjob WHERE state IN ('queued', 'running')"
+        try:
+            wait_for(lambda: self.pg.psql(f"SELECT count(*) {unfinished}") == "0", timeout, "earlier report jobs", 1)
+        except TimeoutError as exc:
+            left = self.pg.psql(f"SELECT id, report_type, state, attempts, progress {unfinished} ORDER BY id")  # noqa: S608
+            raise TimeoutError(f"{exc} Unfinished (id|type|state|attempts|progress):\n{left}") from None
+
     def teardown(self) -> None:
         for service in (self.web, self.worker, self.beat):
             service.stop(timeout=10)

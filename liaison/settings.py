@@ -356,7 +356,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died unacknowledged goes back to the queue after this
-        # long: longer than the longest task (the hard time limits), or a slow task runs twice.
+        # long: longer than the longest task (the hard time limits) and its retry countdowns, or a
+        # slow task is handed out twice while it runs (a report job's second copy then finds the
+        # job locked and is dropped, reports.jobs._hold; the drills set 25 s and see it happen).
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
         # Look for such messages every 10 s (kombu's default is every 100 s).
         "unacked_restore_interval": 10,

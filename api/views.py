@@ -85,7 +85,12 @@ class ClientViewSet(
     def get_queryset(self):
         if _is_schema_generation(self):
             return Client.objects.none()
-        return visible_clients(self.request.user).prefetch_related("consents").order_by("last_name", "first_name", "id")
+        return (
+            visible_clients(self.request.user)
+            .select_related("participant_sheet")
+            .prefetch_related("consents", "service_uses__service")
+            .order_by("last_name", "first_name", "id")
+        )
 
     # Creating and updating go through ClientSerializer.create()/update(), which call the client
     # services of the pages (the organisation and author come from the signed-in user).

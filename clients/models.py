@@ -95,6 +95,7 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(target_groups__contains=[TargetGroup.MINORITIES.value]),
                 name="client_target_group_never_minority",
+                violation_error_message=_("No ethnic group is ever recorded for a person."),
             ),
         ]
 
@@ -124,6 +125,11 @@ class Client(models.Model):
             self.birth_year = None
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def target_group_labels(self) -> list[str]:
+        labels = dict(PERSON_TARGET_GROUPS)
+        return [str(labels.get(value, value)) for value in self.target_groups or []]
 
     @property
     def display_name(self) -> str:

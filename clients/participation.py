@@ -55,17 +55,20 @@ class ServiceUse(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
                 name="service_use_ends_after_start",
+                violation_error_message=_("The end of the service cannot be before its start."),
             ),
             # An ended period says why; an open one has no reason yet.
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True, end_reason="")
                 | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
                 name="service_use_reason_when_ended",
+                violation_error_message=_("Choose why the client stopped using the service."),
             ),
             models.UniqueConstraint(
                 fields=["client", "service"],
                 condition=models.Q(ended_on__isnull=True),
                 name="service_use_one_open_per_service",
+                violation_error_message=_("The client already uses this service: end that period first."),
             ),
         ]
         indexes = [models.Index(fields=["service", "started_on"], name="service_use_service_idx")]

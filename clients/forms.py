@@ -167,5 +167,10 @@ class ServiceUseEndForm(forms.Form):
         initial=timezone.localdate,
         validators=[validate_not_in_future],
     )
-    end_reason = forms.ChoiceField(label=_("reason for ending"), choices=EndReason.choices, widget=forms.RadioSelect)
+    end_reason = forms.ChoiceField(
+        label=_("reason for ending"),
+        choices=EndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why the client stopped using the service.")},
+    )
     note = forms.CharField(label=_("note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

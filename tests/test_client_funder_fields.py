@@ -151,11 +151,8 @@ def test_no_ethnic_group_through_the_model_and_the_database(alice):
         client.clean()
     assert error.value.message_dict["target_groups"] == ["U osoby se nikdy nezaznamenává žádná etnická skupina."]
     with pytest.raises(ValidationError):
-        services.client_update(
-            client=client,
-            **{name: getattr(client, name) for name in services.CLIENT_FIELDS},
-            **services.participant_answers(client),
-        )
+        values: dict = {name: getattr(client, name) for name in services.CLIENT_FIELDS}
+        services.client_update(client=client, **values, **services.participant_answers(client))
     with pytest.raises(IntegrityError), transaction.atomic():
         Client.objects.filter(pk=client.pk).update(target_groups=[TargetGroup.MINORITIES])
     client.refresh_from_db()
@@ -381,3 +378,28 @@ def test_erasure_clears_what_funders_count(alice):
     assert not ParticipantSheet.objects.filter(client=client).exists()
     use = ServiceUse.objects.get(client=client)  # the period still counts, without its note
     assert (use.note, use.end_reason, use.ended_on) == ("", EndReason.MOVED_AWAY, TODAY)
+
+
+# -- demo data ---------------------------------------------------------------------------------
+
+
+def test_demo_clients_have_what_funders_count(db, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    call_command("seed_demo", password="demo-heslo-123")
+    clients = Client.objects.all()
+    assert clients.filter(sex=Sex.FEMALE).exists() and clients.filter(sex=Sex.MALE).exists()
+    assert clients.filter(district__isnull=False).count() > clients.count() / 2
+    assert clients.filter(target_groups__contains=["crime_victims"]).count() > clients.count() / 3
+    assert clients.filter(target_groups__contains=["socially_excluded"]).exists()
+    assert not clients.filter(target_groups__contains=["minorities"]).exists()
+    ended = ServiceUse.objects.filter(ended_on__isnull=False)
+    assert ended.exists() and not ended.filter(end_reason="").exists()
+    assert ServiceUse.objects.filter(ended_on__isnull=True).count() > ended.count()
+    for use in ServiceUse.objects.select_related("client", "service")[:50]:
+        use.full_clean()  # every made-up period keeps the rules
+    sheets = ParticipantSheet.objects.all()
+    assert sheets.exists() and sheets.filter(education="declined").exists()
+    assert not sheets.exclude(client__organisation__projects__funder__kind="esf").exists()

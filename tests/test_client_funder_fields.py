@@ -152,7 +152,8 @@ def test_no_ethnic_group_through_the_model_and_the_database(alice):
     assert error.value.message_dict["target_groups"] == ["U osoby se nikdy nezaznamenává žádná etnická skupina."]
     with pytest.raises(ValidationError):
         values: dict = {name: getattr(client, name) for name in services.CLIENT_FIELDS}
-        services.client_update(client=client, **values, **services.participant_answers(client))
+        values.update(services.participant_answers(client))
+        services.client_update(client=client, **values)
     with pytest.raises(IntegrityError), transaction.atomic():
         Client.objects.filter(pk=client.pk).update(target_groups=[TargetGroup.MINORITIES])
     client.refresh_from_db()

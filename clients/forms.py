@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Locality
@@ -25,7 +26,7 @@ def district_choices() -> list:
 
 class ClientForm(forms.ModelForm):
     target_groups = forms.MultipleChoiceField(
-        label=_("target groups"),
+        label=capfirst(_("target groups")),
         choices=PERSON_TARGET_GROUPS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -33,10 +34,10 @@ class ClientForm(forms.ModelForm):
     )
     # The ESF+ / OPZ+ monitoring sheet: an empty answer means the question was not asked,
     # "declined to say" is an answer of its own.
-    labour_market_status = forms.ChoiceField(label=_("labour-market status"), required=False)
-    education = forms.ChoiceField(label=_("highest education (ISCED)"), required=False)
-    housing_exclusion = forms.ChoiceField(label=_("housing exclusion"), required=False)
-    disadvantage = forms.ChoiceField(label=_("disadvantage"), required=False)
+    labour_market_status = forms.ChoiceField(label=capfirst(_("labour-market status")), required=False)
+    education = forms.ChoiceField(label=capfirst(_("highest education (ISCED)")), required=False)
+    housing_exclusion = forms.ChoiceField(label=capfirst(_("housing exclusion")), required=False)
+    disadvantage = forms.ChoiceField(label=capfirst(_("disadvantage")), required=False)
 
     class Meta:
         model = Client

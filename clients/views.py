@@ -19,6 +19,7 @@ from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 from contacts.selectors import contacts_for_list
 from programmes.selectors import visible_services
+from programmes.services import starting_service
 
 from . import services
 from .forms import (
@@ -212,6 +213,8 @@ def service_use_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         record_view(request, client)  # the form names the client
     offered = visible_services(request.user).filter(organisation_id=client.organisation_id, is_active=True)
+    if not offered.exists():  # an organisation new to the programme gets its first service
+        starting_service(client.organisation)
     form = ServiceUseStartForm(request.POST or None, services=offered)
     if request.method == "POST" and form.is_valid():
         try:

@@ -79,9 +79,11 @@ def test_client_form_and_page_fit_a_phone(page, live_server, alice):
         page.get_by_role("button", name="Uložit").click()
     assert "Odstěhoval(a) se" in page.content()
     screenshot(page, "client-detail-funder-fields-375")
+    # What sticks out of the page (inside a table's own scrolling box does not count).
     wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376 && !(e.parentElement.closest('.table-responsive')))"
-        ".map(e => e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 40))"
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 376 && !e.parentElement.closest('.table-responsive'))"
+        ".map(e => e.tagName + '.' + e.className)"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, wide
     # The contacts' table (templates/contacts/_contact_table.html) scrolls without a tab stop yet.

@@ -63,6 +63,12 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name", "region"]
+
+
 class LocalitySerializer(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality.name", read_only=True)
     region = serializers.IntegerField(source="municipality.region_id", read_only=True)

@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.models import Locality, Region
+from accounts.models import District, Locality, Region
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from cases.models import Case, CrimeType
@@ -206,6 +206,15 @@ class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixi
 class RegionViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.all()
     serializer_class = serializers.RegionSerializer
+    pagination_class = None
+
+
+@extend_schema(tags=["reference data"])
+class DistrictViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
+    """Districts (okresy) where clients live, each in its region."""
+
+    queryset = District.objects.all()
+    serializer_class = serializers.DistrictSerializer
     pagination_class = None
 
 

@@ -170,6 +170,8 @@ API_NO_PERSON_DATA: dict[str, str] = {
     "api:reportjob-download": "audited as a download: tests/test_api_reports.py",
     "api:region-list": _REFERENCE,
     "api:region-detail": _REFERENCE,
+    "api:district-list": _REFERENCE,
+    "api:district-detail": _REFERENCE,
     "api:locality-list": _REFERENCE,
     "api:locality-detail": _REFERENCE,
     "api:authority-list": _REFERENCE,

@@ -404,3 +404,11 @@ def test_demo_clients_have_what_funders_count(db, settings, tmp_path):
     sheets = ParticipantSheet.objects.all()
     assert sheets.exists() and sheets.filter(education="declined").exists()
     assert not sheets.exclude(client__organisation__projects__funder__kind="esf").exists()
+
+
+def test_api_lists_the_districts_with_their_regions(api):
+    rows = api.get("/api/v1/reference/districts/").json()
+    assert len(rows) == 77
+    brno = next(row for row in rows if row["name"] == "Brno-město")
+    assert brno["code"] == "CZ0642" and brno["region"] == Region.objects.get(code="CZ064").pk
+    assert api.get("/api/v1/reference/districts/99999999999999999999/").status_code == 404

@@ -381,31 +381,6 @@ def test_erasure_clears_what_funders_count(alice):
     assert (use.note, use.end_reason, use.ended_on) == ("", EndReason.MOVED_AWAY, TODAY)
 
 
-# -- demo data ---------------------------------------------------------------------------------
-
-
-def test_demo_clients_have_what_funders_count(db, settings, tmp_path):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-    call_command("seed_demo", password="demo-heslo-123")
-    clients = Client.objects.all()
-    assert clients.filter(sex=Sex.FEMALE).exists() and clients.filter(sex=Sex.MALE).exists()
-    assert clients.filter(district__isnull=False).count() > clients.count() / 2
-    assert clients.filter(target_groups__contains=["crime_victims"]).count() > clients.count() / 3
-    assert clients.filter(target_groups__contains=["socially_excluded"]).exists()
-    assert not clients.filter(target_groups__contains=["minorities"]).exists()
-    ended = ServiceUse.objects.filter(ended_on__isnull=False)
-    assert ended.exists() and not ended.filter(end_reason="").exists()
-    assert ServiceUse.objects.filter(ended_on__isnull=True).count() > ended.count()
-    for use in ServiceUse.objects.select_related("client", "service")[:50]:
-        use.full_clean()  # every made-up period keeps the rules
-    sheets = ParticipantSheet.objects.all()
-    assert sheets.exists() and sheets.filter(education="declined").exists()
-    assert not sheets.exclude(client__organisation__projects__funder__kind="esf").exists()
-
-
 def test_api_lists_the_districts_with_their_regions(api):
     rows = api.get("/api/v1/reference/districts/").json()
     assert len(rows) == 77

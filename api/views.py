@@ -26,6 +26,7 @@ from contacts.models import Authority, Contact, Topic
 from contacts.selectors import contacts_for_list
 
 from . import serializers
+from .idempotency import IdempotentCreateMixin
 from .permissions import role_can
 from .validation import RangeCheckedFilterBackend, RangeCheckedLookupMixin
 
@@ -66,6 +67,7 @@ class AuditedListMixin(_GenericView):
 
 
 class ClientViewSet(
+    IdempotentCreateMixin,
     RangeCheckedLookupMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
@@ -97,6 +99,7 @@ class ClientViewSet(
 
 
 class ContactViewSet(
+    IdempotentCreateMixin,
     RangeCheckedLookupMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,

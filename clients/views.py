@@ -17,6 +17,7 @@ from audit.services import record_list, record_view
 from cases.selectors import visible_cases
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
+from common.submissions import once_per_submission
 from contacts.selectors import contacts_for_list
 from programmes.selectors import visible_services
 from programmes.services import starting_service
@@ -130,6 +131,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
+@once_per_submission
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

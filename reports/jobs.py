@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import formats, timezone, translation
@@ -31,9 +31,32 @@ logger = logging.getLogger(__name__)
 
 # A job whose worker died this many times in a row is given up rather than retried forever.
 MAX_ATTEMPTS = 3
+# The first key of the advisory locks that keep a job to one process at a time (see _hold).
+_LOCK_CLASS = 0x5245504F  # "REPO"
 
 
 # Making the file (in the worker) ------------------------------------------------------------
+
+
+def _hold(job_id: int) -> bool:
+    """Whether this process may work on the job: no other living process is making it.
+
+    The broker can hand out a message that a worker still works on (a message not acknowledged
+    within the visibility timeout, a retry waiting for its countdown, a stranded job sent again),
+    and the job row says only "running", as it does for a job whose worker died. A session lock
+    in PostgreSQL tells them apart: PostgreSQL drops it as soon as the holder's connection ends
+    (its process killed, the database restarted), never while the holder is alive."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, job_id % 2**31])
+        return bool(cursor.fetchone()[0])
+
+
+def _release(job_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, job_id % 2**31])
+    except DatabaseError:
+        pass  # the connection is gone, and the lock went with it
 
 
 def _claim(job_id: int) -> ReportJob | None:
@@ -120,7 +143,18 @@ def _track_progress(job_id: int, report: Report) -> None:
 
 
 def run_report_job(job_id: int) -> None:
-    """Make the file of a job. Safe to call again: a done or failed job is left alone."""
+    """Make the file of a job. Safe to call again: a done or failed job is left alone, and a job
+    that another process is making is left to it (no attempt counted, no second file)."""
+    if not _hold(job_id):
+        logger.warning("Report job %s is being made by another process: this delivery is dropped.", job_id)
+        return
+    try:
+        _make(job_id)
+    finally:
+        _release(job_id)
+
+
+def _make(job_id: int) -> None:
     job = _claim(job_id)
     if job is None:
         return

@@ -179,6 +179,8 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         org = organisations[org_name]
         if not Client.objects.filter(organisation=org).exists():
             _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
+        if not RefusedApplicant.objects.filter(organisation=org).exists():
+            _seed_refused_applicants(org)
     seed_case_work(rng)
     seed_observations(rng)
     return users
@@ -315,16 +317,21 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
                 contact.case = linked[0]
                 contact.save(update_fields=["case"])
 
-    _seed_refused_applicants(org, field_staff, localities, today)
     seed_funder_fields(org.name, clients, service, field_staff, today)
 
 
-def _seed_refused_applicants(
-    org: Organisation, field_staff: list[User], localities: list[Locality], today: datetime.date
-) -> None:
+def _seed_refused_applicants(org: Organisation) -> None:
     """A few applicants refused under §91(3), most for lack of capacity, as in real statements.
-    Its own random stream: the client work above stays the same as before refusals existed."""
+    Its own random stream: the client work above stays the same as before refusals existed, and
+    a demo seeded before refusals existed gets them when seeded again."""
     rng = random.Random(f"refused {org.name}")
+    today = timezone.localdate()
+    field_staff = list(User.objects.filter(organisation=org, role=Role.ASSISTANT)) or list(
+        User.objects.filter(organisation=org, role=Role.COORDINATOR)
+    )
+    if not field_staff:
+        return
+    localities = list(Locality.objects.filter(assistant_profiles__employer=org).distinct())
     reasons = [RefusalReason.CAPACITY] * 3 + [RefusalReason.NOT_PROVIDED] * 2 + list(RefusalReason.values)
     for _ in range(rng.randint(4, 7)):
         RefusedApplicant.objects.create(

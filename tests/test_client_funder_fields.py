@@ -87,7 +87,7 @@ def test_named_client_with_everything_funders_count(browser, alice):
     sheet = client.participant_sheet
     assert (sheet.labour_market_status, sheet.education, sheet.housing_exclusion) == ("unemployed", "declined", "")
     page = browser.get(reverse("clients:detail", args=[client.pk])).content.decode()
-    for shown in ("Žena, 1987", "Brno-město", "Oběti trestné činnosti", "Oběti domácího násilí", "Odmítl(a) uvést"):
+    for shown in ("Žena, 1987", "Brno-město", "Oběti trestného činu", "Osoby ohrožené domácím násilím", "Odmítl(a) uvést"):
         assert shown in page
     assert "nezjišťováno" in page  # housing: not asked is not "declined"
 
@@ -357,7 +357,7 @@ def test_access_export_holds_the_new_fields(alice):
     data = json.loads(json.dumps(client_data(_full_client(alice))))
     assert data["client"]["pohlaví"] == "Žena"
     assert data["client"]["okres bydliště"] == "Brno-město"
-    assert data["client"]["cílové skupiny"] == ["Oběti trestné činnosti"]
+    assert data["client"]["cílové skupiny"] == ["Oběti trestného činu"]
     assert data["participant_sheet"]["vyloučení z bydlení"] == "Odmítl(a) uvést"
     assert data["participant_sheet"]["nejvyšší dosažené vzdělání (ISCED)"] == ""
     [use] = data["service_uses"]

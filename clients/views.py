@@ -209,6 +209,7 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
+@once_per_submission  # a double click lands on the client's page, not on a refusal
 def service_use_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The client became a user of a service of their organisation (from a day)."""
     client = _get_client_for_user(request, pk)

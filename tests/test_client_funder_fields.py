@@ -87,8 +87,8 @@ def test_named_client_with_everything_funders_count(browser, alice):
     sheet = client.participant_sheet
     assert (sheet.labour_market_status, sheet.education, sheet.housing_exclusion) == ("unemployed", "declined", "")
     page = browser.get(reverse("clients:detail", args=[client.pk])).content.decode()
-    for shown in ("Žena, 1987", "Brno-město", "Oběti trestného činu", "Osoby ohrožené domácím násilím", "Odmítl(a) uvést"):
-        assert shown in page
+    shown = ("Žena, 1987", "Brno-město", "Oběti trestného činu", "Osoby ohrožené domácím násilím", "Odmítl(a) uvést")
+    assert all(text in page for text in shown)
     assert "nezjišťováno" in page  # housing: not asked is not "declined"
 
 
@@ -387,3 +387,13 @@ def test_api_lists_the_districts_with_their_regions(api):
     brno = next(row for row in rows if row["name"] == "Brno-město")
     assert brno["code"] == "CZ0642" and brno["region"] == Region.objects.get(code="CZ064").pk
     assert api.get("/api/v1/reference/districts/99999999999999999999/").status_code == 404
+
+
+def test_a_service_start_sent_twice_saves_once(browser, alice, own_client):
+    from common.submissions import FIELD_NAME
+
+    data = {"service": starting_service(alice.organisation).pk, "started_on": TODAY, FIELD_NAME: "a1b2c3d4e5f6"}
+    url = reverse("clients:service_use_add", args=[own_client.pk])
+    first, second = browser.post(url, data), browser.post(url, data)
+    assert first["Location"] == second["Location"] == reverse("clients:detail", args=[own_client.pk])
+    assert ServiceUse.objects.count() == 1

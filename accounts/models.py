@@ -237,3 +237,20 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class District(models.Model):
+    """An okres (LAU 1), where a client lives: the MPSV user card and ESF+ count by it.
+    The capital is one district of its own (Hlavní město Praha)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts", verbose_name=_("region"))
+    code = models.CharField(_("code"), max_length=8, unique=True)  # LAU 1 code, e.g. CZ0642
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name

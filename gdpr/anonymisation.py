@@ -2,10 +2,12 @@
 
 Kept, for the statistics: contacts with their dates, durations, authorities, forms of work,
 topics and localities; cases with their crime types, dates, region, status and flags;
-consents with their purposes and dates; the client row itself, now anonymous, so that the
-counts stay. Removed: the client's identifying fields, every free text (notes, outcomes,
-titles, comments, consents' notes), case documents with their stored files, and the values
-in the history of changes of all those rows.
+consents with their purposes and dates; the periods of service use with their dates and
+reasons for ending; the client row itself, now anonymous, so that the counts stay. Removed:
+the client's identifying fields and what funders count about the person (sex, year of birth,
+district, target groups, the ESF+ monitoring sheet), every free text (notes, outcomes,
+titles, comments, consents' and service periods' notes), case documents with their stored
+files, and the values in the history of changes of all those rows.
 
 A free text of a contact shared by several clients is removed too: it may name the person.
 Writes go through QuerySet.update(), so the history triggers record them; the history of the
@@ -22,7 +24,7 @@ from django.db.models import Q
 
 from audit.history import anonymise_history
 from cases.models import Case
-from clients.models import Client, Consent
+from clients.models import Client, Consent, ParticipantSheet, ServiceUse, Sex
 from contacts.models import Contact
 
 # What a required free-text column holds once anonymised.
@@ -110,6 +112,9 @@ def anonymise_client(client: Client) -> None:
         last_name="",
         nickname="",
         birth_year=None,
+        sex=Sex.UNSTATED,
+        district=None,
+        target_groups=[],
         phone="",
         email="",
         address="",
@@ -119,6 +124,12 @@ def anonymise_client(client: Client) -> None:
     consents = Consent.objects.filter(client=client)
     touched.add(Consent, consents.values_list("pk", flat=True))
     consents.update(note="")
+    service_uses = ServiceUse.objects.filter(client=client)
+    touched.add(ServiceUse, service_uses.values_list("pk", flat=True))
+    service_uses.update(note="")
+    sheets = ParticipantSheet.objects.filter(client=client)
+    touched.add(ParticipantSheet, sheets.values_list("pk", flat=True))
+    sheets.delete()
     contacts = Contact.objects.filter(clients=client)
     contact_ids = list(contacts.values_list("pk", flat=True))
     Contact.objects.filter(pk__in=contact_ids).update(note="", outcome="")

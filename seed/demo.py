@@ -30,6 +30,7 @@ from programmes.services import starting_service
 from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
 
 from .demo_cases import seed_case_work
+from .demo_clients import seed_funder_fields
 from .demo_observations import seed_observations
 from .vocabulary import (
     CASE_TITLES,
@@ -315,6 +316,8 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
             if linked:
                 contact.case = linked[0]
                 contact.save(update_fields=["case"])
+
+    seed_funder_fields(org.name, clients, service, field_staff, today)
 
 
 def _seed_refused_applicants(org: Organisation) -> None:

@@ -61,6 +61,7 @@ class SeedState:
     ) -> None:
         self.n_contacts, self.n_clients, self.n_cases = contacts, clients, cases
         self.n_organisations = max(1, organisations)
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
         # Record keys of the statistics' perturbation: unpredictable and from a stream of their
         # own, so that the made-up data stays the same for a given seed.

@@ -198,3 +198,34 @@ REFUSAL_REQUESTS = (
     "Doprovod na úřad práce",
     "Pomoc s hledáním bydlení",
 )
+
+# The district (okres) of a seed town whose district is not named like the town itself.
+TOWN_DISTRICTS = {
+    "Praha": "Hlavní město Praha",
+    "Plzeň": "Plzeň-město",
+    "Brno": "Brno-město",
+    "Ostrava": "Ostrava-město",
+    "Ostrov": "Karlovy Vary",
+    "Litvínov": "Most",
+    "Frýdlant": "Liberec",
+    "Havířov": "Karviná",
+    "Bohumín": "Karviná",
+    "Orlová": "Karviná",
+}
+
+# How often each target group of a person comes up in the made-up data (a victim of crime most
+# often; never an ethnic group: a person has none).
+TARGET_GROUP_WEIGHTS = {
+    "crime_victims": 60,
+    "socially_excluded": 30,
+    "domestic_violence": 12,
+    "crisis": 10,
+    "families_with_children": 10,
+    "addiction": 5,
+    "homeless": 5,
+    "seniors": 4,
+    "children_youth": 4,
+    "leaving_prison": 3,
+    "commercially_exploited": 2,
+    "trafficking_victims": 1,
+}

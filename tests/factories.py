@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import AssistantProfile, Locality, Organisation, Region, User
 from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
-from clients.models import Client, Consent, RefusalReason, RefusedApplicant
+from clients.models import Client, Consent, RefusalReason, RefusedApplicant, ServiceUse
 from contacts.models import Activity, Authority, Contact, FormOfWork
 from observations.models import Observation, ObservationKind
 from programmes.services import starting_service
@@ -216,3 +216,15 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     locality = factory.LazyFunction(a_locality)  # Brno, in the region of the police_officer fixture
     kind = ObservationKind.ILLEGAL_DUMPING
     description = "Za garážemi u hřiště leží hromada pneumatik a stavební suti."
+
+
+class ServiceUseFactory(factory.django.DjangoModelFactory):
+    """An open period of use of the client's organisation's first service."""
+
+    class Meta:
+        model = ServiceUse
+
+    client = factory.SubFactory(ClientFactory)
+    service = factory.LazyAttribute(lambda o: starting_service(o.client.organisation))
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    recorded_by = factory.SelfAttribute("client.created_by")

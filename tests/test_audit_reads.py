@@ -22,7 +22,7 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import Attachment, Case
 from cases.selectors import open_tasks_of, visible_cases
-from clients.models import Client, Consent
+from clients.models import Client, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
@@ -74,6 +74,8 @@ PAGE_READS: dict[str, Reads] = {
     "clients:edit": _view(Client, "own_client"),
     "clients:consent_add": _view(Client, "own_client"),
     "clients:consent_withdraw": _view(Consent, "own_consent"),
+    "clients:service_use_add": _view(Client, "own_client"),
+    "clients:service_use_end": _view(ServiceUse, "own_service_use"),
     "contacts:list": _list(Contact, lambda w, u: list(visible_contacts(u))),
     "contacts:detail": _view(Contact, "own_contact"),
     "contacts:edit": _view(Contact, "own_contact"),
@@ -168,6 +170,8 @@ API_NO_PERSON_DATA: dict[str, str] = {
     "api:reportjob-download": "audited as a download: tests/test_api_reports.py",
     "api:region-list": _REFERENCE,
     "api:region-detail": _REFERENCE,
+    "api:district-list": _REFERENCE,
+    "api:district-detail": _REFERENCE,
     "api:locality-list": _REFERENCE,
     "api:locality-detail": _REFERENCE,
     "api:authority-list": _REFERENCE,

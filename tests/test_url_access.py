@@ -34,6 +34,7 @@ from tests.factories import (
     ObservationFactory,
     ReferralFactory,
     RefusedApplicantFactory,
+    ServiceUseFactory,
     TaskFactory,
     a_locality,
     shared_case,
@@ -93,6 +94,8 @@ ACCESS: dict[str, Rule] = {
     "clients:edit": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_add": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
+    "clients:service_use_add": Rule(allowed=CLIENT_WORK, obj="client"),
+    "clients:service_use_end": Rule(allowed=CLIENT_WORK, obj="service_use"),
     "clients:refused_list": Rule(allowed=CLIENT_WORK),
     "clients:refused_create": Rule(allowed=CLIENT_WORK),
     "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
@@ -184,6 +187,15 @@ def _consent_kwargs(world):
     )
 
 
+def _service_use_kwargs(world):
+    own, foreign = world["own_service_use"], world["foreign_service_use"]
+    return (
+        {"pk": own.client_id, "use_pk": own.pk},
+        # Another organisation's period, also through the own client's URL.
+        [{"pk": foreign.client_id, "use_pk": foreign.pk}, {"pk": own.client_id, "use_pk": foreign.pk}],
+    )
+
+
 def _contact_kwargs(world):
     return {"pk": world["own_contact"].pk}, {"pk": world["foreign_contact"].pk}
 
@@ -233,6 +245,7 @@ def _reset_link_kwargs(world):
 OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "consent": _consent_kwargs,
+    "service_use": _service_use_kwargs,
     "refused_applicant": _refused_applicant_kwargs,
     "contact": _contact_kwargs,
     "case": _case_kwargs,
@@ -314,6 +327,8 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "foreign_client": foreign_client,
         "own_consent": ConsentFactory(client=own_client, recorded_by=alice),
         "foreign_consent": ConsentFactory(client=foreign_client, recorded_by=oscar),
+        "own_service_use": ServiceUseFactory(client=own_client, recorded_by=alice),
+        "foreign_service_use": ServiceUseFactory(client=foreign_client, recorded_by=oscar),
         "own_contact": ContactFactory(assistant=alice, clients=[own_client]),
         "foreign_contact": ContactFactory(assistant=oscar, clients=[foreign_client]),
         "own_case": own_case,

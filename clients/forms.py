@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Locality
 from common.forms import DateInput, validate_not_in_future
+from common.versioning import VersionedFormMixin
 from programmes.models import Service
 from programmes.vocabulary import PERSON_TARGET_GROUPS
 
@@ -24,7 +25,7 @@ def district_choices() -> list:
     return [("", _("– not known –")), *groups.items()]
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(VersionedFormMixin, forms.ModelForm):
     target_groups = forms.MultipleChoiceField(
         label=capfirst(_("target groups")),
         choices=PERSON_TARGET_GROUPS,

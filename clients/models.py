@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Locality, Organisation
 from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
+from common.versioning import VersionField
 from programmes.vocabulary import PERSON_TARGET_GROUPS, TargetGroup
 
 # The service periods and the ESF+ monitoring sheet live in their own module; found here too.
@@ -82,6 +83,8 @@ class Client(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Counted in national statistics: the cell-key perturbation (docs/statistical-disclosure.md).
     record_key = RecordKeyField()
+    # Optimistic locking of the edit form (common/versioning.py).
+    version = VersionField()
 
     class Meta:
         ordering = ["last_name", "first_name", "nickname", "id"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import District, Locality, User
 from accounts.scoping import own_client_work_organisation_id
+from common.versioning import check_version, next_version
 from programmes.models import Service
 
 from .models import Client, Consent, ParticipantSheet, RefusedApplicant, ServiceUse, Sex
@@ -138,9 +139,34 @@ def client_update(
     education: str,
     housing_exclusion: str,
     disadvantage: str,
+    version: int | None = None,
 ) -> Client:
     """Replace the fields of a client file and the answers of their ESF+ monitoring sheet.
-    Raises ValidationError (by field); nothing is saved then."""
+    Raises ValidationError (by field); nothing is saved then. When someone else saved the file
+    since the form showed `version`, nothing is saved either (the message names what differs)."""
+    stored = Client.objects.select_for_update().get(pk=client.pk)
+    check_version(
+        stored,
+        version,
+        submitted={
+            "identity": identity,
+            "first_name": first_name,
+            "last_name": last_name,
+            "nickname": nickname,
+            "birth_year": birth_year,
+            "sex": sex,
+            "locality": locality,
+            "district": district,
+            "target_groups": list(target_groups),
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "note": note,
+        },
+        private={"note"},
+    )
+    client.version = stored.version
+    next_version(client)
     client.identity = identity
     client.first_name, client.last_name, client.nickname = first_name, last_name, nickname
     client.birth_year, client.sex = birth_year, sex

@@ -18,6 +18,7 @@ from cases.selectors import visible_cases
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 from common.submissions import once_per_submission
+from common.versioning import is_version_conflict
 from contacts.selectors import contacts_for_list
 from programmes.selectors import visible_services
 from programmes.services import starting_service
@@ -135,7 +136,8 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = services.client_create(by=request.user, **form.cleaned_data)
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        client = services.client_create(by=request.user, **data)
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form})
@@ -150,9 +152,15 @@ def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         record_view(request, client)  # the form shows the whole file, filled in
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        services.client_update(client=client, **form.cleaned_data)
-        messages.success(request, _("The client was saved."))
-        return redirect("clients:detail", pk=client.pk)
+        try:
+            services.client_update(client=client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            if is_version_conflict(error):
+                form.show_stored_version(Client.objects.values_list("version", flat=True).get(pk=client.pk))
+        else:
+            messages.success(request, _("The client was saved."))
+            return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 

@@ -63,11 +63,13 @@ def check_version(
     *,
     submitted: Mapping[str, Any],
     stored_value: Callable[[str], Any] | None = None,
+    private: Iterable[str] = (),
 ) -> None:
     """Refuse the save (ValidationError) when `stored` (locked with select_for_update) is no
     longer at the version the user opened. `submitted`: the values being saved, by field name;
-    the message names each field whose stored value differs from them. A request without a
-    version (an older page, the API without one) is not checked."""
+    the message names each field whose stored value differs from them (for a `private` field,
+    such as an encrypted note, only that it changed). A request without a version (an older
+    page, the API without one) is not checked."""
     current = stored.version  # type: ignore[attr-defined]
     if expected is None or expected == current:
         return
@@ -77,6 +79,9 @@ def check_version(
         now = read(name)
         if _comparable(now) != _comparable(value):
             label = getattr(stored._meta.get_field(name), "verbose_name", name)
+            if name in private:
+                differences.append(_("%(field)s: changed") % {"field": str(label).capitalize()})
+                continue
             differences.append(
                 _("%(field)s: saved “%(stored)s”, yours “%(yours)s”")
                 % {"field": str(label).capitalize(), "stored": _shown(now), "yours": _shown(value)}

@@ -62,3 +62,28 @@ def test_each_save_moves_the_version_on(client, alice, case):
             == 302
         )
     assert Case.objects.get(pk=case.pk).version == 3
+
+
+def _client_form(page: str) -> dict:
+    from drills.web import form_values
+
+    return form_values(page)
+
+
+def test_two_people_editing_one_client_file_the_second_is_told_not_overwritten(client, alice, carol, own_client):
+    url = reverse("clients:edit", args=[own_client.pk])
+    client.force_login(alice)
+    alices = _client_form(client.get(url).content.decode())
+    client.force_login(carol)
+    carols = _client_form(client.get(url).content.decode())
+    assert alices["version"] == carols["version"]
+    assert client.post(url, {**carols, "phone": "777 111 222", "note": "Nová poznámka"}).status_code == 302
+
+    client.force_login(alice)
+    refused = client.post(url, {**alices, "phone": "608 000 000"})
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "Mezitím tento záznam uložil někdo jiný" in page
+    assert "Telefon: uloženo „777 111 222“, vaše „608 000 000“" in page
+    assert "Poznámka: změněno" in page  # an encrypted note is named, never quoted
+    own_client.refresh_from_db()
+    assert own_client.phone == "777 111 222" and own_client.note == "Nová poznámka"

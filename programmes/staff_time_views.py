@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_can
 from accounts.roles import Role
@@ -100,6 +100,11 @@ def staff_time_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(visible_staff_time(request.user), pk=pk)
     if not may_enter_staff_time(request.user, entry.assistant):
         raise PermissionDenied
+    if request.method == "POST" and "delete" in request.POST:
+        month = f"{entry.starts_on:%Y-%m}"
+        staff_time_delete(by=request.user, entry=entry)
+        messages.success(request, _("The working time was deleted."))
+        return redirect(reverse("programmes:staff_time_list") + f"?month={month}")
     form = StaffTimeForm(request.POST or None, user=request.user, entry=entry)
     if request.method == "POST" and form.is_valid() and _save(request, form, entry):
         messages.success(request, _("The working time was saved."))
@@ -107,19 +112,6 @@ def staff_time_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "programmes/staff_time_form.html", {"form": form, "entry": entry}, status=400 if form.errors else 200
     )
-
-
-@role_can(Role.can_work_with_clients)
-@require_POST
-def staff_time_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(visible_staff_time(request.user), pk=pk)
-    month = f"{entry.starts_on:%Y-%m}"
-    try:
-        staff_time_delete(by=request.user, entry=entry)
-    except ValidationError as error:
-        raise PermissionDenied from error
-    messages.success(request, _("The working time was deleted."))
-    return redirect(reverse("programmes:staff_time_list") + f"?month={month}")
 
 
 @role_can(Role.can_manage_programme)

@@ -27,7 +27,6 @@ urlpatterns = [
     path("staff-time/", staff_time_views.staff_time_list, name="staff_time_list"),
     path("staff-time/new/", staff_time_views.staff_time_create, name="staff_time_create"),
     path("staff-time/<int:pk>/edit/", staff_time_views.staff_time_edit, name="staff_time_edit"),
-    path("staff-time/<int:pk>/delete/", staff_time_views.staff_time_delete_view, name="staff_time_delete"),
     path("staff-time/import/", staff_time_views.staff_time_import_view, name="staff_time_import"),
     path("staff-time/summary/", views.work_summary, name="work_summary"),
 ]

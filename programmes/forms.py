@@ -29,13 +29,20 @@ class ServiceForm(forms.ModelForm):
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"), choices=TargetGroup.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    # Spaces are allowed while typing (123 45 67); the model then checks the seven digits.
+    registration_id = forms.CharField(
+        label=Service._meta.get_field("registration_id").verbose_name,
+        help_text=Service._meta.get_field("registration_id").help_text,
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Service
         fields = ["name", "kind", "registration_id", "target_groups", "localities", "capacity", "is_active"]
         widgets = {
             "localities": forms.CheckboxSelectMultiple,
-            "registration_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:

@@ -119,7 +119,7 @@ def staff_time_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def staff_time_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First a check that saves nothing and lists every problem by row; then the import of the
     checked rows, all or nothing."""
-    form = StaffTimeImportForm(request.POST or None, request.FILES or None)
+    form = StaffTimeImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     context: dict = {"form": form}
     status = 200
     if request.method == "POST" and form.is_valid():

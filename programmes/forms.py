@@ -27,11 +27,14 @@ def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
 class ServiceForm(forms.ModelForm):
     # A service's target groups may name an ethnic minority (the MPSV list does); a person's never.
     target_groups = forms.MultipleChoiceField(
-        label=_("Target groups"), choices=TargetGroup.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
     )
     # Spaces are allowed while typing (123 45 67); the model then checks the seven digits.
     registration_id = forms.CharField(
-        label=Service._meta.get_field("registration_id").verbose_name,
+        label=_("Registration identifier"),
         help_text=Service._meta.get_field("registration_id").help_text,
         max_length=20,
         required=False,
@@ -42,7 +45,7 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = ["name", "kind", "registration_id", "target_groups", "localities", "capacity", "is_active"]
         widgets = {
-            "localities": forms.CheckboxSelectMultiple,
+            "localities": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         }
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
@@ -234,6 +237,12 @@ class PeriodForm(forms.Form):
     end = forms.DateField(
         label=_("To"), required=False, widget=DateInput(attrs={"class": "form-control form-control-sm"})
     )
+
+    def __init__(self, data=None, **kwargs) -> None:
+        """Unbound (nothing chosen yet), the form shows the current month."""
+        super().__init__(data or None, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("month", f"{timezone.localdate():%Y-%m}")
 
     def period(self) -> tuple[datetime.date, datetime.date]:
         data = self.cleaned_data if self.is_valid() else {}

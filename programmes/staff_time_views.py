@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -80,7 +81,7 @@ def _save(request: AuthenticatedHttpRequest, form: StaffTimeForm, entry=None) ->
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 def staff_time_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    initial: dict[str, int | None] = {}
+    initial: dict[str, object] = {"starts_on": timezone.localdate()}
     assignment = assignment_on(request.user)
     if assignment is not None:
         initial["service"] = assignment.service_id

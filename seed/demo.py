@@ -90,8 +90,8 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]
     ):
         organisations[org.name] = org
-    for name, kind, place in FUNDERS:
-        _funder(name, kind, place)
+    for funder_name, funder_kind, place in FUNDERS:
+        _funder(funder_name, funder_kind, place)
     services = seed_services(organisations)  # before any record of work: they go to the first one
 
     users = []

@@ -19,7 +19,7 @@ from programmes.vocabulary import ServiceKind, TargetGroup
 
 # organisation: [(service name, kind, registration id, target groups, municipality, capacity)]
 # The first service of an organisation is where its records of work go.
-SERVICES = {
+SERVICES: dict[str, list[tuple[str, str, str, list[str], str, int | None]]] = {
     "DROM, romské středisko": [
         (
             "Terénní programy Brno",
@@ -81,7 +81,7 @@ SERVICES = {
 }
 
 # organisation: [(project name, registration number, funder, services funded, budgeted hours)]
-PROJECTS = {
+PROJECTS: dict[str, list[tuple[str, str, str, list[int], int]]] = {
     "DROM, romské středisko": [
         ("Terénní programy Brno – dotace města 2026", "", "Statutární město Brno", [0], 3200),
         (
@@ -124,7 +124,7 @@ PROJECTS = {
 }
 
 # assistant: [(service index, project name or None, from, until)], oldest first; hours a day
-ASSIGNMENTS = {
+ASSIGNMENTS: dict[str, list[tuple[int, str | None, datetime.date, datetime.date | None]]] = {
     "asistent.brno": [
         (0, None, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)),
         (0, "Asistenti pro jednání s úřady (OPZ+)", datetime.date(2024, 1, 1), None),
@@ -211,7 +211,7 @@ def _seed_staff_time(rng: random.Random) -> None:
     for username in ASSIGNMENTS:
         user = User.objects.filter(username=username).first()
         assignment = Assignment.objects.filter(profile__user=user, valid_until__isnull=True).first()
-        if user is None or assignment is None:
+        if user is None or assignment is None or user.organisation_id is None:
             continue
         hours = HOURS_A_DAY.get(username, 8)
         for day in working:

@@ -157,7 +157,7 @@ def test_moving_up_and_down_reorders(service):
 def test_a_used_activity_type_cannot_be_deleted_only_switched_off(client, carol, alice):
     contact = ContactFactory(assistant=alice)  # its activity uses a type of the starting service
     used = Activity.objects.get(contact=contact).activity_type
-    unused = used.service.activity_types.exclude(pk=used.pk).first()
+    unused = used.service.activity_types.exclude(pk=used.pk).order_by("pk")[0]
     client.force_login(carol)
     response = client.post(reverse("programmes:activity_type_delete", args=[used.pk]), follow=True)
     assert ActivityType.objects.filter(pk=used.pk).exists()
@@ -213,11 +213,14 @@ def test_funder_create_refuses_a_foreign_next(client, carol):
     assert response["Location"].startswith("/programme/projects/new/")
 
 
+NAME = "Asistenti prevence kriminality 2026"
+
+
 def test_project_period_and_services(client, carol, service, other_org):
     client.force_login(carol)
     funder = a_funder()
     data = {
-        "name": "Asistenti prevence kriminality 2026",
+        "name": NAME,
         "registration_number": "CZ.03.02.01/00/22_005/0001234",
         "funder": funder.pk,
         "services": [service.pk],
@@ -232,11 +235,11 @@ def test_project_period_and_services(client, carol, service, other_org):
     refused = client.post(reverse("programmes:project_create"), {**data, "ends_on": "", "services": [foreign.pk]})
     assert refused.status_code == 400  # another organisation's service is not a choice
     assert client.post(reverse("programmes:project_create"), {**data, "ends_on": "2026-12-31"}).status_code == 302
-    project = Project.objects.get(name=data["name"])
+    project = Project.objects.get(name=NAME)
     assert list(project.services.all()) == [service] and project.budgeted_hours == 1600
     with pytest.raises(ValidationError) as duplicate:
         services.project_create(
-            organisation=carol.organisation, name=data["name"], funder=funder, starts_on=datetime.date(2026, 1, 1)
+            organisation=carol.organisation, name=NAME, funder=funder, starts_on=datetime.date(2026, 1, 1)
         )
     assert "již má projekt" in _messages(duplicate.value)
 

@@ -38,7 +38,7 @@ def _day(assistant, day: int, minutes: int = 480) -> None:
 def _work(assistant, day: int, direct: int, on_behalf: int) -> None:
     contact = ContactFactory(
         assistant=assistant,
-        occurred_at=timezone.make_aware(datetime.datetime(2026, 11, day, 10, 0)),
+        occurred_at=datetime.datetime(2026, 11, day, 10, 0, tzinfo=timezone.get_current_timezone()),
         duration_minutes=direct + on_behalf,
         activities=[],
     )

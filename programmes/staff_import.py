@@ -38,6 +38,8 @@ COLUMNS = {
 }
 REQUIRED = ("username", "date", "hours")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# The columns are named in Czech whatever the language of the page (the example on the page).
+EXAMPLE = "uživatel;datum;hodiny;služba\nasistent.brno;28.11.2026;7,5;Terénní programy\nasistent2.brno;28.11.2026;4:00;"
 
 
 class UnreadableFile(Exception):

@@ -121,7 +121,7 @@ def staff_time_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First a check that saves nothing and lists every problem by row; then the import of the
     checked rows, all or nothing."""
     form = StaffTimeImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    context: dict = {"form": form}
+    context: dict = {"form": form, "example": staff_import.EXAMPLE}
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -190,7 +190,9 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _organisation(request)
-    form = ProjectForm(request.POST or None, organisation=organisation, initial={"funder": request.GET.get("funder")})
+    chosen = request.GET.get("funder", "")  # a funder just added from this form
+    initial = {"funder": int(chosen)} if chosen.isdigit() and len(chosen) < 10 else {}
+    form = ProjectForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.project_create(organisation=organisation, **form.cleaned_data)
@@ -206,7 +208,9 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(visible_projects(request.user), pk=pk)
-    form = ProjectForm(request.POST or None, instance=project, organisation=project.organisation)
+    chosen = request.GET.get("funder", "")  # a funder just added from this form
+    initial = {"funder": int(chosen)} if chosen.isdigit() and len(chosen) < 10 else {}
+    form = ProjectForm(request.POST or None, instance=project, organisation=project.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(project=project, **form.cleaned_data)

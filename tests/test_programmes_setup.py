@@ -334,3 +334,17 @@ def test_assignment_pages(client, carol, setup):
     assert assignment.valid_until == datetime.date(2025, 6, 30) and assignment.project is None
     page = client.get(reverse("programmes:assignment_list")).content.decode()
     assert "Terénní programy" in page
+
+
+def test_a_funder_added_from_the_project_form_is_chosen_there(client, carol, service):
+    project = services.project_create(
+        organisation=carol.organisation, name="Projekt", funder=a_funder(), starts_on=datetime.date(2026, 1, 1)
+    )
+    client.force_login(carol)
+    edit_url = reverse("programmes:project_edit", args=[project.pk])
+    response = client.post(
+        reverse("programmes:funder_create") + f"?next={edit_url}", {"kind": FunderKind.OTHER, "name": "Nadace XY"}
+    )
+    funder = Funder.objects.get(name="Nadace XY")
+    page = client.get(response["Location"])
+    assert page.context["form"]["funder"].value() == funder.pk

@@ -82,6 +82,10 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def target_group_labels(self) -> list[str]:
+        labels = dict(TargetGroup.choices)
+        return [str(labels.get(group, group)) for group in self.target_groups]
+
     def clean(self) -> None:
         if self.registration_id and not (len(self.registration_id) == 7 and self.registration_id.isdigit()):
             raise ValidationError({"registration_id": _("The registration identifier has seven digits.")})

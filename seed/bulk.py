@@ -33,6 +33,7 @@ from .bulk_cases import copy_cases
 from .bulk_clients import copy_clients
 from .bulk_contacts import copy_contacts
 from .bulk_people import add_organisations, add_users
+from .bulk_programmes import add_projects, copy_staff_time
 from .copy_streams import secondary_indexes, set_sequence
 from .plan import BulkResult, SeedState
 
@@ -49,11 +50,13 @@ class BulkSeeder(SeedState):
             self.result.triggers_skipped = self._skip_triggers(cursor)
             self._step("reference data and organisations", lambda: add_organisations(self))
             self._step("users", lambda: add_users(self))
+            self._step("projects and assignments", lambda: add_projects(self))
             big = self.n_contacts >= REBUILD_INDEXES_FROM
             dropped = self._drop_indexes(cursor) if big else []
             self._step("clients and consents", lambda: copy_clients(self, cursor))
             self._step("cases and status history", lambda: copy_cases(self, cursor))
             self._step("contacts", lambda: copy_contacts(self, cursor))
+            self._step("staff time", lambda: copy_staff_time(self, cursor))
             if dropped:
                 self._step("index rebuild", lambda: self._recreate_indexes(cursor, dropped))
             for table in (Client, Case, Contact):

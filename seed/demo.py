@@ -25,13 +25,14 @@ from cases.models import (
 )
 from clients.models import ApplicantSex, Client, Consent, RefusalReason, RefusedApplicant
 from contacts.models import Activity, Authority, Contact, FormOfWork, Topic
-from programmes.models import Assignment, Funder, Project
+from programmes.models import Funder
 from programmes.services import starting_service
 from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
 
 from .demo_cases import seed_case_work
 from .demo_clients import seed_funder_fields
 from .demo_observations import seed_observations
+from .demo_programmes import seed_programme_work, seed_services
 from .vocabulary import (
     CASE_TITLES,
     DEMO_OUTCOMES,
@@ -63,68 +64,20 @@ FUNDERS = [
     ("MSp – dotace na pomoc obětem trestných činů", FunderKind.MSP_VICTIM_SUPPORT, None),
 ]
 
-# username, first name, last name, organisation, role, city, funders
+# username, first name, last name, organisation, role, city (assistants: where they work)
 USERS = [
-    (
-        "asistent.brno",
-        "Jana",
-        "Horváthová",
-        "DROM, romské středisko",
-        Role.ASSISTANT,
-        "Brno",
-        ["Statutární město Brno", "Evropský sociální fond (OP Zaměstnanost plus)"],
-    ),
-    ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno", []),
-    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno", ["Jihomoravský kraj"]),
-    (
-        "asistent.ostrava",
-        "Lucie",
-        "Baláková",
-        "Člověk v tísni, o.p.s.",
-        Role.ASSISTANT,
-        "Ostrava",
-        ["MPSV – dotace na sociální služby", "Statutární město Ostrava"],
-    ),
-    (
-        "asistent.plzen",
-        "Tomáš",
-        "Lakatoš",
-        "Člověk v tísni, o.p.s.",
-        Role.ASSISTANT,
-        "Plzeň",
-        ["Evropský sociální fond (OP Zaměstnanost plus)"],
-    ),
-    (
-        "asistent.olomouc",
-        "Eva",
-        "Šarközi",
-        "Člověk v tísni, o.p.s.",
-        Role.ASSISTANT,
-        "Olomouc",
-        ["MPSV – dotace na sociální služby"],
-    ),
-    (
-        "asistent.vzajemne",
-        "Pavel",
-        "Gabčo",
-        "Vzájemné soužití, o.s.",
-        Role.ASSISTANT,
-        "Ostrava",
-        ["Moravskoslezský kraj"],
-    ),
-    (
-        "asistent.karvina",
-        "Kateřina",
-        "Pokutová",
-        "Sociální služby Karviná, p.o.",
-        Role.ASSISTANT,
-        "Karviná",
-        ["MPSV – dotace na sociální služby"],
-    ),
-    ("asistent.cheb", "Martin", "Berki", "Magistrát města Cheb", Role.ASSISTANT, "Cheb", ["Město Cheb"]),
-    ("policie.jmk", "Roman", "Novotný", "Krajské ředitelství policie Jihomoravského kraje", Role.POLICE, None, []),
-    ("ministerstvo", "Alena", "Dvořáková", "Ministerstvo vnitra ČR", Role.MINISTRY, None, []),
-    ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None, []),
+    ("asistent.brno", "Jana", "Horváthová", "DROM, romské středisko", Role.ASSISTANT, "Brno"),
+    ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno"),
+    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno"),
+    ("asistent.ostrava", "Lucie", "Baláková", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Ostrava"),
+    ("asistent.plzen", "Tomáš", "Lakatoš", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Plzeň"),
+    ("asistent.olomouc", "Eva", "Šarközi", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Olomouc"),
+    ("asistent.vzajemne", "Pavel", "Gabčo", "Vzájemné soužití, o.s.", Role.ASSISTANT, "Ostrava"),
+    ("asistent.karvina", "Kateřina", "Pokutová", "Sociální služby Karviná, p.o.", Role.ASSISTANT, "Karviná"),
+    ("asistent.cheb", "Martin", "Berki", "Magistrát města Cheb", Role.ASSISTANT, "Cheb"),
+    ("policie.jmk", "Roman", "Novotný", "Krajské ředitelství policie Jihomoravského kraje", Role.POLICE, None),
+    ("ministerstvo", "Alena", "Dvořáková", "Ministerstvo vnitra ČR", Role.MINISTRY, None),
+    ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None),
 ]
 
 
@@ -138,10 +91,12 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]
     ):
         organisations[org.name] = org
-    funders = {name: _funder(name, kind, place) for name, kind, place in FUNDERS}
+    for funder_name, funder_kind, place in FUNDERS:
+        _funder(funder_name, funder_kind, place)
+    services = seed_services(organisations)  # before any record of work: they go to the first one
 
     users = []
-    for username, first, last, org_name, role, city, funder_names in USERS:
+    for username, first, last, org_name, role, city in USERS:
         # Created with its role and organisation: not a change for the coordinators' start page.
         user, _ = User.objects.get_or_create(
             username=username, defaults={"organisation": organisations[org_name], "role": role}
@@ -166,14 +121,8 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
             )
             if created:
                 profile.localities.set(Locality.objects.filter(municipality=municipality))
-                service = starting_service(user.organisation)
-                for funder_name in funder_names or [""]:
-                    Assignment.objects.create(
-                        profile=profile,
-                        service=service,
-                        project=_project(user.organisation, funders[funder_name]) if funder_name else None,
-                        valid_from=datetime.date(2024, 1, 1),
-                    )
+    # Projects, where each assistant's work belongs, and a year of their working time.
+    seed_programme_work(rng, organisations, services)
 
     for org_name, _kind in ORGANISATIONS:
         org = organisations[org_name]
@@ -194,23 +143,6 @@ def _funder(name: str, kind: str, place: str | None) -> Funder:
         funder.region = Region.objects.filter(code=place).first()
     funder.save()
     return funder
-
-
-def _project(organisation: Organisation, funder: Funder) -> Project:
-    """The organisation's project paid by `funder` (one per funder in the demo)."""
-    project, created = Project.objects.get_or_create(
-        organisation=organisation,
-        name=f"Asistenti pro jednání s policií – {funder.name}",
-        defaults={
-            "funder": funder,
-            "starts_on": datetime.date(2024, 1, 1),
-            "ends_on": datetime.date(2027, 12, 31),
-            "budgeted_hours": 3000,
-        },
-    )
-    if created:
-        project.services.add(starting_service(organisation))
-    return project
 
 
 def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: int, contacts_per_assistant: int) -> None:

@@ -139,6 +139,28 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     # The file of a person-level export is a download, audited like every other one.
     "reports:download": "audited as a download: tests/test_api_reports.py, tests/test_reports_views.py",
     "audit:trail": "records named by type and id only",
+    # The programme set-up names no client; staff names appear as in the directory.
+    "programmes:service_list": "the organisation's services, no person",
+    "programmes:service_create": "an empty form",
+    "programmes:service_detail": "a service and its activity types, no person",
+    "programmes:service_edit": "a service, no person",
+    "programmes:activity_type_create": "an empty form",
+    "programmes:activity_type_edit": "an activity type, no person",
+    "programmes:activity_type_move": _WRITE,
+    "programmes:activity_type_delete": _WRITE,
+    "programmes:project_list": "projects and funders, no person",
+    "programmes:project_create": "an empty form",
+    "programmes:project_edit": "a project, no person",
+    "programmes:funder_create": "an empty form",
+    "programmes:assignment_list": "where the staff's work belongs, like the directory; no client",
+    "programmes:assignment_create": "an empty form",
+    "programmes:assignment_edit": "an assignment of a staff member, like the directory; no client",
+    "programmes:assignment_delete": _WRITE,
+    "programmes:staff_time_list": "working time of the staff, like the directory; no client",
+    "programmes:staff_time_create": "an empty form",
+    "programmes:staff_time_edit": "working time of a staff member; no client (a POST may delete it)",
+    "programmes:staff_time_import": "an empty form; a checked file lists staff time, no client",
+    "programmes:work_summary": "minutes of work per staff member and service, no client",
 }
 
 # Namespaces decided as a whole.

@@ -39,6 +39,7 @@ from tests.factories import (
     a_locality,
     shared_case,
 )
+from tests.programme_helpers import programme_records
 
 A, C, P, M, ADM = Role.ASSISTANT, Role.COORDINATOR, Role.POLICE, Role.MINISTRY, Role.ADMIN
 SIGNED_IN = frozenset({A, C, P, M, ADM})
@@ -140,6 +141,32 @@ ACCESS: dict[str, Rule] = {
     "gdpr:access_export_json": Rule(allowed=frozenset({C}), obj="client"),
     "gdpr:access_export_pdf": Rule(allowed=frozenset({C}), obj="client"),
     "gdpr:client_erase": Rule(allowed=frozenset({C}), obj="client"),
+    # The programme set-up of the own organisation: its coordinator only (the ministry and
+    # administrators see the national overview in the directory and the admin instead).
+    "programmes:service_list": Rule(allowed=frozenset({C})),
+    "programmes:service_create": Rule(allowed=frozenset({C})),
+    "programmes:service_detail": Rule(allowed=frozenset({C}), obj="service"),
+    "programmes:service_edit": Rule(allowed=frozenset({C}), obj="service"),
+    "programmes:activity_type_create": Rule(allowed=frozenset({C}), obj="service"),
+    "programmes:activity_type_edit": Rule(allowed=frozenset({C}), obj="activity_type"),
+    "programmes:activity_type_move": Rule(allowed=frozenset({C}), obj="activity_type", method="post", ok=302, get=405),
+    "programmes:activity_type_delete": Rule(
+        allowed=frozenset({C}), obj="activity_type", method="post", ok=302, get=405
+    ),
+    "programmes:project_list": Rule(allowed=frozenset({C})),
+    "programmes:project_create": Rule(allowed=frozenset({C})),
+    "programmes:project_edit": Rule(allowed=frozenset({C}), obj="project"),
+    "programmes:funder_create": Rule(allowed=frozenset({C})),
+    "programmes:assignment_list": Rule(allowed=frozenset({C})),
+    "programmes:assignment_create": Rule(allowed=frozenset({C})),
+    "programmes:assignment_edit": Rule(allowed=frozenset({C}), obj="assignment"),
+    "programmes:assignment_delete": Rule(allowed=frozenset({C}), obj="assignment", method="post", ok=302, get=405),
+    "programmes:work_summary": Rule(allowed=frozenset({C})),
+    # Staff time: an assistant's own, the coordinator's organisation's (fuller: tests/test_programmes_staff_time.py).
+    "programmes:staff_time_list": Rule(allowed=CLIENT_WORK),
+    "programmes:staff_time_create": Rule(allowed=CLIENT_WORK),
+    "programmes:staff_time_edit": Rule(allowed=CLIENT_WORK, obj="staff_time"),
+    "programmes:staff_time_import": Rule(allowed=frozenset({C})),
 }
 
 
@@ -237,6 +264,27 @@ def _police_observation_kwargs(world):
     ]
 
 
+def _service_kwargs(world):
+    return {"pk": world["own_service"].pk}, {"pk": world["foreign_service"].pk}
+
+
+def _activity_type_kwargs(world):
+    own = world["own_service"].activity_types.get(name="Kontakt")
+    return {"pk": own.pk}, {"pk": world["foreign_service"].activity_types.get(name="Kontakt").pk}
+
+
+def _project_kwargs(world):
+    return {"pk": world["own_project"].pk}, {"pk": world["foreign_project"].pk}
+
+
+def _assignment_kwargs(world):
+    return {"pk": world["own_assignment"].pk}, {"pk": world["foreign_assignment"].pk}
+
+
+def _staff_time_kwargs(world):
+    return {"pk": world["own_staff_time"].pk}, {"pk": world["foreign_staff_time"].pk}
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -257,6 +305,11 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "reset_link": _reset_link_kwargs,
     "observation": _observation_kwargs,
     "police_observation": _police_observation_kwargs,
+    "service": _service_kwargs,
+    "activity_type": _activity_type_kwargs,
+    "project": _project_kwargs,
+    "assignment": _assignment_kwargs,
+    "staff_time": _staff_time_kwargs,
 }
 
 
@@ -342,6 +395,7 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         ),
         "own_refused_applicant": RefusedApplicantFactory(recorded_by=alice),
         "foreign_refused_applicant": RefusedApplicantFactory(recorded_by=oscar),
+        **programme_records(alice, oscar),
     }
 
 

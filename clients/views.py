@@ -17,6 +17,7 @@ from cases.selectors import visible_cases
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 from contacts.selectors import contacts_for_list
+from groupwork.selectors import group_activities_of_client
 
 from . import services
 from .forms import ClientForm, ConsentForm, ConsentWithdrawForm, RefusalFilterForm, RefusedApplicantForm
@@ -99,10 +100,17 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record_view(request, client)
     contacts = contacts_for_list(request.user).filter(clients=client)[:20]
     cases = visible_cases(request.user).filter(client=client).select_related("assistant")
+    group_activities = group_activities_of_client(request.user, client)[:20]
     return render(
         request,
         "clients/client_detail.html",
-        {"client": client, "consents": client_consents(client), "contacts": contacts, "cases": cases},
+        {
+            "client": client,
+            "consents": client_consents(client),
+            "contacts": contacts,
+            "cases": cases,
+            "group_activities": group_activities,
+        },
     )
 
 

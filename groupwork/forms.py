@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Locality, User
 from clients.selectors import visible_clients
@@ -47,7 +48,7 @@ class GroupActivityForm(forms.ModelForm):
 
     # Named `clients`: the picker's search results are check boxes of that name.
     clients: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
-        label=_("Participants"),
+        label=pgettext_lazy("group activity", "Participants"),
         queryset=None,
         required=False,
         widget=ClientPicker,

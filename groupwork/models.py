@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Locality, Organisation
 from common.crypto import EncryptedTextField
@@ -27,17 +28,17 @@ EARLIEST_YEAR = 2000
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    UNKNOWN = "unknown", _("Not stated")
+    FEMALE = "female", pgettext_lazy("group activity", "Female")
+    MALE = "male", pgettext_lazy("group activity", "Male")
+    UNKNOWN = "unknown", pgettext_lazy("group activity", "Not stated")
 
 
 class AgeBand(models.TextChoices):
-    CHILD = "0-14", _("0–14")
-    YOUTH = "15-17", _("15–17")
-    YOUNG_ADULT = "18-26", _("18–26")
-    ADULT = "27-64", _("27–64")
-    SENIOR = "65+", _("65+")
+    CHILD = "0-14", pgettext_lazy("group activity", "0–14")
+    YOUTH = "15-17", pgettext_lazy("group activity", "15–17")
+    YOUNG_ADULT = "18-26", pgettext_lazy("group activity", "18–26")
+    ADULT = "27-64", pgettext_lazy("group activity", "27–64")
+    SENIOR = "65+", pgettext_lazy("group activity", "65+")
 
 
 # The cells of the anonymous head count, in the order of the form's grid (rows: sex).
@@ -61,10 +62,13 @@ class GroupActivity(models.Model):
         null=True,
         blank=True,
         related_name="group_activities",
-        verbose_name=_("project"),
+        verbose_name=pgettext_lazy("group activity", "project"),
     )
     activity_type = models.ForeignKey(
-        ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity type")
+        ActivityType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("group activity", "activity type"),
     )
     occurred_at = models.DateTimeField(_("date and time"))
     minutes = models.PositiveIntegerField(_("duration (minutes)"))
@@ -74,7 +78,10 @@ class GroupActivity(models.Model):
     topic = models.CharField(_("topic"), max_length=200, help_text=_("E.g. Prevence lichvy – beseda."))
     description = EncryptedTextField(_("description"), max_length=3000, blank=True)
     participants = models.ManyToManyField(
-        "clients.Client", blank=True, related_name="group_activities", verbose_name=_("participants")
+        "clients.Client",
+        blank=True,
+        related_name="group_activities",
+        verbose_name=pgettext_lazy("group activity", "participants"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -146,8 +153,8 @@ class AnonymousAttendance(models.Model):
         verbose_name=_("group activity"),
     )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
-    age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices)
-    count = models.PositiveSmallIntegerField(_("number of persons"))
+    age_band = models.CharField(pgettext_lazy("group activity", "age band"), max_length=5, choices=AgeBand.choices)
+    count = models.PositiveSmallIntegerField(pgettext_lazy("group activity", "number of persons"))
 
     class Meta:
         ordering = ["group_activity", "sex", "age_band"]

@@ -32,6 +32,12 @@ def default_service(by: User, day: datetime.date) -> tuple[Service, Project | No
     return starting_service(Organisation.objects.get(pk=organisation_id)), None
 
 
+def ensure_a_service(by: User) -> Service:
+    """The organisation's first service, made when it has none, so that a new organisation's
+    form offers a service and its activity types."""
+    return starting_service(Organisation.objects.get(pk=own_client_work_organisation_id(by)))
+
+
 def _checked_head_count(head_count: HeadCount) -> dict[tuple[str, str], int]:
     cells: dict[tuple[str, str], int] = {}
     for (sex, band), count in head_count.items():

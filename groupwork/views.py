@@ -70,6 +70,7 @@ def group_activity_detail_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 def group_activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.ensure_a_service(request.user)
     form = GroupActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 """The API of group activities: the same scoping, rules and audit as their pages."""
 
 from collections import Counter
+from functools import partial
 from typing import Any, cast
 
 from rest_framework import mixins, serializers, viewsets
@@ -102,13 +103,16 @@ class GroupActivitySerializer(ColumnRangeSerializerMixin, ModelCleanMixin, seria
     def create(self, validated_data):
         # The same service as the page: one set of rules for both routes.
         user = self.context["request"].user
-        return _service_call(groupwork_services.group_activity_create, by=user, **self._values(validated_data))
+        # (Bound first: `_service_call` takes its own first argument by the name "service".)
+        return _service_call(partial(groupwork_services.group_activity_create, by=user, **self._values(validated_data)))
 
     def update(self, instance, validated_data):
         user = self.context["request"].user
         values = self._values(validated_data)
         values.setdefault("head_count", {})
-        return _service_call(groupwork_services.group_activity_update, by=user, group_activity=instance, **values)
+        return _service_call(
+            partial(groupwork_services.group_activity_update, by=user, group_activity=instance, **values)
+        )
 
 
 class GroupActivityViewSet(

@@ -2,7 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Locality, User
 from clients.selectors import visible_clients
 from common.forms import ClientPicker, DateTimeInput
-from programmes.models import ActivityType
+from programmes.models import ActivityType, Service
 from programmes.selectors import assignment_on, visible_projects, visible_services
 from programmes.vocabulary import ActivityCategory
 
@@ -113,7 +113,7 @@ class GroupActivityForm(forms.ModelForm):
     def _set_defaults(self) -> None:
         self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
         self.initial.setdefault("minutes", 60)
-        services = cast(forms.ModelChoiceField, self.fields["service"]).queryset
+        services = cast(QuerySet[Service], cast(forms.ModelChoiceField, self.fields["service"]).queryset)
         assignment = assignment_on(self.user)
         service = (
             assignment.service

@@ -122,8 +122,8 @@ class GroupActivity(models.Model):
                 errors["service"] = _("Choose a service of your organisation.")
             elif self.activity_type_id is not None and self.activity_type.service_id != self.service_id:
                 errors["activity_type"] = _("Choose an activity type of the chosen service.")
-        if self.project_id is not None and self.organisation_id is not None:
-            project = self.project
+        project = self.project if self.project_id is not None else None
+        if project is not None and self.organisation_id is not None:
             if project.organisation_id != self.organisation_id:
                 errors["project"] = _("Choose a project of your organisation.")
             elif self.occurred_at is not None and "occurred_at" not in errors:

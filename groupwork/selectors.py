@@ -35,7 +35,7 @@ def can_delete_group_activity(user: User, group_activity: GroupActivity) -> bool
     return Role(user.role).can_supervise() and visible_group_activities(user).filter(pk=group_activity.pk).exists()
 
 
-def _anonymous_sum() -> Subquery:
+def _anonymous_sum() -> Coalesce:
     cells = (
         AnonymousAttendance.objects.filter(group_activity=OuterRef("pk"))
         .order_by()

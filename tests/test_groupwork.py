@@ -43,9 +43,9 @@ def _fields(user, **overrides) -> dict:
 
 
 def test_create_copies_the_organisation_and_keeps_participants_and_head_count(alice, own_client):
-    activity = services.group_activity_create(
-        by=alice, participants=[own_client], **_fields(alice, head_count={(F, "0-14"): 3, (M, "65+"): 2, (U, "18-26"): 0})
-    )
+    head_count = {(F, "0-14"): 3, (M, "65+"): 2, (U, "18-26"): 0}
+    fields = _fields(alice, head_count=head_count)
+    activity = services.group_activity_create(by=alice, participants=[own_client], **fields)
     assert activity.organisation == alice.organisation and activity.author == alice
     assert activity.service == starting_service(alice.organisation)
     assert list(activity.participants.all()) == [own_client]
@@ -283,7 +283,8 @@ def test_the_form_refuses_nobody_present_in_czech_and_a_bad_box(client, alice):
     response = client.post(reverse("groupwork:create"), data)
     assert response.status_code == 200 and not GroupActivity.objects.exists()
     assert "Vyberte alespoň jednoho účastníka" in response.content.decode()
-    response = client.post(reverse("groupwork:create"), _form_data(alice, [], **{head_count_field_name(F, "0-14"): "501"}))
+    too_many = _form_data(alice, [], **{head_count_field_name(F, "0-14"): "501"})
+    response = client.post(reverse("groupwork:create"), too_many)
     assert "Zadejte 0 až 500 osob." in response.content.decode() and not GroupActivity.objects.exists()
 
 

@@ -79,7 +79,7 @@ def test_foreign_records_are_invalid_choices_or_404(api, alice, oscar, foreign_c
     for overrides, field in (
         ({"participants": [foreign_client.pk]}, "participants"),
         ({"service": foreign_service.pk}, "service"),
-        ({"activity_type": foreign_service.activity_types.first().pk}, "activity_type"),
+        ({"activity_type": foreign_service.activity_types.get(category=ActivityCategory.GROUP).pk}, "activity_type"),
     ):
         response = api.post(reverse("api:groupactivity-list"), _payload(alice, **overrides), format="json")
         assert response.status_code == 400 and field in response.json(), (field, response.json())

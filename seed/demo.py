@@ -30,6 +30,7 @@ from programmes.services import starting_service
 from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
 
 from .demo_cases import seed_case_work
+from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
 from .vocabulary import (
     CASE_TITLES,
@@ -180,6 +181,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
             _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
     seed_case_work(rng)
     seed_observations(rng)
+    seed_group_activities()
     return users
 
 

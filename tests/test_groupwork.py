@@ -321,3 +321,25 @@ def test_the_clients_page_lists_their_group_activities(client, alice, own_client
     body = client.get(reverse("clients:detail", args=[own_client.pk])).content.decode()
     assert "Beseda o lichvě" in body and reverse("groupwork:detail", args=[mine.pk]) in body
     assert "Setkání bez klienta" not in body
+
+
+# -- demo data --------------------------------------------------------------------------------
+
+
+def test_demo_has_group_activities_with_regulars_counted_once(db, settings, tmp_path):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    settings.DEBUG = True
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    call_command("seed_demo", password="demo-heslo-123")
+    assistant = User.objects.filter(role="assistant", group_activities__isnull=False).first()
+    assert assistant is not None
+    year = (timezone.localdate() - datetime.timedelta(days=365), timezone.localdate())
+    counted = group_participation(assistant, year)
+    assert counted.activities >= 5 and counted.anonymous_persons > 0
+    assert 0 < counted.distinct_named_persons < counted.named_attendances  # some came more than once
+    count = GroupActivity.objects.count()
+    call_command("seed_demo", password="demo-heslo-123")
+    assert GroupActivity.objects.count() == count

@@ -92,7 +92,6 @@ class GroupActivityForm(forms.ModelForm):
         # One clear message for every out-of-range number, from GroupActivity.clean().
         self.fields["minutes"].validators = []
         self.fields["minutes"].widget.attrs.update({"min": 1, "max": MAX_MINUTES, "step": 5})
-        self.fields["topic"].widget.attrs["placeholder"] = _("E.g. Prevence lichvy – beseda")
         for sex, band in HEAD_COUNT_CELLS:
             self.fields[head_count_field_name(sex, band)] = forms.IntegerField(
                 label=_("%(sex)s, %(band)s years") % {"sex": Sex(sex).label, "band": AgeBand(band).label},

@@ -343,3 +343,26 @@ def test_demo_has_group_activities_with_regulars_counted_once(db, settings, tmp_
     count = GroupActivity.objects.count()
     call_command("seed_demo", password="demo-heslo-123")
     assert GroupActivity.objects.count() == count
+
+
+def test_the_service_and_project_default_to_the_assistants_assignment(client, alice):
+    from programmes.services import assignment_create
+    from tests.factories import AssistantProfileFactory
+
+    starting_service(alice.organisation)  # the first service: field programmes
+    counselling = service_create(organisation=alice.organisation, name="Poradna", kind=ServiceKind.SOCIAL_COUNSELLING)
+    project = _project(alice.organisation, name="Prevence 2026", starts_on=datetime.date(2024, 1, 1))
+    project.services.add(counselling)
+    profile = AssistantProfileFactory(user=alice)
+    assignment_create(profile=profile, service=counselling, project=project, valid_from=datetime.date(2024, 1, 1))
+    client.force_login(alice)
+    form = client.get(reverse("groupwork:create")).context["form"]
+    group_type = counselling.activity_types.get(category=ActivityCategory.GROUP)
+    assert (form.initial["service"], form.initial["project"]) == (counselling.pk, project.pk)
+    assert form.initial["activity_type"] == group_type.pk
+    # Two services: the activity types say which service they belong to.
+    assert any(label == f"Poradna: {group_type.name}" for _pk, label in form.fields["activity_type"].choices)
+    # The service alone (the API without a service) takes the assignment's service and project.
+    fields = _fields(alice, activity_type=group_type)
+    activity = services.group_activity_create(by=alice, **fields)
+    assert (activity.service, activity.project) == (counselling, project)

@@ -110,6 +110,8 @@ class GroupActivity(models.Model):
         """Rules of a plausible group activity, shared by the page and the API (the service
         checks what needs the database: participants, the head count, who is present)."""
         errors: dict[str, str | Promise] = {}
+        if not (self.topic or "").strip():
+            errors["topic"] = _("Enter the topic of the activity.")
         if self.minutes is not None and not 1 <= self.minutes <= MAX_MINUTES:
             errors["minutes"] = _("Enter a duration from 1 minute to 24 hours (1440 minutes).")
         if self.occurred_at is not None:

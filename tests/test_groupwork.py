@@ -72,6 +72,7 @@ def test_nobody_present_is_refused_unless_the_type_is_work_without_a_client(alic
     [
         ({"minutes": 0}, "minutes"),
         ({"minutes": 24 * 60 + 1}, "minutes"),
+        ({"topic": "  "}, "topic"),
         ({"occurred_at": timezone.now() + datetime.timedelta(days=1)}, "occurred_at"),
         ({"occurred_at": datetime.datetime(1999, 12, 31, 12, tzinfo=datetime.UTC)}, "occurred_at"),
         ({"head_count": {(F, "27-64"): 501}}, "anonymous_attendance"),

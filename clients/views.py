@@ -20,6 +20,7 @@ from common.pagination import paginate, querystring_without_page
 from common.submissions import once_per_submission
 from common.versioning import is_version_conflict
 from contacts.selectors import contacts_for_list
+from groupwork.selectors import group_activities_of_client
 from programmes.selectors import visible_services
 from programmes.services import starting_service
 
@@ -115,6 +116,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record_view(request, client)
     contacts = contacts_for_list(request.user).filter(clients=client)[:20]
     cases = visible_cases(request.user).filter(client=client).select_related("assistant")
+    group_activities = group_activities_of_client(request.user, client)[:20]
     return render(
         request,
         "clients/client_detail.html",
@@ -125,6 +127,7 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "participant_sheet": client_participant_sheet(client),
             "contacts": contacts,
             "cases": cases,
+            "group_activities": group_activities,
         },
     )
 

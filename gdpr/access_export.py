@@ -1,9 +1,9 @@
 """Everything held about one client (GDPR art. 15), as plain data for JSON and PDF.
 
-Sections: the client file, consents, contacts, cases with everything hanging on them (status
-changes, rights information, notes, tasks, referrals, documents' names, police feedback, as
-far as these exist), the history of changes of those rows (when, which columns, by whom) and
-who read or exported the file (the audit trail).
+Sections: the client file, consents, contacts, the group activities the client took part in,
+cases with everything hanging on them (status changes, rights information, notes, tasks,
+referrals, documents' names, police feedback, as far as these exist), the history of changes of
+those rows (when, which columns, by whom) and who read or exported the file (the audit trail).
 """
 
 import datetime
@@ -24,6 +24,7 @@ from cases.models import Case
 from clients.models import Client, Consent, ParticipantSheet, ServiceUse
 from common.record_keys import RecordKeyField
 from contacts.models import Contact
+from groupwork.models import GroupActivity
 
 
 def _value(obj: models.Model, model_field: models.Field):
@@ -113,6 +114,11 @@ def client_data(client: Client) -> dict:
         .prefetch_related("topics", "clients")
         .order_by("occurred_at", "id")
     )
+    group_activities = list(
+        GroupActivity.objects.filter(participants=client)
+        .select_related("author", "service", "project", "activity_type", "locality__municipality")
+        .order_by("occurred_at", "id")
+    )
     cases = list(
         Case.objects.filter(client=client)
         .select_related("organisation", "assistant", "region", "locality__municipality", "client")
@@ -127,6 +133,7 @@ def client_data(client: Client) -> dict:
         ServiceUse: [u.pk for u in service_uses],
         ParticipantSheet: [s.pk for s in sheets],
         Contact: [c.pk for c in contacts],
+        GroupActivity: [g.pk for g in group_activities],
         Case: [c.pk for c in cases],
     }
     case_sections = []
@@ -145,6 +152,8 @@ def client_data(client: Client) -> dict:
         "participant_sheet": record_as_dict(sheets[0], skip=("client",)) if sheets else None,
         # Other people present at a contact are not named: only this client's data is given out.
         "contacts": [record_as_dict(c, skip=("clients", "organisation")) for c in contacts],
+        # Likewise the other participants and the anonymous head count of a group activity.
+        "group_activities": [record_as_dict(g, skip=("participants", "organisation")) for g in group_activities],
         "cases": case_sections,
         "history": _history(rows),
         "accesses": _accesses(client),

@@ -10,6 +10,8 @@ titles, comments, consents' and service periods' notes), case documents with the
 files, and the values in the history of changes of all those rows.
 
 A free text of a contact shared by several clients is removed too: it may name the person.
+The client is taken off the participants of group activities (whose descriptions are emptied):
+a group activity keeps its anonymous head count and its other participants.
 Writes go through QuerySet.update(), so the history triggers record them; the history of the
 touched rows is anonymised afterwards, in the same transaction.
 """
@@ -26,6 +28,7 @@ from audit.history import anonymise_history
 from cases.models import Case
 from clients.models import Client, Consent, ParticipantSheet, ServiceUse, Sex
 from contacts.models import Contact
+from groupwork.models import GroupActivity
 
 # What a required free-text column holds once anonymised.
 ANONYMISED = "—"
@@ -134,6 +137,10 @@ def anonymise_client(client: Client) -> None:
     contact_ids = list(contacts.values_list("pk", flat=True))
     Contact.objects.filter(pk__in=contact_ids).update(note="", outcome="")
     touched.add(Contact, contact_ids)
+    group_activity_ids = list(GroupActivity.objects.filter(participants=client).values_list("pk", flat=True))
+    GroupActivity.objects.filter(pk__in=group_activity_ids).update(description="")
+    touched.add(GroupActivity, group_activity_ids)
+    GroupActivity.participants.through.objects.filter(client=client).delete()
     _anonymise_cases(list(Case.objects.filter(client=client).values_list("pk", flat=True)), touched)
     touched.anonymise_history()
     _anonymise_history_of_removed_rows(client_ids=[client.pk], case_ids=[])

@@ -69,6 +69,7 @@ def access_export_pdf(data: dict) -> bytes:
     sheet = data["participant_sheet"]
     _records(story, styles, _("ESF+ monitoring sheet"), [sheet] if sheet else [])
     _records(story, styles, _("Contacts"), data["contacts"])
+    _records(story, styles, _("Group activities"), data["group_activities"])
     story.append(Paragraph(escape(_("Cases")), styles["heading"]))
     if not data["cases"]:
         story.append(Paragraph("–", styles["text"]))

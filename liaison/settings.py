@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "clients",
     "contacts",
     "observations",
+    "groupwork",
     "cases",
     "reports",
     "api",

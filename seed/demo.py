@@ -31,6 +31,7 @@ from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
 
 from .demo_cases import seed_case_work
 from .demo_clients import seed_funder_fields
+from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
 from .demo_programmes import seed_programme_work, seed_services
 from .vocabulary import (
@@ -132,6 +133,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
             _seed_refused_applicants(org)
     seed_case_work(rng)
     seed_observations(rng)
+    seed_group_activities()
     return users
 
 

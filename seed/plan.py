@@ -42,6 +42,7 @@ class BulkResult:
     contact_clients: int = 0
     projects: int = 0
     staff_time: int = 0
+    group_activities: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     triggers_skipped: bool = False
 

@@ -229,3 +229,19 @@ TARGET_GROUP_WEIGHTS = {
     "commercially_exploited": 2,
     "trafficking_victims": 1,
 }
+# Group activities: (topic, category of the activity type, minutes, where the head count comes from).
+GROUP_TOPICS = [
+    ("Prevence lichvy – beseda", "group", 90),
+    ("Jak nenaletět podvodníkům – beseda pro seniory", "group", 60),
+    ("Bezpečně na internetu – workshop pro mládež", "group", 120),
+    ("Sousedské setkání – bezpečný dům", "community", 120),
+    ("Komunitní setkání s okrskářem", "community", 90),
+    ("Den otevřených dveří služebny", "community", 180),
+    ("Domácí násilí – kde hledat pomoc", "group", 90),
+]
+GROUP_DESCRIPTIONS = [
+    "Beseda proběhla v klubovně, účastníci se ptali na splátkové kalendáře.",
+    "Setkání s okrskářem městské policie, téma nepořádek a hluk v domě.",
+    "Workshop v nízkoprahovém klubu, rozdány letáky s kontakty.",
+    "",
+]

@@ -10,9 +10,10 @@ from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
 from clients.models import Client, Consent, RefusalReason, RefusedApplicant, ServiceUse
 from contacts.models import Activity, Authority, Contact, FormOfWork
+from groupwork.models import AnonymousAttendance, GroupActivity
 from observations.models import Observation, ObservationKind
 from programmes.services import starting_service
-from programmes.vocabulary import FORM_OF_WORK_CATEGORY
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY, ActivityCategory
 
 
 def a_locality(municipality: str = "Brno") -> Locality:
@@ -228,3 +229,31 @@ class ServiceUseFactory(factory.django.DjangoModelFactory):
     service = factory.LazyAttribute(lambda o: starting_service(o.client.organisation))
     started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     recorded_by = factory.SelfAttribute("client.created_by")
+
+
+class GroupActivityFactory(factory.django.DjangoModelFactory):
+    """A prevention talk of the author's organisation's starting service, with no one present
+    unless `participants` or `head_count` ({(sex, age band): count}) are given."""
+
+    class Meta:
+        model = GroupActivity
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("author.organisation")
+    service = factory.LazyAttribute(lambda o: starting_service(o.organisation))
+    activity_type = factory.LazyAttribute(lambda o: o.service.activity_types.get(category=ActivityCategory.GROUP))
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    minutes = 90
+    topic = "Prevence lichvy – beseda"
+
+    @factory.post_generation
+    def participants(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.participants.set(extracted)
+
+    @factory.post_generation
+    def head_count(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            for (sex, band), count in extracted.items():
+                AnonymousAttendance.objects.create(group_activity=obj, sex=sex, age_band=band, count=count)

@@ -26,6 +26,8 @@ from clients.models import Client, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
+from groupwork.models import GroupActivity
+from groupwork.selectors import visible_group_activities
 from observations.models import Observation
 from observations.selectors import visible_observations
 from tests import test_url_access as access_table
@@ -85,6 +87,10 @@ PAGE_READS: dict[str, Reads] = {
     "observations:edit": _view(Observation, "own_observation"),
     "observations:police_list": _list(Observation, lambda w, u: list(visible_observations(u))),
     "observations:police_detail": _view(Observation, "police_observation"),
+    "groupwork:list": _list(GroupActivity, lambda w, u: list(visible_group_activities(u))),
+    "groupwork:detail": _view(GroupActivity, "own_group_activity"),
+    "groupwork:edit": _view(GroupActivity, "own_group_activity"),
+    "groupwork:delete": _view(GroupActivity, "own_group_activity"),
     "cases:list": _list(Case, lambda w, u: list(visible_cases(u))),
     "cases:my_tasks": _list(Case, lambda w, u: [task.case for task in open_tasks_of(u)]),
     "cases:create": _view(Client, "own_client"),
@@ -118,6 +124,7 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
     "clients:create": "an empty form",
     "observations:create": "an empty form; an observation names no person",
+    "groupwork:create": "an empty form",
     # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a
     # note that must not identify anyone (its help text says so); counted, not kept as clients.
     "clients:refused_list": "refused applicants: anonymous records that name nobody",
@@ -174,6 +181,8 @@ API_READS: dict[str, Reads] = {
     "api:client-detail": _view(Client, "own_client", roles=CLIENT_WORK),
     "api:contact-list": _list(Contact, lambda w, u: list(visible_contacts(u)), roles=CLIENT_WORK),
     "api:contact-detail": _view(Contact, "own_contact", roles=CLIENT_WORK),
+    "api:groupactivity-list": _list(GroupActivity, lambda w, u: list(visible_group_activities(u)), roles=CLIENT_WORK),
+    "api:groupactivity-detail": _view(GroupActivity, "own_group_activity", roles=CLIENT_WORK),
     "api:case-list": _list(Case, lambda w, u: list(visible_cases(u)), roles=frozenset({A, C, P})),
     "api:case-detail": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
     "api:case-timeline": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),

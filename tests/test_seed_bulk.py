@@ -107,3 +107,20 @@ def test_clients_have_what_funders_count(seeded):
     assert District.objects.filter(clients__isnull=False).distinct().count() > 3
     assert clients.filter(target_groups__contains=["crime_victims"]).count() > clients.count() / 3
     assert not clients.filter(target_groups__contains=["minorities"]).exists()
+
+
+def test_group_activities_about_one_per_200_contacts_within_their_organisation(seeded):
+    from groupwork.models import AnonymousAttendance, GroupActivity
+
+    activities = GroupActivity.objects.all()
+    assert activities.count() == 3000 // 200
+    assert not activities.exclude(organisation_id=F("author__organisation_id")).exists()
+    assert not activities.exclude(organisation_id=F("service__organisation_id")).exists()
+    assert not activities.exclude(activity_type__service_id=F("service_id")).exists()
+    links = GroupActivity.participants.through.objects.all()
+    assert not links.exclude(groupactivity__organisation_id=F("client__organisation_id")).exists()
+    assert AnonymousAttendance.objects.filter(group_activity__in=activities).exists()
+    # Nobody present only where somebody is named.
+    empty = activities.filter(participants__isnull=True, anonymous_attendance__isnull=True)
+    assert not empty.exists()
+    assert len(set(activities.values_list("record_key", flat=True))) > 1

@@ -31,6 +31,7 @@ from tests.factories import (
     ClientFactory,
     ConsentFactory,
     ContactFactory,
+    GroupActivityFactory,
     ObservationFactory,
     ReferralFactory,
     RefusedApplicantFactory,
@@ -112,6 +113,12 @@ ACCESS: dict[str, Rule] = {
     "observations:edit": Rule(allowed=CLIENT_WORK, obj="observation"),
     "observations:police_list": Rule(allowed=frozenset({P})),
     "observations:police_detail": Rule(allowed=frozenset({P}), obj="police_observation"),
+    # Group activities: the author or a coordinator edits, a coordinator deletes.
+    "groupwork:list": Rule(allowed=CLIENT_WORK),
+    "groupwork:create": Rule(allowed=CLIENT_WORK),
+    "groupwork:detail": Rule(allowed=CLIENT_WORK, obj="group_activity"),
+    "groupwork:edit": Rule(allowed=CLIENT_WORK, obj="group_activity"),
+    "groupwork:delete": Rule(allowed=frozenset({C}), obj="group_activity"),
     # Victim-support cases. An empty post is refused with the form (400), never a crash; a GET is 405.
     "cases:list": Rule(allowed=CLIENT_WORK),
     "cases:my_tasks": Rule(allowed=CLIENT_WORK),
@@ -285,6 +292,10 @@ def _staff_time_kwargs(world):
     return {"pk": world["own_staff_time"].pk}, {"pk": world["foreign_staff_time"].pk}
 
 
+def _group_activity_kwargs(world):
+    return {"pk": world["own_group_activity"].pk}, {"pk": world["foreign_group_activity"].pk}
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -310,6 +321,7 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "project": _project_kwargs,
     "assignment": _assignment_kwargs,
     "staff_time": _staff_time_kwargs,
+    "group_activity": _group_activity_kwargs,
 }
 
 
@@ -393,6 +405,8 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "other_region_observation": ObservationFactory(
             assistant=alice, passed_to=PassedTo.POLICE, locality=a_locality("Praha")
         ),
+        "own_group_activity": GroupActivityFactory(author=alice, participants=[own_client]),
+        "foreign_group_activity": GroupActivityFactory(author=oscar, participants=[foreign_client]),
         "own_refused_applicant": RefusedApplicantFactory(recorded_by=alice),
         "foreign_refused_applicant": RefusedApplicantFactory(recorded_by=oscar),
         **programme_records(alice, oscar),

@@ -7,7 +7,7 @@ from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from clients.models import Client
 
-from .models import Contact
+from .models import Activity, Contact
 
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
@@ -33,6 +33,18 @@ def contacts_for_list(user: User) -> QuerySet[Contact]:
             Prefetch(
                 "clients",
                 queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year"),
-            )
+            ),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("activity_type").only(
+                    "id",
+                    "contact_id",
+                    "minutes",
+                    "work",
+                    "activity_type__id",
+                    "activity_type__name",
+                    "activity_type__category",
+                ),
+            ),
         )
     )

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 
 from cases.models import Case, CaseTransition
 from clients.models import Client, Consent
-from contacts.models import Contact
+from contacts.models import Activity, Contact
 
 from .bulk_cases import copy_cases
 from .bulk_clients import copy_clients
@@ -56,7 +56,7 @@ class BulkSeeder(SeedState):
             self._step("contacts", lambda: copy_contacts(self, cursor))
             if dropped:
                 self._step("index rebuild", lambda: self._recreate_indexes(cursor, dropped))
-            for table in (Client, Case, Contact):
+            for table in (Client, Case, Contact, Activity):
                 set_sequence(cursor, table._meta.db_table)
             if self.result.triggers_skipped:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -85,6 +85,7 @@ class BulkSeeder(SeedState):
             Contact._meta.db_table,
             Contact.clients.through._meta.db_table,
             Contact.topics.through._meta.db_table,
+            Activity._meta.db_table,
         ]
         for table in tables:
             for name, definition in secondary_indexes(cursor, table):
@@ -98,5 +99,14 @@ class BulkSeeder(SeedState):
             cursor.execute(definition)
 
     def _analyze(self, cursor) -> None:
-        for model in (Client, Consent, Case, CaseTransition, Contact, Contact.clients.through, Contact.topics.through):
+        for model in (
+            Client,
+            Consent,
+            Case,
+            CaseTransition,
+            Contact,
+            Contact.clients.through,
+            Contact.topics.through,
+            Activity,
+        ):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')

@@ -40,6 +40,7 @@ class BulkResult:
     transitions: int = 0
     contacts: int = 0
     contact_clients: int = 0
+    activities: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     triggers_skipped: bool = False
 

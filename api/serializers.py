@@ -27,10 +27,10 @@ else:
     _ModelSerializer = object
 
 
-def _service_call(service, **kwargs):
+def _service_call(write, /, **kwargs):
     """Call a write service; its refusals (ValidationError by field) become a 400 answer."""
     try:
-        return service(**kwargs)
+        return write(**kwargs)
     except DjangoValidationError as error:
         if hasattr(error, "error_dict"):
             raise serializers.ValidationError(error.message_dict) from error

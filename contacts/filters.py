@@ -69,7 +69,9 @@ class ContactFilter(RangeCheckedFilterSet):
         )
         type_filter = cast(django_filters.ModelChoiceFilter, self.filters["activity_type"])
         type_filter.queryset = types.order_by("service__name", "ordering", "name")
-        cast(forms.ModelChoiceField, self.form.fields["activity_type"]).iterator = ActivityTypeChoices
+        type_field = cast(forms.ModelChoiceField, self.form.fields["activity_type"])
+        type_field.iterator = ActivityTypeChoices
+        type_field.widget.choices = type_field.choices  # (the widget took the choices with the queryset)
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs.setdefault("class", css)

@@ -139,8 +139,8 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, activity_types: QuerySet[ActivityType], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["activity_type"])
-        field.queryset = activity_types
         field.iterator = ActivityTypeChoices
+        field.queryset = activity_types  # (gives the widget its choices, named by the iterator)
         field.widget.attrs["data-activity-type"] = ""
 
 

@@ -220,7 +220,10 @@ def test_service_and_project_are_chosen_when_the_organisation_has_several(logged
     funder = Funder.objects.create(name="Město Brno", kind="other")
     today = timezone.localdate()
     running = Project.objects.create(
-        organisation=alice.organisation, name="Prevence 2026", funder=funder, starts_on=today - datetime.timedelta(days=30)
+        organisation=alice.organisation,
+        name="Prevence 2026",
+        funder=funder,
+        starts_on=today - datetime.timedelta(days=30),
     )
     ended = Project.objects.create(
         organisation=alice.organisation,

@@ -176,6 +176,14 @@ def _work_belongs(
     return service, project
 
 
+def ensure_a_service(user: User) -> None:
+    """An organisation that keeps client files has a service in use, with its activity types, before
+    its first record of work is entered (the organisation's first service is made when it has none)."""
+    organisation_id = own_client_work_organisation_id(user)
+    if not Service.objects.filter(organisation_id=organisation_id, is_active=True).exists():
+        starting_service(Organisation.objects.get(pk=organisation_id))
+
+
 @transaction.atomic
 def contact_create(
     *,

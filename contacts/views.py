@@ -87,6 +87,7 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial["clients"] = [client_id]
         if request.method == "GET":
             record_view(request, chosen)  # the form names the chosen client
+    services.ensure_a_service(request.user)  # a new organisation's first record needs its activity types
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
     formset = activity_formset(request.POST or None, contact_form=form)
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -60,7 +60,7 @@ def test_assistant_records_two_activities_with_the_keyboard_only(page, live_serv
     page.keyboard.type("Doprovod na výslech, pak jednání na úřadu")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert re.search(r"/contacts/\d+/$", page.url), page.url
+    assert re.search(r"/contacts/\d+/$", page.url), page.locator("form.contact-form").inner_text()
     contact = Contact.objects.get()
     assert contact.duration_minutes == 55
     assert [(a.activity_type.name, a.minutes, a.work) for a in contact.activities.order_by("id")] == [

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Locality, Region
@@ -14,7 +15,7 @@ from clients import services as client_services
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts import services as contact_services
-from contacts.models import Activity, Authority, Contact, Topic
+from contacts.models import MAX_DURATION_MINUTES, Activity, Authority, Contact, Topic
 from programmes.models import ActivityType, Project, Service
 from programmes.selectors import visible_projects, visible_services
 
@@ -153,6 +154,16 @@ class ActivitySerializer(ColumnRangeSerializerMixin, serializers.ModelSerializer
     class Meta:
         model = Activity
         fields = ["activity_type", "activity_type_name", "category", "minutes", "work"]
+        extra_kwargs = {
+            "minutes": {
+                "min_value": 1,
+                "max_value": MAX_DURATION_MINUTES,
+                "error_messages": {
+                    "min_value": _("Each activity takes at least one minute."),
+                    "max_value": _("An activity cannot last longer than 24 hours."),
+                },
+            }
+        }
 
 
 class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):

@@ -22,12 +22,18 @@ def _drom_type(category: str):
     return activity_type_of(Organisation.objects.get(name="DROM, romské středisko"), category)
 
 
+def _minutes(overrides) -> int:
+    duration = overrides.get("duration_minutes", 30)
+    return duration if isinstance(duration, int) and 0 < duration <= 24 * 60 else 30
+
+
 def _contact_payload(**overrides):
     data = {
         "occurred_at": (timezone.now() - datetime.timedelta(hours=1)).isoformat(),
         "duration_minutes": 30,
         "authority": Authority.objects.get(name="Policie ČR").pk,
-        "activities": [{"activity_type": _drom_type("mediation").pk, "minutes": overrides.get("duration_minutes", 30)}],
+        # One activity of the whole duration (of 30 minutes when the duration is not a valid one).
+        "activities": [{"activity_type": _drom_type("mediation").pk, "minutes": _minutes(overrides)}],
         "anonymous_persons": 0,
     }
     data.update(overrides)

@@ -5,6 +5,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+import psycopg2
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -26,17 +27,41 @@ from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
+DATABASE_DOWN = (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError)
 # Errors that say something about the request or the code, not about the database being there.
-REQUEST_OR_CODE_ERRORS = (IntegrityError, ProgrammingError, DataError, NotSupportedError)
+REQUEST_OR_CODE_ERRORS = (
+    IntegrityError,
+    ProgrammingError,
+    DataError,
+    NotSupportedError,
+    psycopg2.IntegrityError,
+    psycopg2.ProgrammingError,
+    psycopg2.DataError,
+    psycopg2.NotSupportedError,
+)
 
 
-def is_database_down(error: BaseException | None) -> bool:
+def _says_database_down(error: BaseException) -> bool:
     """A connection lost half-way can surface as a bare DatabaseError or an InternalError (a
     transaction aborted by the crash), not only as an OperationalError: all mean "try later"."""
     if isinstance(error, DATABASE_DOWN):
         return True
-    return isinstance(error, DatabaseError) and not isinstance(error, REQUEST_OR_CODE_ERRORS)
+    return isinstance(error, DatabaseError | psycopg2.DatabaseError) and not isinstance(error, REQUEST_OR_CODE_ERRORS)
+
+
+def is_database_down(error: BaseException | None) -> bool:
+    """Whether `error`, or any error it was raised from or while handling, says the database is
+    unreachable: Django's wrapped errors and psycopg2's own. Not every database error reaches a
+    view wrapped by Django: closing a server-side cursor (a form's choices are read through one)
+    on a lost connection raises psycopg2's OperationalError itself, during the handling of
+    Django's."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if _says_database_down(error):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class NoStoreMiddleware:

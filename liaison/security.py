@@ -1,7 +1,6 @@
 """HTTP hardening that no library does for us: no caching of personal data, no powerful browser
 features, a friendly 503 when the database is down, and a health check for the load balancer."""
 
-import logging
 import sys
 from collections.abc import Callable
 
@@ -22,10 +21,9 @@ from django.db import (
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError)
 # Errors that say something about the request or the code, not about the database being there.
@@ -124,8 +122,12 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_down(exception):
-            logger.error("Database unavailable: %s", type(exception).__name__)
-            return database_unavailable_response(request)
+            response = database_unavailable_response(request)
+            # One line, instead of Django's second one for the 503 (the traceback: liaison/log_volume.py).
+            log_response(
+                "Database unavailable: %s", request.path, response=response, request=request, exception=exception
+            )
+            return response
         return None
 
 
@@ -143,28 +145,33 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Public: only "ok"/"error" per dependency, never a message that could carry data."""
-    checks = {"database": _check_database(), "cache": _check_cache()}
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    errors = {"database": _check_database(), "cache": _check_cache()}
+    checks = {part: "ok" if error is None else "error" for part, error in errors.items()}
+    healthy = all(error is None for error in errors.values())
+    response = JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    if not healthy:
+        # One line per failed check (a load balancer asks every few seconds during an outage).
+        failing = ", ".join(part for part, error in errors.items() if error is not None)
+        error = next(error for error in errors.values() if error is not None)
+        log_response("Health check failed (%s): %s", failing, request.path, response=response, exception=error)
+    return response
 
 
-def _check_database() -> str:
+def _check_database() -> Exception | None:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: database")
-        return "error"
-    return "ok"
+    except DatabaseError as error:
+        return error
+    return None
 
 
-def _check_cache() -> str:
+def _check_cache() -> Exception | None:
     try:
         cache.set("liaison-healthz", "ok", 10)
         if cache.get("liaison-healthz") != "ok":
-            return "error"
-    except Exception:  # any client error of the cache backend (redis-py raises its own)
-        logger.exception("Health check: cache")
-        return "error"
-    return "ok"
+            return RuntimeError("The cache did not keep a value.")
+    except Exception as error:  # any client error of the cache backend (redis-py raises its own)  # noqa: BLE001
+        return error
+    return None

@@ -424,9 +424,13 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Masks e-mail addresses, phone and birth numbers and password=... in every log line.
-    "filters": {"personal_data": {"()": "liaison.security_logging.PersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "filters": {
+        # One line per failed request, one traceback a minute for the same trouble (an outage).
+        "log_volume": {"()": "liaison.log_volume.OutageLogFilter"},
+        # Masks e-mail addresses, phone and birth numbers and password=... in every log line.
+        "personal_data": {"()": "liaison.security_logging.PersonalDataFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["log_volume", "personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Axes logs each failed sign-in with the username; keep those at WARNING and masked.
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},

@@ -340,9 +340,17 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 5 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# A web request that queues a task while Redis is down gives up within about a second (the
-# report job stays queued and reports.tasks.requeue_stranded_report_jobs sends it again).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+# A web request that queues a task while Redis is down or hung gives up within about a second
+# (the report job stays queued and reports.tasks.requeue_stranded_report_jobs sends it once the
+# broker answers): one retry after a short pause, each attempt bounded by the socket timeouts
+# below (drills/test_redis_hung.py; without them a Redis stopped by SIGSTOP held the request
+# forever). The worst case, (1 + max_retries) * BROKER_SOCKET_TIMEOUT + the pause, stays under 2 s.
+BROKER_SOCKET_TIMEOUT = 0.5
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# The same bounds for a Redis result backend, should one be configured (results are ignored).
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT
 # Running tasks finish when the broker connection drops; their job rows say what happened.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 if REDIS_URL:
@@ -353,7 +361,10 @@ if REDIS_URL:
         # Look for such messages every 10 s (kombu's default is every 100 s).
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
-        "socket_connect_timeout": 5,
+        # A hung Redis (stopped, or gone without closing the connection) answers nothing: every
+        # synchronous command gives up after this long instead of waiting forever.
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
         "socket_keepalive": True,
         "health_check_interval": 10,
     }

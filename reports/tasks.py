@@ -21,13 +21,17 @@ class ReportTask(Task):
     """Marks the job failed once Celery gives up on it (retries exhausted or an error)."""
 
     def apply_async(self, *args: Any, **options: Any) -> Any:
-        """While Redis is down the job row stays queued instead of the request failing with a
-        500; requeue_stranded_report_jobs sends it once the broker is back."""
+        """While Redis is down or hung the job row stays queued instead of the request failing
+        or hanging (the socket timeouts in settings bound the wait); requeue_stranded_report_jobs
+        sends it once the broker is back."""
         try:
             return super().apply_async(*args, **options)
-        except BrokerUnavailable:
+        except BrokerUnavailable as error:
+            task_args = args[0] if args else options.get("args")
             logger.warning(
-                "Broker unavailable: report job %s stays queued and is sent again later.", (args or [None])[0]
+                "Broker unavailable (%s): report job %s stays queued and is sent later.",
+                type(error).__name__,
+                task_args[0] if task_args else None,
             )
             return None
 

@@ -375,8 +375,12 @@ REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5)
 REPORTS_RESULT_TTL_DAYS = env_int("REPORTS_RESULT_TTL_DAYS", 30)
 REPORTS_SOFT_TIME_LIMIT = env_int("REPORTS_SOFT_TIME_LIMIT", 30 * 60)
 REPORTS_HARD_TIME_LIMIT = REPORTS_SOFT_TIME_LIMIT + 60
-# A job still queued this long after it was asked for lost its message (a broker outage).
+# A job whose task never reached the broker (down or hung when it was asked for) is sent by the
+# next check after this long; one still queued this long after it was sent lost its message (a
+# Redis restarted without it) and is sent again. The check runs every 15 s (below).
+REPORTS_UNSENT_AFTER_SECONDS = env_int("REPORTS_UNSENT_AFTER_SECONDS", 10)
 REPORTS_REQUEUE_AFTER_SECONDS = env_int("REPORTS_REQUEUE_AFTER_SECONDS", 10 * 60)
+REPORTS_REQUEUE_INTERVAL_SECONDS = env_int("REPORTS_REQUEUE_INTERVAL_SECONDS", 15)
 CELERY_BEAT_SCHEDULE = {
     # The previous month's national statistics and every organisation's activity report.
     "reports-monthly": {
@@ -385,10 +389,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Expired result files are deleted; jobs stuck after a lost worker are marked failed.
     "reports-cleanup": {"task": "reports.tasks.clean_up_report_jobs", "schedule": crontab(minute=40, hour=3)},
-    # Jobs whose message a Redis outage lost are sent again (drills/test_redis_down.py).
+    # Jobs that a Redis outage kept from the worker are sent (drills/test_redis_down.py,
+    # drills/test_redis_hung.py). A check that waited longer than the next one is dropped, so
+    # that a stopped worker does not find a pile of them.
     "reports-requeue": {
         "task": "reports.tasks.requeue_stranded_report_jobs",
-        "schedule": datetime.timedelta(seconds=env_int("REPORTS_REQUEUE_INTERVAL_SECONDS", 5 * 60)),
+        "schedule": datetime.timedelta(seconds=REPORTS_REQUEUE_INTERVAL_SECONDS),
+        "options": {"expires": REPORTS_REQUEUE_INTERVAL_SECONDS},
     },
     # GDPR retention: anonymise clients and cases past their retention period (gdpr/retention.py).
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},

@@ -210,12 +210,32 @@ def schedule_monthly_reports(today: datetime.date | None = None) -> list[ReportJ
     return jobs
 
 
+def report_job_sent(job_id: int) -> None:
+    """Note that the job's task reached the broker (reports.tasks.send_report_job)."""
+    try:
+        ReportJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    except DatabaseError:
+        # Left unsent: the next check sends it once more, which the worker takes as one (_claim).
+        logger.warning("Report job %s: sent, but the database could not record it.", job_id)
+
+
+def unsent_report_jobs(limit: int = 500) -> list[int]:
+    """Ids of the queued jobs whose task never reached the broker (it was down or hung when they
+    were asked for), once the request that asked has had its own chance to send them."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_UNSENT_AFTER_SECONDS)
+    return list(
+        ReportJob.objects.filter(state=JobState.QUEUED, sent_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def stranded_report_jobs(limit: int = 500) -> list[int]:
-    """Ids of the jobs still queued long after they were asked for: their message was lost (Redis
-    restarted without it) or never sent (Redis was down when it was asked for)."""
+    """Ids of the jobs still queued long after they were sent: their message was lost (Redis
+    restarted without it). Not sooner: a sent job may merely wait behind others."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
     return list(
-        ReportJob.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff)
+        ReportJob.objects.filter(state=JobState.QUEUED, sent_at__lt=cutoff)
         .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

@@ -58,6 +58,9 @@ class ReportJob(models.Model):
     result_size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     scheduled = models.BooleanField(_("made by the monthly schedule"), default=False)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # When its task was handed to the broker; empty while it never was (the broker was down or
+    # hung when it was asked for): reports.tasks.requeue_stranded_report_jobs sends it soon.
+    sent_at = models.DateTimeField(_("sent to the worker"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True)

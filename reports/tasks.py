@@ -71,9 +71,18 @@ def generate_report(self, job_id: int) -> None:
         raise
 
 
+def send_report_job(job_id: int) -> bool:
+    """Hand the job's task to the broker and note that it was; a broker that is down or hung
+    leaves the job unsent (and the request that asked for it answered within about a second)."""
+    if generate_report.delay(job_id) is None:
+        return False
+    jobs.report_job_sent(job_id)
+    return True
+
+
 def enqueue_report_job(job: ReportJob) -> None:
     """Send the job's task once the transaction that recorded the job commits."""
-    transaction.on_commit(lambda: generate_report.delay(job.pk))
+    transaction.on_commit(lambda: send_report_job(job.pk))
 
 
 @shared_task(acks_late=True)
@@ -102,14 +111,18 @@ def _broker_queue_is_empty() -> bool:
 
 @shared_task(acks_late=True)
 def requeue_stranded_report_jobs() -> int:
-    """Send again the jobs still queued long after they were asked for (jobs.stranded_report_jobs).
+    """Send the jobs that were never sent (the broker was down when they were asked for), and
+    again those still queued long after they were sent (jobs.unsent_report_jobs,
+    jobs.stranded_report_jobs). Beat runs this every 15 s, so that queued work goes within half
+    a minute of the broker coming back.
 
-    Only when the broker's queue is empty, so that jobs merely waiting their turn are not sent
-    twice; a second delivery would be harmless anyway (jobs._claim)."""
+    Jobs that were sent are sent again only when the broker's queue is empty, so that jobs merely
+    waiting their turn are not sent twice; a second delivery would be harmless anyway
+    (jobs._claim)."""
+    sent = sum(send_report_job(job_id) for job_id in jobs.unsent_report_jobs())
     stranded = jobs.stranded_report_jobs()
-    if not stranded or not _broker_queue_is_empty():
-        return 0
-    for job_id in stranded:
-        generate_report.delay(job_id)
-    logger.warning("Sent %d stranded report jobs again.", len(stranded))
-    return len(stranded)
+    if stranded and _broker_queue_is_empty():
+        sent += sum(send_report_job(job_id) for job_id in stranded)
+    if sent:
+        logger.warning("Sent %d queued report jobs that had not reached the worker.", sent)
+    return sent

@@ -381,6 +381,13 @@ REPORTS_HARD_TIME_LIMIT = REPORTS_SOFT_TIME_LIMIT + 60
 REPORTS_UNSENT_AFTER_SECONDS = env_int("REPORTS_UNSENT_AFTER_SECONDS", 10)
 REPORTS_REQUEUE_AFTER_SECONDS = env_int("REPORTS_REQUEUE_AFTER_SECONDS", 10 * 60)
 REPORTS_REQUEUE_INTERVAL_SECONDS = env_int("REPORTS_REQUEUE_INTERVAL_SECONDS", 15)
+# A running job shows it is alive this often; silent this long, its worker is taken for dead and
+# the job is sent again by the same check (reports/heartbeat.py). The visibility timeout above
+# stays longer than the longest report: a slow report is never delivered twice while it runs.
+REPORTS_HEARTBEAT_SECONDS = env_int("REPORTS_HEARTBEAT_SECONDS", 30)
+REPORTS_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORTS_HEARTBEAT_TIMEOUT_SECONDS", 120)
+if REPORTS_HEARTBEAT_TIMEOUT_SECONDS < 3 * REPORTS_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("REPORTS_HEARTBEAT_TIMEOUT_SECONDS must be at least three heartbeats.")
 CELERY_BEAT_SCHEDULE = {
     # The previous month's national statistics and every organisation's activity report.
     "reports-monthly": {

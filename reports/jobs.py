@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import formats, timezone, translation
@@ -20,6 +20,7 @@ from contacts.selectors import visible_contacts
 
 from . import selectors, storage
 from .exports import case_and_contact_export
+from .heartbeat import Heartbeat
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
 from .sql_rows import SqlRows
@@ -31,13 +32,17 @@ logger = logging.getLogger(__name__)
 
 # A job whose worker died this many times in a row is given up rather than retried forever.
 MAX_ATTEMPTS = 3
+# The states of a job waiting for a worker to take it.
+WAITING = (JobState.QUEUED, JobState.INTERRUPTED)
 
 
 # Making the file (in the worker) ------------------------------------------------------------
 
 
 def _claim(job_id: int) -> ReportJob | None:
-    """Mark the job running, unless it is done or failed already (a second delivery)."""
+    """Mark the job running as a new attempt, unless it is done or failed already (a second
+    delivery). The attempt's number (`attempts` after the claim) is its token: progress, the
+    heartbeat and the result are recorded only while the job still carries it."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state in (JobState.DONE, JobState.FAILED):
@@ -49,16 +54,26 @@ def _claim(job_id: int) -> ReportJob | None:
             job.save(update_fields=["state", "error_message", "finished_at"])
             return None
         job.state = JobState.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.progress = 0
         job.attempts = F("attempts") + 1
-        job.save(update_fields=["state", "started_at", "progress", "attempts"])
+        job.save(update_fields=["state", "started_at", "heartbeat_at", "progress", "attempts"])
     job.refresh_from_db()
     return job
 
 
-def _set_progress(job_id: int, percent: int) -> None:
-    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(progress=max(0, min(percent, 99)))
+def _set_progress(job_id: int, attempt: int, percent: int) -> None:
+    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).update(
+        progress=max(0, min(percent, 99)), heartbeat_at=timezone.now()
+    )
+
+
+def _is_current(job_id: int, attempt: int) -> bool:
+    """Whether the job is still this attempt's (not taken over after its heartbeat stopped)."""
+    try:
+        return ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).exists()
+    except DatabaseError:
+        return True  # cannot tell: the caller goes on as the owner
 
 
 def _period_text(params: ReportParameters) -> str:
@@ -97,7 +112,7 @@ def build_report(job: ReportJob, params: ReportParameters) -> Report:
     return Report(title=_("Contacts and cases of the organisation"), subtitle=subtitle, sheets=sheets)
 
 
-def _track_progress(job_id: int, report: Report) -> None:
+def _track_progress(job_id: int, attempt: int, report: Report) -> None:
     """Report progress as the writer consumes rows: by rows for exports, by sheets otherwise."""
     known = [sheet.row_count for sheet in report.sheets]
     total_rows = sum(count or 0 for count in known)
@@ -108,7 +123,7 @@ def _track_progress(job_id: int, report: Report) -> None:
             offset = done_before
 
             def update(done: int, offset: int = offset) -> None:
-                _set_progress(job_id, int(90 * (offset + done) / total_rows))
+                _set_progress(job_id, attempt, int(90 * (offset + done) / total_rows))
 
             if isinstance(sheet.rows, SqlRows):  # counts the rows itself, also while COPY writes them
                 sheet.rows.progress = (every, update)
@@ -116,29 +131,47 @@ def _track_progress(job_id: int, report: Report) -> None:
                 sheet.rows = with_progress(sheet.rows, every, update)
             done_before += sheet.row_count
         elif not total_rows:
-            _set_progress(job_id, int(90 * index / max(len(report.sheets), 1)))
+            _set_progress(job_id, attempt, int(90 * index / max(len(report.sheets), 1)))
 
 
 def run_report_job(job_id: int) -> None:
-    """Make the file of a job. Safe to call again: a done or failed job is left alone."""
+    """Make the file of a job. Safe to call again: a done or failed job is left alone.
+
+    A database error puts the job back in the queue for the task's retry, without counting the
+    attempt; an attempt that was taken over meanwhile (reports/heartbeat.py) drops its work
+    quietly instead of failing the job that another attempt now makes."""
     job = _claim(job_id)
     if job is None:
         return
+    attempt = job.attempts
+    try:
+        with Heartbeat(job.pk, attempt):
+            _make_file(job, attempt)
+    except Exception as error:
+        if not _is_current(job.pk, attempt):
+            logger.warning("Report job %s: attempt %s was taken over; its work is dropped.", job.pk, attempt)
+            return
+        if isinstance(error, OperationalError | InterfaceError):
+            report_job_requeue(job.pk, attempt)
+        raise
+
+
+def _make_file(job: ReportJob, attempt: int) -> None:
     plain_path = None
     try:
         with translation.override(settings.LANGUAGE_CODE):
             params = parse_parameters(job.report_type, job.parameters)
             report = build_report(job, params)
-            _track_progress(job.pk, report)
+            _track_progress(job.pk, attempt, report)
             plain_path = storage.new_work_path(job.pk, params.format)
             WRITERS[params.format](report, plain_path)
-        _set_progress(job.pk, 95)
+        _set_progress(job.pk, attempt, 95)
         name, size = storage.store_encrypted(plain_path, job.pk)
     finally:
         storage.discard(plain_path)
     now = timezone.now()
     try:
-        updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+        updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempts=attempt).update(
             state=JobState.DONE,
             progress=100,
             result_file=name,
@@ -152,14 +185,14 @@ def run_report_job(job_id: int) -> None:
         # attempt makes the file again, so this one must not stay beside it.
         storage.delete_stored(name)
         raise
-    if not updated:  # someone marked it failed meanwhile; the file is nobody's
+    if not updated:  # failed or taken over by another attempt meanwhile: the file is nobody's
         storage.delete_stored(name)
 
 
-def report_job_requeue(job_id: int) -> None:
+def report_job_requeue(job_id: int, attempt: int) -> None:
     """Back to the queue after a transient database error; that attempt does not count."""
     try:
-        ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+        ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).update(
             state=JobState.QUEUED, attempts=Greatest(F("attempts") - 1, 0)
         )
     except DatabaseError:
@@ -224,7 +257,7 @@ def unsent_report_jobs(limit: int = 500) -> list[int]:
     were asked for), once the request that asked has had its own chance to send them."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_UNSENT_AFTER_SECONDS)
     return list(
-        ReportJob.objects.filter(state=JobState.QUEUED, sent_at__isnull=True, created_at__lt=cutoff)
+        ReportJob.objects.filter(state__in=WAITING, sent_at__isnull=True, created_at__lt=cutoff)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -235,7 +268,7 @@ def stranded_report_jobs(limit: int = 500) -> list[int]:
     restarted without it). Not sooner: a sent job may merely wait behind others."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
     return list(
-        ReportJob.objects.filter(state=JobState.QUEUED, sent_at__lt=cutoff)
+        ReportJob.objects.filter(state__in=WAITING, sent_at__lt=cutoff)
         .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

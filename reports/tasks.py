@@ -12,6 +12,7 @@ from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import jobs
+from .heartbeat import interrupt_silent_jobs
 from .models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -60,12 +61,10 @@ class ReportTask(Task):
     time_limit=settings.REPORTS_HARD_TIME_LIMIT,
 )
 def generate_report(self, job_id: int) -> None:
+    # A database error (the job is back in the queue, jobs.run_report_job) is retried by
+    # autoretry_for; running out of time is not.
     try:
         jobs.run_report_job(job_id)
-    except (OperationalError, InterfaceError):
-        # The job goes back to the queue; let _claim count this attempt but not give up yet.
-        jobs.report_job_requeue(job_id)
-        raise
     except SoftTimeLimitExceeded:
         jobs.report_job_fail(job_id, _("The report took too long. Please choose a shorter period."))
         raise
@@ -111,18 +110,20 @@ def _broker_queue_is_empty() -> bool:
 
 @shared_task(acks_late=True)
 def requeue_stranded_report_jobs() -> int:
-    """Send the jobs that were never sent (the broker was down when they were asked for), and
-    again those still queued long after they were sent (jobs.unsent_report_jobs,
-    jobs.stranded_report_jobs). Beat runs this every 15 s, so that queued work goes within half
-    a minute of the broker coming back.
+    """Send every job that waits for a worker in vain: those whose worker died (no heartbeat for
+    two minutes: marked interrupted, reports/heartbeat.py), those that were never sent (the broker
+    was down when they were asked for), and again those still queued long after they were sent
+    (jobs.unsent_report_jobs, jobs.stranded_report_jobs). Beat runs this every 15 s, so that
+    queued work goes within half a minute of the broker coming back.
 
     Jobs that were sent are sent again only when the broker's queue is empty, so that jobs merely
     waiting their turn are not sent twice; a second delivery would be harmless anyway
     (jobs._claim)."""
+    interrupt_silent_jobs()
     sent = sum(send_report_job(job_id) for job_id in jobs.unsent_report_jobs())
     stranded = jobs.stranded_report_jobs()
     if stranded and _broker_queue_is_empty():
         sent += sum(send_report_job(job_id) for job_id in stranded)
     if sent:
-        logger.warning("Sent %d queued report jobs that had not reached the worker.", sent)
+        logger.warning("Sent %d report jobs that were waiting for a worker in vain.", sent)
     return sent

@@ -59,15 +59,21 @@ def test_nothing_is_sent_again_while_the_queue_still_holds_messages(settings):
     delay.assert_not_called()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_job_asked_for_while_the_broker_is_down_stays_unsent(ministry_analyst):
+@pytest.mark.django_db
+def test_a_job_asked_for_while_the_broker_is_down_stays_unsent(ministry_analyst, django_capture_on_commit_callbacks):
     from reports import services
 
-    with mock.patch("celery.app.task.Task.apply_async", side_effect=BrokerUnavailable("timed out")):
+    with (
+        mock.patch("celery.app.task.Task.apply_async", side_effect=BrokerUnavailable("timed out")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         job = services.report_job_request(by=ministry_analyst, report_type="national", raw_parameters=PARAMETERS)
     job.refresh_from_db()
     assert job.state == JobState.QUEUED and job.sent_at is None
-    with mock.patch("celery.app.task.Task.apply_async", return_value=object()):
+    with (
+        mock.patch("celery.app.task.Task.apply_async", return_value=object()),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         again = services.report_job_request(by=ministry_analyst, report_type="national", raw_parameters=PARAMETERS)
     again.refresh_from_db()
     assert again.sent_at is not None

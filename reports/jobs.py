@@ -144,6 +144,9 @@ def run_report_job(job_id: int) -> None:
     if job is None:
         return
     attempt = job.attempts
+    removed = storage.remove_work_files(job.pk)
+    if removed:
+        logger.warning("Report job %s: removed %d work files of an earlier attempt.", job.pk, removed)
     try:
         with Heartbeat(job.pk, attempt):
             _make_file(job, attempt)
@@ -200,7 +203,9 @@ def report_job_requeue(job_id: int, attempt: int) -> None:
 
 
 def report_job_fail(job_id: int, message: str) -> None:
-    ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
+    """Mark the job failed with the message, unless it is done or failed already (the first
+    message says why: the task's general one comes after a specific one)."""
+    ReportJob.objects.filter(pk=job_id).exclude(state__in=(JobState.DONE, JobState.FAILED)).update(
         state=JobState.FAILED, error_message=message[:500], finished_at=timezone.now()
     )
 

@@ -1,5 +1,6 @@
 """Celery tasks of reports: thin wrappers that pass ids to reports.jobs, and the enqueuing."""
 
+import errno
 import logging
 from typing import Any
 
@@ -67,6 +68,13 @@ def generate_report(self, job_id: int) -> None:
         jobs.run_report_job(job_id)
     except SoftTimeLimitExceeded:
         jobs.report_job_fail(job_id, _("The report took too long. Please choose a shorter period."))
+        raise
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):  # the attempt has removed its work files
+            jobs.report_job_fail(
+                job_id,
+                _("The report could not be saved: the storage for reports is full. Please tell your administrator."),
+            )
         raise
 
 

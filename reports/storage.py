@@ -67,11 +67,32 @@ def stored_path(name: str) -> Path:
     return path
 
 
-def read_decrypted(name: str) -> Iterator[bytes]:
-    with open(stored_path(name), "rb") as handle:
-        while header := handle.read(_LENGTH.size):
-            (length,) = _LENGTH.unpack(header)
-            yield decrypt_bytes(handle.read(length))
+class DecryptedChunks:
+    """The plain chunks of a stored file, read as they are asked for. The file is opened at once,
+    so that a missing file (a storage restored without it) is known before any answer starts,
+    and closed at the end or by close() (a streamed response closes it)."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = open(path, "rb")  # noqa: SIM115 - closed by close(), at the end or by the response
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        header = self._handle.read(_LENGTH.size)
+        if not header:
+            self.close()
+            raise StopIteration
+        (length,) = _LENGTH.unpack(header)
+        return decrypt_bytes(self._handle.read(length))
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def read_decrypted(name: str) -> DecryptedChunks:
+    """Raises FileNotFoundError at once when the file is missing."""
+    return DecryptedChunks(stored_path(name))
 
 
 def delete_stored(name: str) -> None:

@@ -74,7 +74,7 @@ def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_request_reports)
 @require_GET
-def job_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def job_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     job = _get_job(request, pk)
     try:
         return job_file_response(request, job)

@@ -1,0 +1,100 @@
+"""Redis hung (SIGSTOP: the kernel accepts connections, nothing answers) while a coordinator keeps
+asking for reports and other users browse.
+
+Asserts: every report request answers within 2 s with the job's page (the job is recorded and
+waits, unsent: the broker's socket timeouts bound the wait); pages keep working; after SIGCONT
+every job asked for meanwhile is sent within 30 s (the check every 15 s) and made, each with
+exactly one file; the same worker process serves throughout.
+
+DRILL_REDIS_HANG sets the hang in seconds (30).
+"""
+
+import os
+import time
+
+from .app import Traffic, job_id_from, job_state, one_value, report_files, result_line, server_errors, wait_job_finished
+from .servers import wait_for
+from .web import csrf_token, sign_in
+
+HANG_SECONDS = float(os.environ.get("DRILL_REDIS_HANG", "30"))
+ANSWER_WITHIN = 2.0
+SENT_WITHIN = 30.0
+PERIOD = {"start": "2026-01-01", "end": "2026-01-31", "breakdown": "all", "format": "csv"}
+
+
+def _sent(stack, job_id: int) -> bool:
+    return one_value(stack, f"SELECT sent_at IS NOT NULL FROM reports_reportjob WHERE id = {job_id}") == "t"
+
+
+def test_redis_hung_while_reports_are_asked_for(stack):
+    coordinator = sign_in(stack.base_url, "koordinator.brno")
+    browsers = [sign_in(stack.base_url, "asistent.ostrava"), sign_in(stack.base_url, "asistent2.brno")]
+    worker_pid = stack.worker.pid
+    url = f"{stack.base_url}/reports/new/activity/"
+    asked: list[tuple[float, int, int | None]] = []  # seconds to answer, status, job
+
+    with Traffic(stack, browsers, ["/contacts/", "/clients/", "/", "/cases/"]) as traffic:
+        time.sleep(1)
+        stack.redis.pause()
+        paused_at = time.monotonic()
+        while time.monotonic() - paused_at < HANG_SECONDS - 3:
+            token = csrf_token(coordinator.get(url, timeout=15).text)
+            started = time.monotonic()
+            response = coordinator.post(
+                url,
+                data={**PERIOD, "csrfmiddlewaretoken": token},
+                headers={"Referer": url},
+                timeout=30,
+                allow_redirects=False,
+            )
+            elapsed = time.monotonic() - started
+            job = job_id_from(response) if response.status_code == 302 else None
+            asked.append((elapsed, response.status_code, job))
+            time.sleep(2)
+        jobs = [job for _elapsed, _status, job in asked if job is not None]
+        # Meanwhile every job is recorded and waits, none reached the broker.
+        states = {job: (job_state(stack, job)["state"], _sent(stack, job)) for job in jobs}
+        time.sleep(max(0.0, HANG_SECONDS - (time.monotonic() - paused_at)))
+        stack.redis.resume()
+        resumed_at = time.monotonic()
+        wait_for(lambda: all(_sent(stack, job) for job in jobs), 60, "every job to be sent", interval=0.5)
+        sent_after = time.monotonic() - resumed_at
+
+    slowest = max(elapsed for elapsed, _status, _job in asked)
+    statuses = [status for _elapsed, status, _job in asked]
+    print(
+        f"\nRedis hung {resumed_at - paused_at:.1f} s: {len(asked)} report requests, answered in at most "
+        f"{slowest:.2f} s, statuses {sorted(set(statuses))}; pages meanwhile {dict(traffic.tally.counts)}; "
+        f"every job sent {sent_after:.1f} s after Redis resumed."
+    )
+    assert len(asked) >= 5, "Too few requests to judge."
+    assert statuses == [302] * len(asked), f"Report requests not answered with the job page: {asked}"
+    assert slowest <= ANSWER_WITHIN, f"A report request took {slowest:.2f} s on a hung Redis."
+    assert all(state == ("queued", False) for state in states.values()), f"Jobs during the hang: {states}"
+    bad = {kind: n for kind, n in traffic.tally.counts.items() if kind != "ok"}
+    assert not bad, f"Pages failed while Redis was hung: {bad}\n" + "\n".join(traffic.tally.problems[:10])
+    assert sent_after <= SENT_WITHIN, f"The waiting jobs were sent {sent_after:.1f} s after Redis resumed."
+
+    finished = {job: wait_job_finished(stack, job, timeout=120) for job in jobs}
+    recovered = time.monotonic() - resumed_at
+    files = {job: report_files(stack, job) for job in jobs}
+    print(
+        f"All {len(jobs)} jobs done {recovered:.1f} s after Redis resumed; "
+        f"files per job {sorted({len(names) for names in files.values()})}."
+    )
+    ids = ",".join(map(str, jobs))
+    print(
+        result_line(
+            "redis hung",
+            sent=len(asked),
+            acknowledged=statuses.count(302),
+            stored=int(one_value(stack, f"SELECT count(*) FROM reports_reportjob WHERE id IN ({ids})")),
+            lost=sum(1 for job in jobs if job_state(stack, job)["state"] != "done"),
+            duplicated=sum(1 for names in files.values() if len(names) > 1),
+            errors_5xx=sum(1 for status in statuses if status >= 500) + server_errors(traffic.tally.counts),
+            recovery_seconds=round(sent_after, 1),
+        )
+    )
+    assert all(job["state"] == "done" for job in finished.values()), finished
+    assert all(names == [finished[job]["result_file"]] for job, names in files.items()), files
+    assert stack.worker.pid == worker_pid and stack.worker.running(), "The worker process was restarted or died."

@@ -12,9 +12,7 @@ from django.utils.translation import ngettext
 from common.http import AuthenticatedHttpRequest
 
 from .models import (
-    AssistantFunding,
     AssistantProfile,
-    FundingSource,
     Locality,
     Municipality,
     Organisation,
@@ -110,17 +108,8 @@ class LocalityAdmin(admin.ModelAdmin):
     list_filter = ("municipality__region",)
 
 
-class AssistantFundingInline(admin.TabularInline):
-    model = AssistantFunding
-    extra = 0
-
-
 @admin.register(AssistantProfile)
 class AssistantProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "employer", "municipality", "employed_from", "employed_until")
     list_filter = ("employer", "municipality__region")
     filter_horizontal = ("localities",)
-    inlines = [AssistantFundingInline]
-
-
-admin.site.register(FundingSource)

@@ -175,27 +175,6 @@ class User(AbstractUser):
         return None
 
 
-class FundingSource(models.Model):
-    """Who pays for the programme; each funder wants its own statistics."""
-
-    class Kind(models.TextChoices):
-        CITY = "city", _("City budget")
-        REGION = "region", _("Regional budget")
-        MPSV = "mpsv", _("MPSV social-services funding")
-        ESF = "esf", _("European Social Fund")
-
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200, unique=True)
-
-    class Meta:
-        ordering = ["kind", "name"]
-        verbose_name = _("funding source")
-        verbose_name_plural = _("funding sources")
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class AssistantProfile(models.Model):
     """An assistant's place in the programme: where, for whom and paid by whom."""
 
@@ -235,33 +214,6 @@ class AssistantProfile(models.Model):
         return self.employed_from <= today and (self.employed_until is None or self.employed_until >= today)
 
 
-class AssistantFunding(models.Model):
-    """A period during which a funder paid for an assistant's post."""
-
-    profile = models.ForeignKey(
-        AssistantProfile, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("assistant")
-    )
-    source = models.ForeignKey(
-        FundingSource, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funder")
-    )
-    valid_from = models.DateField(_("from"))
-    valid_until = models.DateField(_("until"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["valid_from"]
-        verbose_name = _("funding period")
-        verbose_name_plural = _("funding periods")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
-                name="funding_period_ordered",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.source} ({self.valid_from}–{self.valid_until or '…'})"
-
-
 class SignedInSession(models.Model):
     """Which sessions a user holds, so that all of them can end at once (accounts/sessions.py).
 
@@ -285,3 +237,20 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class District(models.Model):
+    """An okres (LAU 1), where a client lives: the MPSV user card and ESF+ count by it.
+    The capital is one district of its own (Hlavní město Praha)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts", verbose_name=_("region"))
+    code = models.CharField(_("code"), max_length=8, unique=True)  # LAU 1 code, e.g. CZ0642
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name

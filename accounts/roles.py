@@ -41,6 +41,10 @@ class Role(models.TextChoices):
     def can_see_assistant_directory(self) -> bool:
         return self in (Role.COORDINATOR, Role.MINISTRY, Role.ADMIN)
 
+    # Services, projects, activity types and staff time of the own organisation.
+    def can_manage_programme(self) -> bool:
+        return self == Role.COORDINATOR
+
     def can_manage_reference_data(self) -> bool:
         return self == Role.ADMIN
 

@@ -37,11 +37,12 @@ def programme_overview(user: User) -> dict[str, Sequence[Mapping[str, Any]]]:
     by_employer_kind = list(current.values("employer__kind").annotate(count=Count("id")).order_by("employer__kind"))
     by_funder = list(
         current.filter(
-            Q(fundings__valid_until__isnull=True) | Q(fundings__valid_until__gte=today),
-            fundings__valid_from__lte=today,
+            Q(assignments__valid_until__isnull=True) | Q(assignments__valid_until__gte=today),
+            assignments__valid_from__lte=today,
+            assignments__project__isnull=False,
         )
-        .values("fundings__source__kind", "fundings__source__name")
+        .values("assignments__project__funder__kind", "assignments__project__funder__name")
         .annotate(count=Count("id", distinct=True))
-        .order_by("fundings__source__kind", "fundings__source__name")
+        .order_by("assignments__project__funder__kind", "assignments__project__funder__name")
     )
     return {"by_city": by_city, "by_employer_kind": by_employer_kind, "by_funder": by_funder}

@@ -85,7 +85,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @role_can(Role.can_see_assistant_directory)
 def assistant_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
-    profiles = visible_assistant_profiles(request.user).prefetch_related("localities", "fundings__source")
+    profiles = visible_assistant_profiles(request.user).prefetch_related(
+        "localities", "assignments__service", "assignments__project__funder"
+    )
     employer = request.GET.get("employer", "")
     if employer.isdigit():
         profiles = profiles.filter(employer_id=int(employer))

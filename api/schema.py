@@ -12,6 +12,8 @@ from rest_framework import serializers
 
 from common.filters import IdChoiceFilter, IdMultipleChoiceFilter, IntegerInRangeFilter, column_range
 
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import IdempotentCreateMixin
 from .validation import RangeCheckedLookupMixin
 
 
@@ -73,6 +75,21 @@ class LiaisonAutoSchema(AutoSchema):
             target = schema["items"] if schema.get("type") == "array" else schema
             if target.get("type") == "integer":
                 target["minimum"], target["maximum"] = bounds
+        if isinstance(self.view, IdempotentCreateMixin) and self.method == "POST":
+            parameters.append(
+                {
+                    "in": "header",
+                    "name": IDEMPOTENCY_HEADER,
+                    "required": False,
+                    "description": str(
+                        _(
+                            "A key chosen by the client (e.g. a UUID) for this create: sent again, "
+                            "it makes no second record and answers the first one."
+                        )
+                    ),
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
+                }
+            )
         return parameters
 
     def _number_ranges(self) -> dict[tuple[str, str], tuple[int, int]]:

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from rest_framework import serializers
 
-from accounts.models import Locality, Region
+from accounts.models import District, Locality, Region
 from cases.models import Attachment, Case, CrimeType
 from cases.selectors import visible_cases
 from clients import services as client_services
-from clients.models import Client, Consent
+from clients.models import Client, Consent, ParticipantSheet, ServiceUse
 from clients.selectors import visible_clients
 from contacts import services as contact_services
 from contacts.models import Authority, Contact, Topic
@@ -63,6 +63,12 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name", "region"]
+
+
 class LocalitySerializer(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality.name", read_only=True)
     region = serializers.IntegerField(source="municipality.region_id", read_only=True)
@@ -97,9 +103,33 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ServiceUseSerializer(serializers.ModelSerializer):
+    """A period of use of a service; recorded on the client's page, read here."""
+
+    service_name = serializers.CharField(source="service.name", read_only=True)
+
+    class Meta:
+        model = ServiceUse
+        fields = ["id", "service", "service_name", "started_on", "ended_on", "end_reason"]
+        read_only_fields = fields
+
+
+class ParticipantSheetSerializer(serializers.ModelSerializer):
+    """The ESF+ / OPZ+ monitoring sheet: "" is a question not asked, "declined" an answer."""
+
+    class Meta:
+        model = ParticipantSheet
+        fields = list(client_services.PARTICIPANT_FIELDS)
+
+
 class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True)
     consents = ConsentSerializer(many=True, read_only=True)
+    district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(), required=False, allow_null=True, default=None
+    )
+    participant_sheet = ParticipantSheetSerializer(required=False, allow_null=True)
+    service_uses = ServiceUseSerializer(many=True, read_only=True)
 
     class Meta:
         model = Client
@@ -111,12 +141,17 @@ class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.
             "last_name",
             "nickname",
             "birth_year",
+            "sex",
             "locality",
+            "district",
+            "target_groups",
             "phone",
             "email",
             "address",
             "note",
             "consents",
+            "service_uses",
+            "participant_sheet",
             "created_at",
             "updated_at",
         ]
@@ -124,10 +159,15 @@ class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.
 
     def create(self, validated_data):
         user = self.context["request"].user
-        return _service_call(client_services.client_create, by=user, **validated_data)
+        answers = validated_data.pop("participant_sheet", None) or {}
+        return _service_call(client_services.client_create, by=user, **validated_data, **answers)
 
     def update(self, instance, validated_data):
         values = {name: getattr(instance, name) for name in client_services.CLIENT_FIELDS}
+        values.update(client_services.participant_answers(instance))
+        if "participant_sheet" in validated_data:  # null or {} empties the sheet
+            sheet = validated_data.pop("participant_sheet") or {}
+            values.update({name: sheet.get(name, "") for name in client_services.PARTICIPANT_FIELDS})
         values.update(validated_data)  # a partial update keeps the stored values of the rest
         return _service_call(client_services.client_update, client=instance, **values)
 

@@ -2,14 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import auth, logout, reports, views
+from . import auth, groupwork, logout, reports, views
 
 router = DefaultRouter()
 router.register("clients", views.ClientViewSet, basename="client")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("cases", views.CaseViewSet, basename="case")
+router.register("group-activities", groupwork.GroupActivityViewSet, basename="groupactivity")
 router.register("report-jobs", reports.ReportJobViewSet, basename="reportjob")
 router.register("reference/regions", views.RegionViewSet, basename="region")
+router.register("reference/districts", views.DistrictViewSet, basename="district")
 router.register("reference/localities", views.LocalityViewSet, basename="locality")
 router.register("reference/authorities", views.AuthorityViewSet, basename="authority")
 router.register("reference/topics", views.TopicViewSet, basename="topic")

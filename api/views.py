@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.models import Locality, Region
+from accounts.models import District, Locality, Region
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from cases.models import Case, CrimeType
@@ -26,6 +26,7 @@ from contacts.models import Authority, Contact, Topic
 from contacts.selectors import contacts_for_list
 
 from . import serializers
+from .idempotency import IdempotentCreateMixin
 from .permissions import role_can
 from .validation import RangeCheckedFilterBackend, RangeCheckedLookupMixin
 
@@ -66,6 +67,7 @@ class AuditedListMixin(_GenericView):
 
 
 class ClientViewSet(
+    IdempotentCreateMixin,
     RangeCheckedLookupMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
@@ -85,13 +87,19 @@ class ClientViewSet(
     def get_queryset(self):
         if _is_schema_generation(self):
             return Client.objects.none()
-        return visible_clients(self.request.user).prefetch_related("consents").order_by("last_name", "first_name", "id")
+        return (
+            visible_clients(self.request.user)
+            .select_related("participant_sheet")
+            .prefetch_related("consents", "service_uses__service")
+            .order_by("last_name", "first_name", "id")
+        )
 
     # Creating and updating go through ClientSerializer.create()/update(), which call the client
     # services of the pages (the organisation and author come from the signed-in user).
 
 
 class ContactViewSet(
+    IdempotentCreateMixin,
     RangeCheckedLookupMixin,
     AuditedListMixin,
     AuditedRetrieveMixin,
@@ -201,6 +209,15 @@ class CaseViewSet(RangeCheckedLookupMixin, AuditedListMixin, AuditedRetrieveMixi
 class RegionViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.all()
     serializer_class = serializers.RegionSerializer
+    pagination_class = None
+
+
+@extend_schema(tags=["reference data"])
+class DistrictViewSet(RangeCheckedLookupMixin, viewsets.ReadOnlyModelViewSet):
+    """Districts (okresy) where clients live, each in its region."""
+
+    queryset = District.objects.all()
+    serializer_class = serializers.DistrictSerializer
     pagination_class = None
 
 

@@ -17,7 +17,7 @@ from django.apps import apps as global_apps
 from django.db import connections
 from django.utils import timezone
 
-TRACKED_APPS = ("accounts", "clients", "contacts", "cases", "observations")
+TRACKED_APPS = ("accounts", "clients", "contacts", "cases", "observations", "groupwork")
 TRIGGER_NAME = "audit_history"
 # Columns whose change alone is not worth a history row.
 IGNORED_COLUMNS = {"accounts_user": ["last_login"]}

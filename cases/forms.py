@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Region, User
 from common.forms import DateInput, validate_not_in_future
+from common.versioning import VersionedFormMixin
 
 from . import attachments
 from .models import (
@@ -23,7 +24,7 @@ from .selectors import case_assignable_users, case_is_visible_to_police
 from .services import CASE_FIELDS
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(VersionedFormMixin, forms.ModelForm):
     """Descriptive fields of a case. The status is changed only through the workflow form. The
     form only parses: the rules live in Case.clean() and cases.services (consent to sharing)."""
 

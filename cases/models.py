@@ -9,6 +9,7 @@ from django_stubs_ext import StrOrPromise
 from accounts.models import Locality, Organisation, Region
 from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
+from common.versioning import VersionField
 
 
 class CrimeType(models.Model):
@@ -91,6 +92,8 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Counted in national statistics: the cell-key perturbation (docs/statistical-disclosure.md).
     record_key = RecordKeyField()
+    # Optimistic locking of the edit form (common/versioning.py).
+    version = VersionField()
 
     class Meta:
         ordering = ["-opened_at", "-id"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Locality, Region, User
 from accounts.scoping import own_client_work_organisation_id
 from clients.models import Client
+from common.versioning import check_version, next_version
 
 from . import attachments, workflow
 from .models import (
@@ -156,11 +157,35 @@ def case_update(
     particularly_vulnerable: bool,
     risk_level: str,
     shared_with_police: bool,
+    version: int | None = None,
 ) -> Case:
     """Save the edited descriptive fields. The stored row is locked and written: the fields owned
     by the workflow and by the police review keep their stored values, even if they changed
-    while the form was open."""
+    while the form was open. When another edit was saved since the form showed `version`,
+    nothing is saved (ValidationError naming what differs)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    crime_types = list(crime_types)
+    submitted = {
+        "title": title,
+        "assistant": assistant,
+        "crime_types": crime_types,
+        "incident_date": incident_date,
+        "reported_on": reported_on,
+        "region": region,
+        "locality": locality,
+        "police_reference": police_reference,
+        "police_unit": police_unit,
+        "particularly_vulnerable": particularly_vulnerable,
+        "risk_level": risk_level,
+        "shared_with_police": shared_with_police,
+    }
+    check_version(
+        locked,
+        version,
+        submitted=submitted,
+        stored_value=lambda name: list(locked.crime_types.all()) if name == "crime_types" else getattr(locked, name),
+    )
+    next_version(locked)
     _save_descriptive(
         locked,
         title=title,

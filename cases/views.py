@@ -17,6 +17,8 @@ from audit.services import record_event, record_list, record_view
 from clients.selectors import visible_clients
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
+from common.submissions import once_per_submission
+from common.versioning import is_version_conflict
 
 from . import attachments, services, workflow
 from .filters import CaseFilter
@@ -64,6 +66,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(visible_clients(request.user).select_related("locality__municipality"), pk=client_pk)
     if request.method == "GET":
@@ -74,7 +77,8 @@ def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(by=request.user, client=client, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            case = services.case_open(by=request.user, client=client, **data)
         except ValidationError as error:
             form.add_error(None, error)
         except services.CaseError as error:
@@ -97,6 +101,8 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.case_update(case=case, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+            if is_version_conflict(error):
+                form.show_stored_version(Case.objects.values_list("version", flat=True).get(pk=case.pk))
         except services.CaseError as error:
             form.add_error(error.field, str(error))
         else:

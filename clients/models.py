@@ -1,15 +1,21 @@
 """Clients: the people assistants help. Never an ethnicity field, by design."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Locality, Organisation
+from accounts.models import District, Locality, Organisation
 from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
+from common.versioning import VersionField
+from programmes.vocabulary import PERSON_TARGET_GROUPS, TargetGroup
+
+# The service periods and the ESF+ monitoring sheet live in their own module; found here too.
+from .participation import ParticipantSheet, ServiceUse  # noqa: F401
 
 
 def client_display_name(identity: str, first: str, last: str, nickname: str, birth_year, pk) -> str:
@@ -21,6 +27,15 @@ def client_display_name(identity: str, first: str, last: str, nickname: str, bir
         year = f" ({birth_year})" if birth_year else ""
         return f"„{nickname}“{year}"
     return str(_("Anonymous client no. %(id)s") % {"id": pk})
+
+
+class Sex(models.TextChoices):
+    """As the MPSV user card and the ESF+ monitoring sheet count it."""
+
+    FEMALE = "female", _("Woman")
+    MALE = "male", _("Man")
+    OTHER = "other", _("Other")
+    UNSTATED = "unstated", _("Not stated")
 
 
 class Client(models.Model):
@@ -37,8 +52,25 @@ class Client(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     nickname = models.CharField(_("nickname"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNSTATED)
     locality = models.ForeignKey(
         Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="clients", verbose_name=_("locality")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("district of residence"),
+    )
+    # The person's target groups from the MPSV code list, never an ethnic minority: the
+    # choices leave it out, clean() refuses it and so does a check constraint.
+    target_groups = ArrayField(
+        models.CharField(max_length=30, choices=PERSON_TARGET_GROUPS),
+        verbose_name=_("target groups"),
+        default=list,
+        blank=True,
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -51,6 +83,8 @@ class Client(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Counted in national statistics: the cell-key perturbation (docs/statistical-disclosure.md).
     record_key = RecordKeyField()
+    # Optimistic locking of the edit form (common/versioning.py).
+    version = VersionField()
 
     class Meta:
         ordering = ["last_name", "first_name", "nickname", "id"]
@@ -59,6 +93,13 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["organisation", "last_name", "first_name"], name="client_org_name_idx"),
             models.Index(fields=["organisation", "-created_at"], name="client_org_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(target_groups__contains=[TargetGroup.MINORITIES.value]),
+                name="client_target_group_never_minority",
+                violation_error_message=_("No ethnic group is ever recorded for a person."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,6 +110,7 @@ class Client(models.Model):
         errors: dict[str, str | Promise] = {}
         if self.birth_year is not None and not (1900 <= self.birth_year <= timezone.localdate().year):
             errors["birth_year"] = _("Enter a year between 1900 and this year.")
+        errors.update(_target_group_errors(self.target_groups))
         if self.identity == self.Identity.NAMED:
             if not self.first_name:
                 errors["first_name"] = _("A named client needs a first name.")
@@ -88,10 +130,27 @@ class Client(models.Model):
             raise ValidationError(errors)
 
     @property
+    def target_group_labels(self) -> list[str]:
+        labels = dict(PERSON_TARGET_GROUPS)
+        return [str(labels.get(value, value)) for value in self.target_groups or []]
+
+    @property
     def display_name(self) -> str:
         return client_display_name(
             self.identity, self.first_name, self.last_name, self.nickname, self.birth_year, self.pk
         )
+
+
+def _target_group_errors(target_groups: list[str] | None) -> dict[str, str | Promise]:
+    allowed = {value for value, _label in PERSON_TARGET_GROUPS}
+    if TargetGroup.MINORITIES in (target_groups or []):
+        return {"target_groups": _("No ethnic group is ever recorded for a person.")}
+    unknown = [value for value in target_groups or [] if value not in allowed]
+    if unknown:
+        return {"target_groups": _("Unknown target group: %(value)s.") % {"value": ", ".join(unknown)}}
+    if len(set(target_groups or [])) != len(target_groups or []):
+        return {"target_groups": _("A target group is chosen twice.")}
+    return {}
 
 
 class ConsentQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Func, QuerySet, TextField
 from accounts.models import User
 from accounts.scoping import client_work_organisation_id
 
-from .models import Client, Consent, RefusalReason, RefusedApplicant
+from .models import Client, Consent, ParticipantSheet, RefusalReason, RefusedApplicant, ServiceUse
 
 
 def visible_clients(user: User) -> QuerySet[Client]:
@@ -53,6 +53,17 @@ def search_clients(user: User, query: str) -> QuerySet[Client]:
 
 def client_consents(client: Client) -> QuerySet[Consent]:
     return client.consents.select_related("recorded_by", "withdrawn_by")
+
+
+def client_service_uses(client: Client) -> QuerySet[ServiceUse]:
+    """The client's periods of service use, open ones first, then the latest."""
+    return client.service_uses.select_related("service").order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on", "-id"
+    )
+
+
+def client_participant_sheet(client: Client) -> ParticipantSheet | None:
+    return ParticipantSheet.objects.filter(client=client).first()
 
 
 def visible_refused_applicants(user: User) -> QuerySet[RefusedApplicant]:

@@ -2,14 +2,18 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Locality, User
+from accounts.models import District, Locality, User
 from accounts.scoping import own_client_work_organisation_id
+from common.versioning import check_version, next_version
+from programmes.models import Service
 
-from .models import Client, Consent, RefusedApplicant
+from .models import Client, Consent, ParticipantSheet, RefusedApplicant, ServiceUse, Sex
+from .participation import PARTICIPANT_QUESTIONS
 
 
 class ConsentError(Exception):
@@ -23,19 +27,44 @@ CLIENT_FIELDS = (
     "last_name",
     "nickname",
     "birth_year",
+    "sex",
     "locality",
+    "district",
+    "target_groups",
     "phone",
     "email",
     "address",
     "note",
 )
+# The answers of the ESF+ / OPZ+ monitoring sheet, saved with the client file.
+PARTICIPANT_FIELDS = tuple(PARTICIPANT_QUESTIONS)
 
 
-def _save(client: Client) -> Client:
+def participant_answers(client: Client) -> dict[str, str]:
+    """The sheet's stored answers ("" for a question not asked, and for a client without a sheet)."""
+    sheet = ParticipantSheet.objects.filter(client=client).first() if client.pk else None
+    return {name: getattr(sheet, name) if sheet else "" for name in PARTICIPANT_FIELDS}
+
+
+def _save_participant_sheet(client: Client, answers: dict[str, str]) -> None:
+    """Keep the sheet when any question has an answer; a sheet emptied of answers goes."""
+    sheet = ParticipantSheet.objects.filter(client=client).first() or ParticipantSheet(client=client)
+    for name in PARTICIPANT_FIELDS:
+        setattr(sheet, name, answers.get(name, ""))
+    if sheet.is_empty:
+        if sheet.pk:
+            sheet.delete()
+        return
+    sheet.full_clean()
+    sheet.save()
+
+
+def _save(client: Client, answers: dict[str, str]) -> Client:
     # The model's rules (a pseudonym needs a nickname and a year, an anonymous client keeps
-    # nothing identifying) apply to every route; clean() also normalises the values.
+    # nothing identifying, no ethnic group) apply to every route; clean() also normalises.
     client.clean()
     client.save()
+    _save_participant_sheet(client, answers)
     return client
 
 
@@ -48,13 +77,21 @@ def client_create(
     last_name: str = "",
     nickname: str = "",
     birth_year: int | None = None,
+    sex: str = Sex.UNSTATED,
     locality: Locality | None = None,
+    district: District | None = None,
+    target_groups: list[str] | None = None,
     phone: str = "",
     email: str = "",
     address: str = "",
     note: str = "",
+    labour_market_status: str = "",
+    education: str = "",
+    housing_exclusion: str = "",
+    disadvantage: str = "",
 ) -> Client:
-    """A new client file in the creator's organisation. Raises ValidationError (by field)."""
+    """A new client file in the creator's organisation, with the answers of the ESF+ monitoring
+    sheet when any is given. Raises ValidationError (by field); nothing is saved then."""
     client = Client(
         organisation_id=own_client_work_organisation_id(by),
         created_by=by,
@@ -63,13 +100,22 @@ def client_create(
         last_name=last_name,
         nickname=nickname,
         birth_year=birth_year,
+        sex=sex,
         locality=locality,
+        district=district,
+        target_groups=list(target_groups or []),
         phone=phone,
         email=email,
         address=address,
         note=note,
     )
-    return _save(client)
+    answers = {
+        "labour_market_status": labour_market_status,
+        "education": education,
+        "housing_exclusion": housing_exclusion,
+        "disadvantage": disadvantage,
+    }
+    return _save(client, answers)
 
 
 @transaction.atomic
@@ -81,20 +127,60 @@ def client_update(
     last_name: str,
     nickname: str,
     birth_year: int | None,
+    sex: str,
     locality: Locality | None,
+    district: District | None,
+    target_groups: list[str],
     phone: str,
     email: str,
     address: str,
     note: str,
+    labour_market_status: str,
+    education: str,
+    housing_exclusion: str,
+    disadvantage: str,
+    version: int | None = None,
 ) -> Client:
-    """Replace the fields of a client file. Raises ValidationError (by field)."""
+    """Replace the fields of a client file and the answers of their ESF+ monitoring sheet.
+    Raises ValidationError (by field); nothing is saved then. When someone else saved the file
+    since the form showed `version`, nothing is saved either (the message names what differs)."""
+    stored = Client.objects.select_for_update().get(pk=client.pk)
+    check_version(
+        stored,
+        version,
+        submitted={
+            "identity": identity,
+            "first_name": first_name,
+            "last_name": last_name,
+            "nickname": nickname,
+            "birth_year": birth_year,
+            "sex": sex,
+            "locality": locality,
+            "district": district,
+            "target_groups": list(target_groups),
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "note": note,
+        },
+        private={"note"},
+    )
+    client.version = stored.version
+    next_version(client)
     client.identity = identity
     client.first_name, client.last_name, client.nickname = first_name, last_name, nickname
-    client.birth_year = birth_year
-    client.locality = locality
+    client.birth_year, client.sex = birth_year, sex
+    client.locality, client.district = locality, district
+    client.target_groups = list(target_groups)
     client.phone, client.email, client.address = phone, email, address
     client.note = note
-    return _save(client)
+    answers = {
+        "labour_market_status": labour_market_status,
+        "education": education,
+        "housing_exclusion": housing_exclusion,
+        "disadvantage": disadvantage,
+    }
+    return _save(client, answers)
 
 
 @transaction.atomic
@@ -155,3 +241,31 @@ def refused_applicant_record(
     applicant.full_clean()
     applicant.save()
     return applicant
+
+
+@transaction.atomic
+def service_use_start(
+    *, client: Client, service: Service, started_on: datetime.date, recorded_by: User, note: str = ""
+) -> ServiceUse:
+    """The client became a user of one of their organisation's services. Raises ValidationError
+    (by field): a service of another organisation, a date in the future, a period overlapping
+    another of the same service (one open period per service)."""
+    # Two colleagues starting the same service at once: the second waits and then sees the first.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    use = ServiceUse(client=client, service=service, started_on=started_on, recorded_by=recorded_by, note=note)
+    use.full_clean()
+    use.save()
+    return use
+
+
+@transaction.atomic
+def service_use_end(*, use: ServiceUse, ended_on: datetime.date, end_reason: str, note: str) -> ServiceUse:
+    """The client stopped using the service on `ended_on`, for `end_reason`. Raises
+    ValidationError (by field): an end before the start, no reason, a period already ended."""
+    use = ServiceUse.objects.select_for_update().select_related("client", "service").get(pk=use.pk)
+    if use.ended_on is not None:
+        raise ValidationError({"ended_on": _("This period has already ended.")})
+    use.ended_on, use.end_reason, use.note = ended_on, end_reason, note
+    use.full_clean()
+    use.save(update_fields=["ended_on", "end_reason", "note"])
+    return use

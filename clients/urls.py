@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/consents/new/", views.consent_add, name="consent_add"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/services/new/", views.service_use_add, name="service_use_add"),
+    path("<int:pk>/services/<int:use_pk>/end/", views.service_use_end, name="service_use_end"),
 ]

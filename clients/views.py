@@ -1,9 +1,10 @@
-"""Client files: list and search, detail, create, edit, consents."""
+"""Client files: list and search, detail, create, edit, consents, periods of service use."""
 
 from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,13 +17,28 @@ from audit.services import record_list, record_view
 from cases.selectors import visible_cases
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
+from common.submissions import once_per_submission
+from common.versioning import is_version_conflict
 from contacts.selectors import contacts_for_list
+from groupwork.selectors import group_activities_of_client
+from programmes.selectors import visible_services
+from programmes.services import starting_service
 
 from . import services
-from .forms import ClientForm, ConsentForm, ConsentWithdrawForm, RefusalFilterForm, RefusedApplicantForm
-from .models import Client, Consent
+from .forms import (
+    ClientForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    RefusalFilterForm,
+    RefusedApplicantForm,
+    ServiceUseEndForm,
+    ServiceUseStartForm,
+)
+from .models import Client, Consent, ServiceUse
 from .selectors import (
     client_consents,
+    client_participant_sheet,
+    client_service_uses,
     refusals_by_reason,
     search_clients,
     visible_clients,
@@ -36,7 +52,8 @@ SEARCH_LIMIT = 50
 def _get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> Client:
     """The client if the user may see it; a foreign and a missing client are both 404."""
     return get_object_or_404(
-        visible_clients(request.user).select_related("locality__municipality", "created_by"), pk=pk
+        visible_clients(request.user).select_related("locality__municipality", "district__region", "created_by"),
+        pk=pk,
     )
 
 
@@ -99,20 +116,31 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record_view(request, client)
     contacts = contacts_for_list(request.user).filter(clients=client)[:20]
     cases = visible_cases(request.user).filter(client=client).select_related("assistant")
+    group_activities = group_activities_of_client(request.user, client)[:20]
     return render(
         request,
         "clients/client_detail.html",
-        {"client": client, "consents": client_consents(client), "contacts": contacts, "cases": cases},
+        {
+            "client": client,
+            "consents": client_consents(client),
+            "service_uses": client_service_uses(client),
+            "participant_sheet": client_participant_sheet(client),
+            "contacts": contacts,
+            "cases": cases,
+            "group_activities": group_activities,
+        },
     )
 
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
+@once_per_submission
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = services.client_create(by=request.user, **form.cleaned_data)
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        client = services.client_create(by=request.user, **data)
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form})
@@ -127,9 +155,15 @@ def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         record_view(request, client)  # the form shows the whole file, filled in
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        services.client_update(client=client, **form.cleaned_data)
-        messages.success(request, _("The client was saved."))
-        return redirect("clients:detail", pk=client.pk)
+        try:
+            services.client_update(client=client, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            if is_version_conflict(error):
+                form.show_stored_version(Client.objects.values_list("version", flat=True).get(pk=client.pk))
+        else:
+            messages.success(request, _("The client was saved."))
+            return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
@@ -176,6 +210,55 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
             messages.success(request, _("The withdrawal of the consent was recorded."))
             return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/consent_withdraw.html", {"form": form, "client": client, "consent": consent})
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """A service's refusal shown at the form's field it names, or above the form."""
+    for name, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+@once_per_submission  # a double click lands on the client's page, not on a refusal
+def service_use_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The client became a user of a service of their organisation (from a day)."""
+    client = _get_client_for_user(request, pk)
+    if request.method == "GET":
+        record_view(request, client)  # the form names the client
+    offered = visible_services(request.user).filter(organisation_id=client.organisation_id, is_active=True)
+    if not offered.exists():  # an organisation new to the programme gets its first service
+        starting_service(client.organisation)
+    form = ServiceUseStartForm(request.POST or None, services=offered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_use_start(client=client, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The start of the service was recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/service_use_form.html", {"form": form, "client": client})
+
+
+@role_can(Role.can_work_with_clients)
+@require_http_methods(["GET", "POST"])
+def service_use_end(request: AuthenticatedHttpRequest, pk: int, use_pk: int) -> HttpResponse:
+    """The client stopped using the service: the day and the reason."""
+    client = _get_client_for_user(request, pk)
+    use: ServiceUse = get_object_or_404(client.service_uses.select_related("service"), pk=use_pk)
+    if request.method == "GET":
+        record_view(request, use)  # the form names the client and the service
+    form = ServiceUseEndForm(request.POST or None, initial={"note": use.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_use_end(use=use, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The end of the service was recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/service_use_end.html", {"form": form, "client": client, "use": use})
 
 
 @role_can(Role.can_work_with_clients)

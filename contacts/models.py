@@ -13,6 +13,7 @@ from accounts.models import Locality, Organisation
 from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
 from common.validators import CLOCK_SKEW
+from programmes.models import ActivityType, Project, Service
 
 
 class Authority(models.Model):
@@ -88,8 +89,28 @@ class Contact(models.Model):
     )
     # No index of its own: a few dozen authorities each hold a large share of all contacts, so
     # such an index only tempts the planner away from contact_org_authority_idx below.
+    # Optional: a consultation in the field involves no authority.
     authority = models.ForeignKey(
-        Authority, on_delete=models.PROTECT, related_name="+", verbose_name=_("authority"), db_index=False
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("authority"),
+        db_index=False,
+    )
+    # The service the work was done in and, where funded, the project that pays for it.
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("service"), db_index=False
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("project"),
+        db_index=False,
     )
     form_of_work = models.CharField(_("form of work"), max_length=20, choices=FormOfWork.choices)
     topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
@@ -132,7 +153,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} – {self.authority}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} – {self.authority or self.service}"
 
     def clean(self) -> None:
         """Rules of a plausible contact record, shared by the form and the API."""
@@ -155,3 +176,28 @@ class Contact(models.Model):
                 errors["follow_up_on"] = _("The follow-up date cannot be before the contact.")
         if errors:
             raise ValidationError(errors)
+
+
+class Activity(models.Model):
+    """One activity (výkon) of a record of work: its type and its minutes."""
+
+    class Work(models.TextChoices):
+        DIRECT = "direct", _("Direct work with the client")
+        ON_BEHALF = "on_behalf", _("Work on the client's behalf")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="activities", verbose_name=_("contact"))
+    activity_type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity type")
+    )
+    minutes = models.PositiveIntegerField(_("minutes"))
+    work = models.CharField(_("kind of work"), max_length=10, choices=Work.choices, default=Work.DIRECT)
+
+    class Meta:
+        ordering = ["contact", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["activity_type", "contact"], name="activity_type_contact_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(minutes__gt=0), name="activity_minutes_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_type} ({self.minutes} min)"

@@ -1,13 +1,16 @@
 """Reads of contact records, scoped to the person asking."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from clients.models import Client
 
-from .models import Contact
+from .models import Activity, Contact
 
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
@@ -35,4 +38,28 @@ def contacts_for_list(user: User) -> QuerySet[Contact]:
                 queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year"),
             )
         )
+    )
+
+
+def work_minutes(user: User, start: datetime.date, end: datetime.date) -> dict[tuple[int, int, str], int]:
+    """Minutes of the activities of visible contacts made from `start` to `end` (local days),
+    per (assistant id, service id, kind of work: direct or on the client's behalf). One query."""
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    until = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
+    rows = (
+        Activity.objects.filter(contact__in=visible_contacts(user), contact__occurred_at__gte=since)
+        .filter(contact__occurred_at__lt=until)
+        .values("contact__assistant_id", "contact__service_id", "work")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return {(row["contact__assistant_id"], row["contact__service_id"], row["work"]): row["total"] for row in rows}
+
+
+def used_activity_type_ids(user: User, service_id: int) -> set[int]:
+    """Activity types of the service that visible records of work name (they cannot be deleted)."""
+    return set(
+        Activity.objects.filter(contact__in=visible_contacts(user), activity_type__service_id=service_id)
+        .values_list("activity_type_id", flat=True)
+        .distinct()
     )

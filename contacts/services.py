@@ -9,12 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Locality, User
+from accounts.models import Locality, Organisation, User
 from accounts.scoping import own_client_work_organisation_id
 from cases.models import Case
 from clients.models import Client
+from programmes.selectors import activity_types_for, assignment_on
+from programmes.services import starting_service
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY
 
-from .models import Authority, Contact, Topic
+from .models import Activity, Authority, Contact, Topic
 from .selectors import can_edit_contact
 
 # The fields a contact's author fills in, on the page and in the API.
@@ -57,7 +60,18 @@ def _save(contact: Contact, *, clients: list[Client], topics: Iterable[Topic]) -
     contact.save()
     contact.clients.set(clients)
     contact.topics.set(topics)
+    _record_activity(contact)
     return contact
+
+
+def _record_activity(contact: Contact) -> None:
+    """The contact's one activity: the type its form of work maps to, for its whole duration."""
+    category = FORM_OF_WORK_CATEGORY[contact.form_of_work]
+    activity_type = activity_types_for(contact.service).filter(category=category).first()
+    if activity_type is None:
+        raise ValidationError({"form_of_work": _("The service has no activity type for this form of work.")})
+    contact.activities.all().delete()
+    Activity.objects.create(contact=contact, activity_type=activity_type, minutes=contact.duration_minutes)
 
 
 @transaction.atomic
@@ -79,9 +93,17 @@ def contact_create(
 ) -> Contact:
     """Record a contact of the assistant `by`, in the assistant's organisation. Raises
     ValidationError (by field) when a rule is broken; nothing is saved then."""
+    organisation_id = own_client_work_organisation_id(by)
+    assignment = assignment_on(by, occurred_at.date())
+    if assignment is not None and assignment.service.organisation_id == organisation_id:
+        service, project = assignment.service, assignment.project
+    else:
+        service, project = starting_service(Organisation.objects.get(pk=organisation_id)), None
     contact = Contact(
         assistant=by,
-        organisation_id=own_client_work_organisation_id(by),
+        organisation_id=organisation_id,
+        service=service,
+        project=project,
         occurred_at=occurred_at,
         duration_minutes=duration_minutes,
         authority=authority,

@@ -13,6 +13,7 @@ from audit.services import record_list, record_view
 from clients.selectors import visible_clients
 from common.http import AuthenticatedHttpRequest
 from common.pagination import keyset_paginate, querystring_without_page
+from common.submissions import once_per_submission
 
 from . import services
 from .filters import ContactFilter
@@ -52,6 +53,7 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     client_id = request.GET.get("client", "")

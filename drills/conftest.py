@@ -29,7 +29,9 @@ def _session_stack():
 
 @pytest.fixture
 def stack(_session_stack: Stack, request):
+    """The session's stack, whole again and with no report job of an earlier drill unfinished."""
     _session_stack.ensure_healthy()
+    _session_stack.wait_reports_settled()
     failed_before = request.session.testsfailed
     yield _session_stack
     if request.session.testsfailed > failed_before:

@@ -33,12 +33,16 @@ class Stack:
         self.base_url = f"http://127.0.0.1:{self.web_port}"
         self.worker_hostname = f"drill{os.getpid()}@localhost"
         self.env = self._env()
+        # The project's own gunicorn.conf.py, as deployed; only sizes and timers come from the
+        # environment (fewer workers on the drills' two cores, recycling after 60 requests so
+        # that the drills run while workers are replaced).
         self.web = Service(
             "gunicorn",
-            [str(VENV_BIN / "gunicorn"), "liaison.wsgi:application", "--bind", f"127.0.0.1:{self.web_port}",
-             "--workers", "3", "--threads", "2", "--timeout", "30", "--graceful-timeout", "5",
-             "--access-logfile", "-"],
-            self.env, self.workdir,
+            [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
+            {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.web_port}", "GUNICORN_WORKERS": "3",
+             "GUNICORN_THREADS": "2", "GUNICORN_TIMEOUT": "30", "GUNICORN_GRACEFUL_TIMEOUT": "5",
+             "GUNICORN_MAX_REQUESTS": os.environ.get("DRILL_GUNICORN_MAX_REQUESTS", "60")},
+            self.workdir,
         )  # fmt: skip
         self.worker = self.new_worker()
         self.beat = Service(
@@ -183,6 +187,16 @@ class Stack:
             self.worker.start()
         wait_for(lambda: requests.get(self.base_url + "/healthz", timeout=5).status_code == 200, 60, "healthz")
         self.wait_worker_ready()
+
+    def wait_reports_settled(self, timeout: float = 240) -> None:
+        """Every report job that an earlier drill asked for is done or failed, so that a drill's
+        own jobs never wait behind them; a job that never ends is a finding, and is named."""
+        unfinished = "FROM reports_reportjob WHERE state IN ('queued', 'running', 'interrupted')"
+        try:
+            wait_for(lambda: self.pg.psql(f"SELECT count(*) {unfinished}") == "0", timeout, "earlier report jobs", 1)
+        except TimeoutError as exc:
+            left = self.pg.psql(f"SELECT id, report_type, state, attempts, progress {unfinished} ORDER BY id")  # noqa: S608
+            raise TimeoutError(f"{exc} Unfinished (id|type|state|attempts|progress):\n{left}") from None
 
     def teardown(self) -> None:
         for service in (self.web, self.worker, self.beat):

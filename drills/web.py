@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import requests
 
@@ -46,3 +47,41 @@ def post_form(session: requests.Session, url: str, data: dict, timeout: float = 
         timeout=timeout,
         allow_redirects=False,
     )
+
+
+class _FormValues(HTMLParser):
+    """What a browser sends for a form left as it is: inputs, checked boxes, chosen options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name")
+        if tag == "input" and name:
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            if a.get("type") in ("submit", "button"):
+                return
+            self.values.setdefault(name, []).append(a.get("value", "on" if a.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select].append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self.values.setdefault(name, [""])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def form_values(html: str) -> dict:
+    """The first form of the page's main part, as a browser would send it untouched."""
+    form = html[html.index("<form", html.index("<main")) :]
+    parser = _FormValues()
+    parser.feed(form[: form.index("</form>")])
+    return {name: values if len(values) != 1 else values[0] for name, values in parser.values.items()}

@@ -1,9 +1,9 @@
 """Everything held about one client (GDPR art. 15), as plain data for JSON and PDF.
 
-Sections: the client file, consents, contacts, cases with everything hanging on them (status
-changes, rights information, notes, tasks, referrals, documents' names, police feedback, as
-far as these exist), the history of changes of those rows (when, which columns, by whom) and
-who read or exported the file (the audit trail).
+Sections: the client file, consents, contacts, the group activities the client took part in,
+cases with everything hanging on them (status changes, rights information, notes, tasks,
+referrals, documents' names, police feedback, as far as these exist), the history of changes of
+those rows (when, which columns, by whom) and who read or exported the file (the audit trail).
 """
 
 import datetime
@@ -13,6 +13,7 @@ from functools import reduce
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,12 +21,16 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent, HistoryEntry
 from cases.models import Case
-from clients.models import Client, Consent
+from clients.models import Client, Consent, ParticipantSheet, ServiceUse
 from common.record_keys import RecordKeyField
 from contacts.models import Contact
+from groupwork.models import GroupActivity
 
 
 def _value(obj: models.Model, model_field: models.Field):
+    if isinstance(model_field, ArrayField) and model_field.base_field.choices:  # e.g. target groups
+        labels = dict(model_field.base_field.flatchoices)
+        return [str(labels.get(value, value)) for value in getattr(obj, model_field.attname) or []]
     if model_field.choices:
         return str(getattr(obj, f"get_{model_field.name}_display")())
     if isinstance(model_field, models.ForeignKey):
@@ -109,16 +114,26 @@ def client_data(client: Client) -> dict:
         .prefetch_related("topics", "clients")
         .order_by("occurred_at", "id")
     )
+    group_activities = list(
+        GroupActivity.objects.filter(participants=client)
+        .select_related("author", "service", "project", "activity_type", "locality__municipality")
+        .order_by("occurred_at", "id")
+    )
     cases = list(
         Case.objects.filter(client=client)
         .select_related("organisation", "assistant", "region", "locality__municipality", "client")
         .prefetch_related("crime_types")
         .order_by("opened_at", "id")
     )
+    service_uses = list(ServiceUse.objects.filter(client=client).select_related("service", "recorded_by"))
+    sheets = list(ParticipantSheet.objects.filter(client=client))
     rows: dict[type[models.Model], list] = {
         Client: [client.pk],
         Consent: [c.pk for c in consents],
+        ServiceUse: [u.pk for u in service_uses],
+        ParticipantSheet: [s.pk for s in sheets],
         Contact: [c.pk for c in contacts],
+        GroupActivity: [g.pk for g in group_activities],
         Case: [c.pk for c in cases],
     }
     case_sections = []
@@ -133,8 +148,12 @@ def client_data(client: Client) -> dict:
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "client": record_as_dict(client),
         "consents": [record_as_dict(c, skip=("client",)) for c in consents],
+        "service_uses": [record_as_dict(u, skip=("client",)) for u in service_uses],
+        "participant_sheet": record_as_dict(sheets[0], skip=("client",)) if sheets else None,
         # Other people present at a contact are not named: only this client's data is given out.
         "contacts": [record_as_dict(c, skip=("clients", "organisation")) for c in contacts],
+        # Likewise the other participants and the anonymous head count of a group activity.
+        "group_activities": [record_as_dict(g, skip=("participants", "organisation")) for g in group_activities],
         "cases": case_sections,
         "history": _history(rows),
         "accesses": _accesses(client),

@@ -2,12 +2,16 @@
 
 Kept, for the statistics: contacts with their dates, durations, authorities, forms of work,
 topics and localities; cases with their crime types, dates, region, status and flags;
-consents with their purposes and dates; the client row itself, now anonymous, so that the
-counts stay. Removed: the client's identifying fields, every free text (notes, outcomes,
-titles, comments, consents' notes), case documents with their stored files, and the values
-in the history of changes of all those rows.
+consents with their purposes and dates; the periods of service use with their dates and
+reasons for ending; the client row itself, now anonymous, so that the counts stay. Removed:
+the client's identifying fields and what funders count about the person (sex, year of birth,
+district, target groups, the ESF+ monitoring sheet), every free text (notes, outcomes,
+titles, comments, consents' and service periods' notes), case documents with their stored
+files, and the values in the history of changes of all those rows.
 
 A free text of a contact shared by several clients is removed too: it may name the person.
+The client is taken off the participants of group activities (whose descriptions are emptied):
+a group activity keeps its anonymous head count and its other participants.
 Writes go through QuerySet.update(), so the history triggers record them; the history of the
 touched rows is anonymised afterwards, in the same transaction.
 """
@@ -22,8 +26,9 @@ from django.db.models import Q
 
 from audit.history import anonymise_history
 from cases.models import Case
-from clients.models import Client, Consent
+from clients.models import Client, Consent, ParticipantSheet, ServiceUse, Sex
 from contacts.models import Contact
+from groupwork.models import GroupActivity
 
 # What a required free-text column holds once anonymised.
 ANONYMISED = "—"
@@ -110,6 +115,9 @@ def anonymise_client(client: Client) -> None:
         last_name="",
         nickname="",
         birth_year=None,
+        sex=Sex.UNSTATED,
+        district=None,
+        target_groups=[],
         phone="",
         email="",
         address="",
@@ -119,10 +127,20 @@ def anonymise_client(client: Client) -> None:
     consents = Consent.objects.filter(client=client)
     touched.add(Consent, consents.values_list("pk", flat=True))
     consents.update(note="")
+    service_uses = ServiceUse.objects.filter(client=client)
+    touched.add(ServiceUse, service_uses.values_list("pk", flat=True))
+    service_uses.update(note="")
+    sheets = ParticipantSheet.objects.filter(client=client)
+    touched.add(ParticipantSheet, sheets.values_list("pk", flat=True))
+    sheets.delete()
     contacts = Contact.objects.filter(clients=client)
     contact_ids = list(contacts.values_list("pk", flat=True))
     Contact.objects.filter(pk__in=contact_ids).update(note="", outcome="")
     touched.add(Contact, contact_ids)
+    group_activity_ids = list(GroupActivity.objects.filter(participants=client).values_list("pk", flat=True))
+    GroupActivity.objects.filter(pk__in=group_activity_ids).update(description="")
+    touched.add(GroupActivity, group_activity_ids)
+    GroupActivity.participants.through.objects.filter(client=client).delete()
     _anonymise_cases(list(Case.objects.filter(client=client).values_list("pk", flat=True)), touched)
     touched.anonymise_history()
     _anonymise_history_of_removed_rows(client_ids=[client.pk], case_ids=[])

@@ -65,7 +65,11 @@ def access_export_pdf(data: dict) -> bytes:
     ]
     _record(story, styles, data["client"])
     _records(story, styles, _("Consents"), data["consents"])
+    _records(story, styles, _("Use of services"), data["service_uses"])
+    sheet = data["participant_sheet"]
+    _records(story, styles, _("ESF+ monitoring sheet"), [sheet] if sheet else [])
     _records(story, styles, _("Contacts"), data["contacts"])
+    _records(story, styles, _("Group activities"), data["group_activities"])
     story.append(Paragraph(escape(_("Cases")), styles["heading"]))
     if not data["cases"]:
         story.append(Paragraph("–", styles["text"]))

@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "common",  # shared template tags (form helpers)
     "liaison",  # project-wide management commands
     "accounts",
+    "programmes",
     "clients",
     "contacts",
     "observations",
+    "groupwork",
     "cases",
     "reports",
     "api",
@@ -147,6 +149,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Length and a list of common passwords, no composition rules (NIST SP 800-63B, ASVS 6.2).
+# Argon2id, tuned (liaison/hashers.py explains the choice); older PBKDF2 hashes are still read
+# and upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "liaison.hashers.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -357,7 +366,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died unacknowledged goes back to the queue after this
-        # long: longer than the longest task (the hard time limits), or a slow task runs twice.
+        # long: longer than the longest task (the hard time limits) and its retry countdowns, or a
+        # slow task is handed out twice while it runs (a report job's second copy then finds the
+        # job locked and is dropped, reports.jobs._hold; the drills set 25 s and see it happen).
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
         # Look for such messages every 10 s (kombu's default is every 100 s).
         "unacked_restore_interval": 10,
@@ -407,6 +418,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # GDPR retention: anonymise clients and cases past their retention period (gdpr/retention.py).
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
+    # The one-time keys of create forms are kept a week (common/submissions.py).
+    "submissions-forget": {"task": "common.tasks.forget_old_submissions", "schedule": crontab(minute=20, hour=4)},
 }
 
 # X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets

@@ -16,6 +16,8 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("contacts/", include("contacts.urls")),
     path("observations/", include("observations.urls")),
+    path("programme/", include("programmes.urls")),
+    path("group-activities/", include("groupwork.urls")),
     path("audit/", include("audit.urls")),
     path("gdpr/", include("gdpr.urls")),
     path("cases/", include("cases.urls")),

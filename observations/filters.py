@@ -15,10 +15,15 @@ from .models import Observation, ObservationKind, PassedTo
 class ObservationFilter(RangeCheckedFilterSet):
     date_from = django_filters.DateFilter(method="filter_date_from", label=_("From"), widget=DateInput)
     date_to = django_filters.DateFilter(method="filter_date_to", label=_("To"), widget=DateInput)
-    locality = IdChoiceFilter(queryset=Locality.objects.select_related("municipality"), label=_("Locality"))
-    kind = django_filters.ChoiceFilter(choices=ObservationKind.choices, label=_("Type"))
+    # "All" rather than Django's dashes: an empty choice of a filter means no filter.
+    locality = IdChoiceFilter(
+        queryset=Locality.objects.select_related("municipality"), label=_("Locality"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(choices=ObservationKind.choices, label=_("Type"), empty_label=_("All"))
     passed_to = django_filters.ChoiceFilter(
-        choices=[(value, label) for value, label in PassedTo.choices if value], label=_("Passed to")
+        choices=[(value, label) for value, label in PassedTo.choices if value],
+        label=_("Passed to"),
+        empty_label=_("All"),
     )
 
     class Meta:

@@ -8,8 +8,11 @@ hour): the job would show "Running: 21 %" for that hour. Instead, the periodic c
 (reports.tasks.requeue_stranded_report_jobs) marks a job whose heartbeat has been silent for
 REPORTS_HEARTBEAT_TIMEOUT_SECONDS interrupted, which its page says, and sends it again at once.
 
-Each attempt knows its number (ReportJob.attempts when it claimed the job): an attempt that was
-taken for dead but still runs finds another attempt's number on the job and drops its work.
+A process that makes a job holds its advisory lock (reports.jobs._hold), so the job sent again
+is made only once the old process is gone; an attempt taken for dead that still runs (its
+heartbeat could not be written) takes its job back with its next sign of life. Each attempt
+knows its number (ReportJob.attempts when it claimed the job): an attempt whose job another
+attempt has claimed since finds another number on the job and drops its work.
 """
 
 import datetime
@@ -25,12 +28,16 @@ from .models import JobState, ReportJob
 
 logger = logging.getLogger(__name__)
 
+# The states of a job that an attempt may still own: running, or taken for interrupted while it
+# still ran (its heartbeat could not be written): it takes the job back with its next sign of life.
+OWNED = (JobState.RUNNING, JobState.INTERRUPTED)
+
 
 def beat(job_id: int, attempt: int) -> bool:
     """Record that the attempt is alive; False when the job is no longer this attempt's."""
     return bool(
-        ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).update(
-            heartbeat_at=timezone.now()
+        ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).update(
+            heartbeat_at=timezone.now(), state=JobState.RUNNING
         )
     )
 

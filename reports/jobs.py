@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import formats, timezone, translation
@@ -20,7 +20,7 @@ from contacts.selectors import visible_contacts
 
 from . import selectors, storage
 from .exports import case_and_contact_export
-from .heartbeat import Heartbeat
+from .heartbeat import OWNED, Heartbeat
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
 from .sql_rows import SqlRows
@@ -34,9 +34,32 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # The states of a job waiting for a worker to take it.
 WAITING = (JobState.QUEUED, JobState.INTERRUPTED)
+# The first key of the advisory locks that keep a job to one process at a time (see _hold).
+_LOCK_CLASS = 0x5245504F  # "REPO"
 
 
 # Making the file (in the worker) ------------------------------------------------------------
+
+
+def _hold(job_id: int) -> bool:
+    """Whether this process may work on the job: no other living process is making it.
+
+    The broker can hand out a message that a worker still works on (a message not acknowledged
+    within the visibility timeout, a retry waiting for its countdown, a stranded job sent again),
+    and the job row says only "running", as it does for a job whose worker died. A session lock
+    in PostgreSQL tells them apart: PostgreSQL drops it as soon as the holder's connection ends
+    (its process killed, the database restarted), never while the holder is alive."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, job_id % 2**31])
+        return bool(cursor.fetchone()[0])
+
+
+def _release(job_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, job_id % 2**31])
+    except DatabaseError:
+        pass  # the connection is gone, and the lock went with it
 
 
 def _claim(job_id: int) -> ReportJob | None:
@@ -63,15 +86,15 @@ def _claim(job_id: int) -> ReportJob | None:
 
 
 def _set_progress(job_id: int, attempt: int, percent: int) -> None:
-    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).update(
-        progress=max(0, min(percent, 99)), heartbeat_at=timezone.now()
+    ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).update(
+        progress=max(0, min(percent, 99)), heartbeat_at=timezone.now(), state=JobState.RUNNING
     )
 
 
 def _is_current(job_id: int, attempt: int) -> bool:
     """Whether the job is still this attempt's (not taken over after its heartbeat stopped)."""
     try:
-        return ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).exists()
+        return ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).exists()
     except DatabaseError:
         return True  # cannot tell: the caller goes on as the owner
 
@@ -135,11 +158,22 @@ def _track_progress(job_id: int, attempt: int, report: Report) -> None:
 
 
 def run_report_job(job_id: int) -> None:
-    """Make the file of a job. Safe to call again: a done or failed job is left alone.
+    """Make the file of a job. Safe to call again: a done or failed job is left alone, and a job
+    that another process is making is left to it (no attempt counted, no second file).
 
     A database error puts the job back in the queue for the task's retry, without counting the
-    attempt; an attempt that was taken over meanwhile (reports/heartbeat.py) drops its work
-    quietly instead of failing the job that another attempt now makes."""
+    attempt; an attempt whose job another attempt took over meanwhile (reports/heartbeat.py)
+    drops its work quietly instead of failing the job."""
+    if not _hold(job_id):
+        logger.warning("Report job %s is being made by another process: this delivery is dropped.", job_id)
+        return
+    try:
+        _make(job_id)
+    finally:
+        _release(job_id)
+
+
+def _make(job_id: int) -> None:
     job = _claim(job_id)
     if job is None:
         return
@@ -174,7 +208,7 @@ def _make_file(job: ReportJob, attempt: int) -> None:
         storage.discard(plain_path)
     now = timezone.now()
     try:
-        updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, attempts=attempt).update(
+        updated = ReportJob.objects.filter(pk=job.pk, state__in=OWNED, attempts=attempt).update(
             state=JobState.DONE,
             progress=100,
             result_file=name,
@@ -195,7 +229,7 @@ def _make_file(job: ReportJob, attempt: int) -> None:
 def report_job_requeue(job_id: int, attempt: int) -> None:
     """Back to the queue after a transient database error; that attempt does not count."""
     try:
-        ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt).update(
+        ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).update(
             state=JobState.QUEUED, attempts=Greatest(F("attempts") - 1, 0)
         )
     except DatabaseError:

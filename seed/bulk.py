@@ -5,7 +5,8 @@ organisations of very different sizes in the 14 regions (more in the regions wit
 socially excluded localities), their assistants and coordinators, clients (named, pseudonymous
 and anonymous, with Czech names and diacritics), consents, victim-support cases with their
 status history, and contact records over ten years (more in recent years) with authorities,
-forms of work, topics, localities and anonymous persons.
+forms of work, topics, localities and anonymous persons, and group activities (one for every 200
+contacts) with named participants and an anonymous head count.
 
 Every contact's organisation is its assistant's, and its clients and case belong to the same
 organisation. A case is shared with the police only when its client's consent to sharing stands.
@@ -28,11 +29,14 @@ from django.db import connection, transaction
 from cases.models import Case, CaseTransition
 from clients.models import Client, Consent
 from contacts.models import Contact
+from groupwork.models import AnonymousAttendance, GroupActivity
 
 from .bulk_cases import copy_cases
 from .bulk_clients import copy_clients
 from .bulk_contacts import copy_contacts
+from .bulk_groupwork import copy_group_activities
 from .bulk_people import add_organisations, add_users
+from .bulk_programmes import add_projects, copy_staff_time
 from .copy_streams import secondary_indexes, set_sequence
 from .plan import BulkResult, SeedState
 
@@ -49,14 +53,17 @@ class BulkSeeder(SeedState):
             self.result.triggers_skipped = self._skip_triggers(cursor)
             self._step("reference data and organisations", lambda: add_organisations(self))
             self._step("users", lambda: add_users(self))
+            self._step("projects and assignments", lambda: add_projects(self))
             big = self.n_contacts >= REBUILD_INDEXES_FROM
             dropped = self._drop_indexes(cursor) if big else []
             self._step("clients and consents", lambda: copy_clients(self, cursor))
             self._step("cases and status history", lambda: copy_cases(self, cursor))
             self._step("contacts", lambda: copy_contacts(self, cursor))
+            self._step("staff time", lambda: copy_staff_time(self, cursor))
+            self._step("group activities", lambda: copy_group_activities(self, cursor))
             if dropped:
                 self._step("index rebuild", lambda: self._recreate_indexes(cursor, dropped))
-            for table in (Client, Case, Contact):
+            for table in (Client, Case, Contact, GroupActivity, AnonymousAttendance):
                 set_sequence(cursor, table._meta.db_table)
             if self.result.triggers_skipped:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -98,5 +105,16 @@ class BulkSeeder(SeedState):
             cursor.execute(definition)
 
     def _analyze(self, cursor) -> None:
-        for model in (Client, Consent, Case, CaseTransition, Contact, Contact.clients.through, Contact.topics.through):
+        for model in (
+            Client,
+            Consent,
+            Case,
+            CaseTransition,
+            Contact,
+            Contact.clients.through,
+            Contact.topics.through,
+            GroupActivity,
+            GroupActivity.participants.through,
+            AnonymousAttendance,
+        ):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')

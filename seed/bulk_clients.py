@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import datetime
+import random
 from collections.abc import Iterator
 
-from clients.models import Client, Consent
+from accounts.models import District
+from clients.models import Client, Consent, Sex
 
 from .copy_streams import Spool, Table, copy_lines, next_ids, q
 from .plan import SeedState
-from .vocabulary import FEMALE_FIRST, MALE_FIRST, NICKNAMES, SURNAMES
+from .vocabulary import FEMALE_FIRST, MALE_FIRST, NICKNAMES, SURNAMES, TARGET_GROUP_WEIGHTS
+
+GROUPS, GROUP_WEIGHTS = list(TARGET_GROUP_WEIGHTS), list(TARGET_GROUP_WEIGHTS.values())
+
+
+def _sex(rng: random.Random, identity: str, female: bool) -> str:
+    if identity == Client.Identity.NAMED:
+        return Sex.FEMALE if female else Sex.MALE
+    roll = rng.random()
+    if identity == Client.Identity.ANONYMOUS and roll < 0.5:
+        return Sex.UNSTATED
+    return Sex.FEMALE if roll < 0.72 else Sex.MALE if roll < 0.97 else Sex.OTHER
+
+
+def _target_groups(rng: random.Random) -> str:
+    """A PostgreSQL array literal: one group, sometimes two, or none (one client in ten)."""
+    if rng.random() < 0.1:
+        return "{}"
+    chosen = set(rng.choices(GROUPS, weights=GROUP_WEIGHTS, k=rng.choice([1, 1, 1, 2])))
+    return "{" + ",".join(sorted(chosen, key=GROUPS.index)) + "}"
 
 
 def copy_clients(seeder: SeedState, cursor) -> None:
@@ -24,7 +45,10 @@ def copy_clients(seeder: SeedState, cursor) -> None:
             "last_name",
             "nickname",
             "birth_year",
+            "sex",
             "locality",
+            "district",
+            "target_groups",
             "phone",
             "created_by",
             "created_at",
@@ -49,6 +73,11 @@ def copy_clients(seeder: SeedState, cursor) -> None:
     first_id = next_ids(cursor, table.name)
     consents = Spool()
     this_year = seeder.now.year
+    # Sex, district and target groups from a stream of their own: the rest stays as it was.
+    extra = random.Random(f"client funder fields {seeder.seed}")  # noqa: S311 - made-up data
+    districts_by_region: dict[int, list[int]] = {}
+    for district_id, region_id in District.objects.values_list("pk", "region_id"):
+        districts_by_region.setdefault(region_id, []).append(district_id)
 
     def lines() -> Iterator[str]:
         for offset, plan in enumerate(seeder.pick_orgs(seeder.n_clients)):
@@ -59,6 +88,7 @@ def copy_clients(seeder: SeedState, cursor) -> None:
             r = rng.random()
             first = last = nickname = phone = ""
             birth_year = None
+            female = False
             if r < 0.7:
                 identity = Client.Identity.NAMED
                 female = rng.random() < 0.55
@@ -74,6 +104,8 @@ def copy_clients(seeder: SeedState, cursor) -> None:
             else:
                 identity = Client.Identity.ANONYMOUS
             locality = rng.choice(plan.localities) if plan.localities and rng.random() < 0.8 else None
+            districts = districts_by_region.get(plan.region.pk)
+            district = extra.choice(districts) if districts and extra.random() < 0.85 else None
             stamp = created.isoformat()
             if identity != Client.Identity.ANONYMOUS:
                 given = created.date()
@@ -122,7 +154,10 @@ def copy_clients(seeder: SeedState, cursor) -> None:
                     q(last),
                     q(nickname),
                     "" if birth_year is None else str(birth_year),
+                    q(_sex(extra, identity, female)),
                     "" if locality is None else str(locality),
+                    "" if district is None else str(district),
+                    q(_target_groups(extra)),
                     q(phone),
                     str(author),
                     stamp,

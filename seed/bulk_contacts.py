@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from common.crypto import encrypt_text
 from contacts.models import Authority, Contact, FormOfWork, Topic
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY
 
 from .copy_streams import Spool, Table, copy_lines, next_ids, q
 from .plan import SeedState
@@ -37,6 +38,7 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
         "anonymous_persons",
         "authority",
         "form_of_work",
+        "service",
         "locality",
         "outcome",
         "follow_up_on",
@@ -119,6 +121,7 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
                         anonymous,
                         auths[i],
                         form_list[i],
+                        str(plan.service),
                         str(locality),
                         outcome,
                         follow_up,
@@ -136,3 +139,15 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
     seeder.result.contacts = copy_lines(cursor, table, lines())
     seeder.result.contact_clients = client_links.copy(cursor, client_table)
     topic_links.copy(cursor, topic_table)
+    # Each contact's one activity: the type of its service that its form of work maps to.
+    cursor.execute(
+        """
+        INSERT INTO contacts_activity (contact_id, activity_type_id, minutes, work)
+        SELECT c.id, t.id, c.duration_minutes, 'direct'
+        FROM contacts_contact AS c
+        JOIN unnest(%s::text[], %s::text[]) AS m(form_of_work, category) ON m.form_of_work = c.form_of_work
+        JOIN programmes_activitytype AS t ON t.service_id = c.service_id AND t.category = m.category
+        WHERE c.id >= %s
+        """,
+        [list(FORM_OF_WORK_CATEGORY), [str(c) for c in FORM_OF_WORK_CATEGORY.values()], first_id],
+    )

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import AssistantProfile, Locality, Municipality, Organisation, Region, User
 from accounts.roles import Role
+from programmes.services import starting_service
 
 from .plan import OrgPlan, SeedState
 from .sampling import YEARS, cumulative, weighted
@@ -68,6 +69,8 @@ def add_organisations(seeder: SeedState) -> None:
             )
         )
     Organisation.objects.bulk_create(new)
+    for plan in seeder.plans:
+        plan.service = starting_service(plan.organisation).pk
     seeder.result.organisations = len(new)
     seeder.org_cum = cumulative([p.weight for p in seeder.plans])
 

@@ -9,12 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
-    AssistantFunding,
     AssistantProfile,
-    FundingSource,
     Locality,
     Municipality,
     Organisation,
+    Region,
     User,
 )
 from accounts.roles import Role
@@ -25,10 +24,16 @@ from cases.models import (
     RiskLevel,
 )
 from clients.models import ApplicantSex, Client, Consent, RefusalReason, RefusedApplicant
-from contacts.models import Authority, Contact, FormOfWork, Topic
+from contacts.models import Activity, Authority, Contact, FormOfWork, Topic
+from programmes.models import Funder
+from programmes.services import starting_service
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
 
 from .demo_cases import seed_case_work
+from .demo_clients import seed_funder_fields
+from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
+from .demo_programmes import seed_programme_work, seed_services
 from .vocabulary import (
     CASE_TITLES,
     DEMO_OUTCOMES,
@@ -47,78 +52,33 @@ ORGANISATIONS = [
     ("Magistrát města Cheb", Organisation.Kind.MUNICIPALITY),
 ]
 
+# name, kind, the municipality or region it is the budget of
 FUNDERS = [
-    ("Statutární město Brno", FundingSource.Kind.CITY),
-    ("Statutární město Ostrava", FundingSource.Kind.CITY),
-    ("Město Cheb", FundingSource.Kind.CITY),
-    ("Jihomoravský kraj", FundingSource.Kind.REGION),
-    ("Moravskoslezský kraj", FundingSource.Kind.REGION),
-    ("MPSV – dotace na sociální služby", FundingSource.Kind.MPSV),
-    ("Evropský sociální fond (OP Zaměstnanost plus)", FundingSource.Kind.ESF),
+    ("Statutární město Brno", FunderKind.CITY, "Brno"),
+    ("Statutární město Ostrava", FunderKind.CITY, "Ostrava"),
+    ("Město Cheb", FunderKind.CITY, "Cheb"),
+    ("Jihomoravský kraj", FunderKind.REGION, "CZ064"),
+    ("Moravskoslezský kraj", FunderKind.REGION, "CZ080"),
+    ("MPSV – dotace na sociální služby", FunderKind.MPSV, None),
+    ("Evropský sociální fond (OP Zaměstnanost plus)", FunderKind.ESF, None),
+    ("MV – Program prevence kriminality", FunderKind.MV_CRIME_PREVENTION, None),
+    ("MSp – dotace na pomoc obětem trestných činů", FunderKind.MSP_VICTIM_SUPPORT, None),
 ]
 
-# username, first name, last name, organisation, role, city, funders
+# username, first name, last name, organisation, role, city (assistants: where they work)
 USERS = [
-    (
-        "asistent.brno",
-        "Jana",
-        "Horváthová",
-        "DROM, romské středisko",
-        Role.ASSISTANT,
-        "Brno",
-        ["Statutární město Brno", "Evropský sociální fond (OP Zaměstnanost plus)"],
-    ),
-    ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno", []),
-    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno", ["Jihomoravský kraj"]),
-    (
-        "asistent.ostrava",
-        "Lucie",
-        "Baláková",
-        "Člověk v tísni, o.p.s.",
-        Role.ASSISTANT,
-        "Ostrava",
-        ["MPSV – dotace na sociální služby", "Statutární město Ostrava"],
-    ),
-    (
-        "asistent.plzen",
-        "Tomáš",
-        "Lakatoš",
-        "Člověk v tísni, o.p.s.",
-        Role.ASSISTANT,
-        "Plzeň",
-        ["Evropský sociální fond (OP Zaměstnanost plus)"],
-    ),
-    (
-        "asistent.olomouc",
-        "Eva",
-        "Šarközi",
-        "Člověk v tísni, o.p.s.",
-        Role.ASSISTANT,
-        "Olomouc",
-        ["MPSV – dotace na sociální služby"],
-    ),
-    (
-        "asistent.vzajemne",
-        "Pavel",
-        "Gabčo",
-        "Vzájemné soužití, o.s.",
-        Role.ASSISTANT,
-        "Ostrava",
-        ["Moravskoslezský kraj"],
-    ),
-    (
-        "asistent.karvina",
-        "Kateřina",
-        "Pokutová",
-        "Sociální služby Karviná, p.o.",
-        Role.ASSISTANT,
-        "Karviná",
-        ["MPSV – dotace na sociální služby"],
-    ),
-    ("asistent.cheb", "Martin", "Berki", "Magistrát města Cheb", Role.ASSISTANT, "Cheb", ["Město Cheb"]),
-    ("policie.jmk", "Roman", "Novotný", "Krajské ředitelství policie Jihomoravského kraje", Role.POLICE, None, []),
-    ("ministerstvo", "Alena", "Dvořáková", "Ministerstvo vnitra ČR", Role.MINISTRY, None, []),
-    ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None, []),
+    ("asistent.brno", "Jana", "Horváthová", "DROM, romské středisko", Role.ASSISTANT, "Brno"),
+    ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno"),
+    ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno"),
+    ("asistent.ostrava", "Lucie", "Baláková", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Ostrava"),
+    ("asistent.plzen", "Tomáš", "Lakatoš", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Plzeň"),
+    ("asistent.olomouc", "Eva", "Šarközi", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Olomouc"),
+    ("asistent.vzajemne", "Pavel", "Gabčo", "Vzájemné soužití, o.s.", Role.ASSISTANT, "Ostrava"),
+    ("asistent.karvina", "Kateřina", "Pokutová", "Sociální služby Karviná, p.o.", Role.ASSISTANT, "Karviná"),
+    ("asistent.cheb", "Martin", "Berki", "Magistrát města Cheb", Role.ASSISTANT, "Cheb"),
+    ("policie.jmk", "Roman", "Novotný", "Krajské ředitelství policie Jihomoravského kraje", Role.POLICE, None),
+    ("ministerstvo", "Alena", "Dvořáková", "Ministerstvo vnitra ČR", Role.MINISTRY, None),
+    ("admin", "Správce", "Systému", "Provozovatel systému Liaison", Role.ADMIN, None),
 ]
 
 
@@ -132,12 +92,12 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]
     ):
         organisations[org.name] = org
-    funders = {
-        name: FundingSource.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in FUNDERS
-    }
+    for funder_name, funder_kind, place in FUNDERS:
+        _funder(funder_name, funder_kind, place)
+    services = seed_services(organisations)  # before any record of work: they go to the first one
 
     users = []
-    for username, first, last, org_name, role, city, funder_names in USERS:
+    for username, first, last, org_name, role, city in USERS:
         # Created with its role and organisation: not a change for the coordinators' start page.
         user, _ = User.objects.get_or_create(
             username=username, defaults={"organisation": organisations[org_name], "role": role}
@@ -162,18 +122,29 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
             )
             if created:
                 profile.localities.set(Locality.objects.filter(municipality=municipality))
-                for funder_name in funder_names:
-                    AssistantFunding.objects.create(
-                        profile=profile, source=funders[funder_name], valid_from=datetime.date(2024, 1, 1)
-                    )
+    # Projects, where each assistant's work belongs, and a year of their working time.
+    seed_programme_work(rng, organisations, services)
 
     for org_name, _kind in ORGANISATIONS:
         org = organisations[org_name]
         if not Client.objects.filter(organisation=org).exists():
             _seed_client_work(rng, org, clients_per_org, contacts_per_assistant)
+        if not RefusedApplicant.objects.filter(organisation=org).exists():
+            _seed_refused_applicants(org)
     seed_case_work(rng)
     seed_observations(rng)
+    seed_group_activities()
     return users
+
+
+def _funder(name: str, kind: str, place: str | None) -> Funder:
+    funder, _ = Funder.objects.get_or_create(name=name, defaults={"kind": kind})
+    if kind == FunderKind.CITY and place:
+        funder.municipality = Municipality.objects.filter(name=place).first()
+    elif kind == FunderKind.REGION and place:
+        funder.region = Region.objects.filter(code=place).first()
+    funder.save()
+    return funder
 
 
 def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: int, contacts_per_assistant: int) -> None:
@@ -244,25 +215,34 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
         cases.append(case)
 
     now = timezone.now()
+    service = starting_service(org)
+    types_by_category = {t.category: t for t in service.activity_types.all()}
     for assistant in field_staff:
         for _ in range(contacts_per_assistant):
             occurred = now - datetime.timedelta(
                 days=rng.randint(0, 365), hours=rng.randint(0, 8), minutes=rng.randint(0, 59)
             )
             chosen = rng.sample(clients, k=rng.choice([0, 1, 1, 1, 2]))
+            form_of_work = rng.choice(FormOfWork.values)
             contact = Contact.objects.create(
                 organisation=org,
+                service=service,
                 assistant=assistant,
                 occurred_at=occurred.replace(second=0, microsecond=0),
                 duration_minutes=rng.choice([15, 20, 30, 45, 60, 90, 120, 180]),
                 anonymous_persons=0 if chosen else rng.randint(1, 4),
                 authority=rng.choice(authorities),
-                form_of_work=rng.choice(FormOfWork.values),
+                form_of_work=form_of_work,
                 locality=rng.choice(localities) if localities else None,
                 outcome=rng.choice(DEMO_OUTCOMES),
                 follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14)))
                 if rng.random() < 0.1
                 else None,
+            )
+            Activity.objects.create(
+                contact=contact,
+                activity_type=types_by_category[FORM_OF_WORK_CATEGORY[form_of_work]],
+                minutes=contact.duration_minutes,
             )
             contact.clients.set(chosen)
             contact.topics.set(rng.sample(topics, k=rng.randint(0, 2)))
@@ -271,15 +251,21 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
                 contact.case = linked[0]
                 contact.save(update_fields=["case"])
 
-    _seed_refused_applicants(org, field_staff, localities, today)
+    seed_funder_fields(org.name, clients, service, field_staff, today)
 
 
-def _seed_refused_applicants(
-    org: Organisation, field_staff: list[User], localities: list[Locality], today: datetime.date
-) -> None:
+def _seed_refused_applicants(org: Organisation) -> None:
     """A few applicants refused under §91(3), most for lack of capacity, as in real statements.
-    Its own random stream: the client work above stays the same as before refusals existed."""
+    Its own random stream: the client work above stays the same as before refusals existed, and
+    a demo seeded before refusals existed gets them when seeded again."""
     rng = random.Random(f"refused {org.name}")
+    today = timezone.localdate()
+    field_staff = list(User.objects.filter(organisation=org, role=Role.ASSISTANT)) or list(
+        User.objects.filter(organisation=org, role=Role.COORDINATOR)
+    )
+    if not field_staff:
+        return
+    localities = list(Locality.objects.filter(assistant_profiles__employer=org).distinct())
     reasons = [RefusalReason.CAPACITY] * 3 + [RefusalReason.NOT_PROVIDED] * 2 + list(RefusalReason.values)
     for _ in range(rng.randint(4, 7)):
         RefusedApplicant.objects.create(

@@ -27,6 +27,7 @@ class OrgPlan:
     clients: list[int] = field(default_factory=list)
     police_consent_clients: list[int] = field(default_factory=list)
     cases: list[tuple[int, int]] = field(default_factory=list)  # (case id, client id)
+    service: int | None = None  # the organisation's starting service
 
 
 @dataclass
@@ -39,6 +40,9 @@ class BulkResult:
     transitions: int = 0
     contacts: int = 0
     contact_clients: int = 0
+    projects: int = 0
+    staff_time: int = 0
+    group_activities: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     triggers_skipped: bool = False
 
@@ -60,6 +64,7 @@ class SeedState:
     ) -> None:
         self.n_contacts, self.n_clients, self.n_cases = contacts, clients, cases
         self.n_organisations = max(1, organisations)
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
         # Record keys of the statistics' perturbation: unpredictable and from a stream of their
         # own, so that the made-up data stays the same for a given seed.

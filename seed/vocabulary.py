@@ -198,3 +198,50 @@ REFUSAL_REQUESTS = (
     "Doprovod na úřad práce",
     "Pomoc s hledáním bydlení",
 )
+
+# The district (okres) of a seed town whose district is not named like the town itself.
+TOWN_DISTRICTS = {
+    "Praha": "Hlavní město Praha",
+    "Plzeň": "Plzeň-město",
+    "Brno": "Brno-město",
+    "Ostrava": "Ostrava-město",
+    "Ostrov": "Karlovy Vary",
+    "Litvínov": "Most",
+    "Frýdlant": "Liberec",
+    "Havířov": "Karviná",
+    "Bohumín": "Karviná",
+    "Orlová": "Karviná",
+}
+
+# How often each target group of a person comes up in the made-up data (a victim of crime most
+# often; never an ethnic group: a person has none).
+TARGET_GROUP_WEIGHTS = {
+    "crime_victims": 60,
+    "socially_excluded": 30,
+    "domestic_violence": 12,
+    "crisis": 10,
+    "families_with_children": 10,
+    "addiction": 5,
+    "homeless": 5,
+    "seniors": 4,
+    "children_youth": 4,
+    "leaving_prison": 3,
+    "commercially_exploited": 2,
+    "trafficking_victims": 1,
+}
+# Group activities: (topic, category of the activity type, minutes, where the head count comes from).
+GROUP_TOPICS = [
+    ("Prevence lichvy – beseda", "group", 90),
+    ("Jak nenaletět podvodníkům – beseda pro seniory", "group", 60),
+    ("Bezpečně na internetu – workshop pro mládež", "group", 120),
+    ("Sousedské setkání – bezpečný dům", "community", 120),
+    ("Komunitní setkání s okrskářem", "community", 90),
+    ("Den otevřených dveří služebny", "community", 180),
+    ("Domácí násilí – kde hledat pomoc", "group", 90),
+]
+GROUP_DESCRIPTIONS = [
+    "Beseda proběhla v klubovně, účastníci se ptali na splátkové kalendáře.",
+    "Setkání s okrskářem městské policie, téma nepořádek a hluk v domě.",
+    "Workshop v nízkoprahovém klubu, rozdány letáky s kontakty.",
+    "",
+]

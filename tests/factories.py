@@ -8,9 +8,12 @@ from django.utils import timezone
 from accounts.models import AssistantProfile, Locality, Organisation, Region, User
 from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
-from clients.models import Client, Consent, RefusalReason, RefusedApplicant
-from contacts.models import Authority, Contact, FormOfWork
+from clients.models import Client, Consent, RefusalReason, RefusedApplicant, ServiceUse
+from contacts.models import Activity, Authority, Contact, FormOfWork
+from groupwork.models import AnonymousAttendance, GroupActivity
 from observations.models import Observation, ObservationKind
+from programmes.services import starting_service
+from programmes.vocabulary import FORM_OF_WORK_CATEGORY, ActivityCategory
 
 
 def a_locality(municipality: str = "Brno") -> Locality:
@@ -103,11 +106,26 @@ class ContactFactory(factory.django.DjangoModelFactory):
     duration_minutes = 30
     authority = factory.LazyFunction(lambda: Authority.objects.get(name="Policie ČR"))
     form_of_work = FormOfWork.ACCOMPANIMENT
+    service = factory.LazyAttribute(lambda o: starting_service(o.organisation))
 
     @factory.post_generation
     def clients(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             obj.clients.set(extracted)
+
+    @factory.post_generation
+    def activities(obj, create, extracted, **kwargs):  # noqa: N805
+        """One activity of the contact's whole duration unless a test gives its own."""
+        if not create:
+            return
+        if extracted is None:
+            category = FORM_OF_WORK_CATEGORY[obj.form_of_work]
+            activity_type = obj.service.activity_types.get(category=category)
+            Activity.objects.create(contact=obj, activity_type=activity_type, minutes=obj.duration_minutes)
+        else:
+            for activity in extracted:
+                activity.contact = obj
+                activity.save()
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -199,3 +217,43 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     locality = factory.LazyFunction(a_locality)  # Brno, in the region of the police_officer fixture
     kind = ObservationKind.ILLEGAL_DUMPING
     description = "Za garážemi u hřiště leží hromada pneumatik a stavební suti."
+
+
+class ServiceUseFactory(factory.django.DjangoModelFactory):
+    """An open period of use of the client's organisation's first service."""
+
+    class Meta:
+        model = ServiceUse
+
+    client = factory.SubFactory(ClientFactory)
+    service = factory.LazyAttribute(lambda o: starting_service(o.client.organisation))
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    recorded_by = factory.SelfAttribute("client.created_by")
+
+
+class GroupActivityFactory(factory.django.DjangoModelFactory):
+    """A prevention talk of the author's organisation's starting service, with no one present
+    unless `participants` or `head_count` ({(sex, age band): count}) are given."""
+
+    class Meta:
+        model = GroupActivity
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("author.organisation")
+    service = factory.LazyAttribute(lambda o: starting_service(o.organisation))
+    activity_type = factory.LazyAttribute(lambda o: o.service.activity_types.get(category=ActivityCategory.GROUP))
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    minutes = 90
+    topic = "Prevence lichvy – beseda"
+
+    @factory.post_generation
+    def participants(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.participants.set(extracted)
+
+    @factory.post_generation
+    def head_count(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            for (sex, band), count in extracted.items():
+                AnonymousAttendance.objects.create(group_activity=obj, sex=sex, age_band=band, count=count)

@@ -103,7 +103,11 @@ def test_every_filterset_derives_from_the_range_checked_one():
 
 def test_every_api_filterset_checks_its_numbers():
     views = _api_filter_views()
-    assert {url for url, _f in views} == {reverse("api:contact-list"), reverse("api:case-list")}
+    assert {url for url, _f in views} == {
+        reverse("api:contact-list"),
+        reverse("api:case-list"),
+        reverse("api:groupactivity-list"),
+    }
     for url, filterset in views:
         assert issubclass(filterset, RangeCheckedFilterSet), url
         assert _numeric_filters(filterset), url

@@ -22,10 +22,12 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import Attachment, Case
 from cases.selectors import open_tasks_of, visible_cases
-from clients.models import Client, Consent
+from clients.models import Client, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
+from groupwork.models import GroupActivity
+from groupwork.selectors import visible_group_activities
 from observations.models import Observation
 from observations.selectors import visible_observations
 from tests import test_url_access as access_table
@@ -74,6 +76,8 @@ PAGE_READS: dict[str, Reads] = {
     "clients:edit": _view(Client, "own_client"),
     "clients:consent_add": _view(Client, "own_client"),
     "clients:consent_withdraw": _view(Consent, "own_consent"),
+    "clients:service_use_add": _view(Client, "own_client"),
+    "clients:service_use_end": _view(ServiceUse, "own_service_use"),
     "contacts:list": _list(Contact, lambda w, u: list(visible_contacts(u))),
     "contacts:detail": _view(Contact, "own_contact"),
     "contacts:edit": _view(Contact, "own_contact"),
@@ -83,6 +87,10 @@ PAGE_READS: dict[str, Reads] = {
     "observations:edit": _view(Observation, "own_observation"),
     "observations:police_list": _list(Observation, lambda w, u: list(visible_observations(u))),
     "observations:police_detail": _view(Observation, "police_observation"),
+    "groupwork:list": _list(GroupActivity, lambda w, u: list(visible_group_activities(u))),
+    "groupwork:detail": _view(GroupActivity, "own_group_activity"),
+    "groupwork:edit": _view(GroupActivity, "own_group_activity"),
+    "groupwork:delete": _view(GroupActivity, "own_group_activity"),
     "cases:list": _list(Case, lambda w, u: list(visible_cases(u))),
     "cases:my_tasks": _list(Case, lambda w, u: [task.case for task in open_tasks_of(u)]),
     "cases:create": _view(Client, "own_client"),
@@ -116,6 +124,7 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
     "clients:create": "an empty form",
     "observations:create": "an empty form; an observation names no person",
+    "groupwork:create": "an empty form",
     # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a
     # note that must not identify anyone (its help text says so); counted, not kept as clients.
     "clients:refused_list": "refused applicants: anonymous records that name nobody",
@@ -137,6 +146,28 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     # The file of a person-level export is a download, audited like every other one.
     "reports:download": "audited as a download: tests/test_api_reports.py, tests/test_reports_views.py",
     "audit:trail": "records named by type and id only",
+    # The programme set-up names no client; staff names appear as in the directory.
+    "programmes:service_list": "the organisation's services, no person",
+    "programmes:service_create": "an empty form",
+    "programmes:service_detail": "a service and its activity types, no person",
+    "programmes:service_edit": "a service, no person",
+    "programmes:activity_type_create": "an empty form",
+    "programmes:activity_type_edit": "an activity type, no person",
+    "programmes:activity_type_move": _WRITE,
+    "programmes:activity_type_delete": _WRITE,
+    "programmes:project_list": "projects and funders, no person",
+    "programmes:project_create": "an empty form",
+    "programmes:project_edit": "a project, no person",
+    "programmes:funder_create": "an empty form",
+    "programmes:assignment_list": "where the staff's work belongs, like the directory; no client",
+    "programmes:assignment_create": "an empty form",
+    "programmes:assignment_edit": "an assignment of a staff member, like the directory; no client",
+    "programmes:assignment_delete": _WRITE,
+    "programmes:staff_time_list": "working time of the staff, like the directory; no client",
+    "programmes:staff_time_create": "an empty form",
+    "programmes:staff_time_edit": "working time of a staff member; no client (a POST may delete it)",
+    "programmes:staff_time_import": "an empty form; a checked file lists staff time, no client",
+    "programmes:work_summary": "minutes of work per staff member and service, no client",
 }
 
 # Namespaces decided as a whole.
@@ -150,6 +181,8 @@ API_READS: dict[str, Reads] = {
     "api:client-detail": _view(Client, "own_client", roles=CLIENT_WORK),
     "api:contact-list": _list(Contact, lambda w, u: list(visible_contacts(u)), roles=CLIENT_WORK),
     "api:contact-detail": _view(Contact, "own_contact", roles=CLIENT_WORK),
+    "api:groupactivity-list": _list(GroupActivity, lambda w, u: list(visible_group_activities(u)), roles=CLIENT_WORK),
+    "api:groupactivity-detail": _view(GroupActivity, "own_group_activity", roles=CLIENT_WORK),
     "api:case-list": _list(Case, lambda w, u: list(visible_cases(u)), roles=frozenset({A, C, P})),
     "api:case-detail": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
     "api:case-timeline": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
@@ -168,6 +201,8 @@ API_NO_PERSON_DATA: dict[str, str] = {
     "api:reportjob-download": "audited as a download: tests/test_api_reports.py",
     "api:region-list": _REFERENCE,
     "api:region-detail": _REFERENCE,
+    "api:district-list": _REFERENCE,
+    "api:district-detail": _REFERENCE,
     "api:locality-list": _REFERENCE,
     "api:locality-detail": _REFERENCE,
     "api:authority-list": _REFERENCE,

@@ -5,16 +5,26 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.models import AssistantFunding, FundingSource
+from programmes.models import Assignment, Funder, Project
+from programmes.services import starting_service
+from programmes.vocabulary import FunderKind
 from tests.factories import AssistantProfileFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture
 def programme(alice, oscar):
-    esf = FundingSource.objects.create(name="ESF", kind=FundingSource.Kind.ESF)
+    esf = Funder.objects.create(name="ESF", kind=FunderKind.ESF)
     mine = AssistantProfileFactory(user=alice)
     theirs = AssistantProfileFactory(user=oscar)
-    AssistantFunding.objects.create(profile=mine, source=esf, valid_from=datetime.date(2024, 1, 1))
+    project = Project.objects.create(
+        organisation=alice.organisation, name="Asistenti OPZ+", funder=esf, starts_on=datetime.date(2024, 1, 1)
+    )
+    Assignment.objects.create(
+        profile=mine,
+        service=starting_service(alice.organisation),
+        project=project,
+        valid_from=datetime.date(2024, 1, 1),
+    )
     return mine, theirs
 
 

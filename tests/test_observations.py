@@ -166,6 +166,13 @@ def test_list_filters(client, alice):
     assert shown(locality=a_locality("Praha").pk) == set()
 
 
+def test_an_empty_filter_choice_reads_all(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("observations:list")).content.decode()
+    assert "---------" not in page
+    assert page.count('<option value="" selected>Vše</option>') == 3  # locality, type, passed to
+
+
 def test_the_police_list_offers_no_passed_to_filter(client, police_officer):
     client.force_login(police_officer)
     page = client.get(reverse("observations:police_list")).content.decode()

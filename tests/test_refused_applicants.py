@@ -199,6 +199,10 @@ def test_demo_data_has_a_few_refusals_per_organisation(db, settings):
     total = RefusedApplicant.objects.count()
     call_command("seed_demo", password="demo-heslo-123")
     assert RefusedApplicant.objects.count() == total
+    # A demo seeded before refusals existed gets them when it is seeded again.
+    RefusedApplicant.objects.all().delete()
+    call_command("seed_demo", password="demo-heslo-123")
+    assert RefusedApplicant.objects.count() == total
 
 
 def test_detail_of_another_organisation_is_404(client, alice, oscar):

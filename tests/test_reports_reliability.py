@@ -5,6 +5,7 @@ import datetime
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -72,6 +73,58 @@ def test_transient_database_errors_are_retried(carol, monkeypatch):
     tasks.generate_report.apply(args=(job.pk,))
     job.refresh_from_db()
     assert len(calls) == 3 and job.state == JobState.DONE and job.result_file
+
+
+# Committed data: the first delivery works in a thread of its own, on a connection of its own.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_second_delivery_while_the_job_is_being_made_is_dropped(carol, monkeypatch):
+    """The broker hands out a job that a worker is still making (its message not acknowledged
+    within the visibility timeout, a retry waiting for its countdown, a stranded job sent again).
+    The second delivery neither counts an attempt nor makes a file of its own; the first one
+    finishes the job with exactly one file."""
+    monkeypatch.setattr(services, "enqueue_report_job", lambda job: None)  # no broker here
+    job = _request(carol)
+    write = jobs.WRITERS["xlsx"]
+    writing, may_finish = threading.Event(), threading.Event()
+    calls = []
+
+    def first_one_slow(report, path):
+        calls.append(path)
+        if len(calls) == 1:
+            writing.set()
+            may_finish.wait(60)
+        write(report, path)
+
+    monkeypatch.setitem(jobs.WRITERS, "xlsx", first_one_slow)
+    failures: list[BaseException] = []
+
+    def first_delivery():
+        try:
+            jobs.run_report_job(job.pk)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=first_delivery)
+    worker.start()
+    try:
+        assert writing.wait(60), failures
+        jobs.run_report_job(job.pk)  # the second delivery, while the first one writes
+        job.refresh_from_db()
+        second = (job.state, job.attempts, len(calls), _stored_files())
+    finally:
+        may_finish.set()
+        worker.join(60)
+    assert second == (JobState.RUNNING, 1, 1, ["work"]), second
+    assert not failures and not worker.is_alive()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempts == 1
+    assert _stored_files() == sorted(["work", job.result_file])
+    # Once the first delivery has let go, the job is handed out normally: done, left alone.
+    jobs.run_report_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempts == 1 and len(calls) == 1
 
 
 def test_a_failing_task_marks_the_job_failed(carol, monkeypatch):

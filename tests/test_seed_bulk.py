@@ -89,3 +89,38 @@ def test_every_counted_record_gets_a_random_key_of_its_own(seeded):
         assert len(set(keys)) > 0.99 * len(keys), model
         assert 0 <= min(keys) and max(keys) < 2**31
         assert max(keys) - min(keys) > 2**30  # spread over the whole range, not a counter
+
+
+def test_clients_have_what_funders_count(seeded):
+    from accounts.models import District
+    from clients.models import Sex
+
+    clients = Client.objects.all()
+    named = clients.filter(identity=Client.Identity.NAMED)
+    assert not named.filter(sex__in=[Sex.UNSTATED, Sex.OTHER]).exists() and not named.filter(birth_year=None).exists()
+    assert clients.filter(sex=Sex.FEMALE).count() > clients.count() / 4
+    assert clients.filter(district__isnull=False).count() > clients.count() / 2
+    # Each district lies in the region where the organisation works (that of its localities).
+    placed = clients.filter(district__isnull=False, locality__isnull=False)
+    assert placed.exists()
+    assert not placed.exclude(district__region=F("locality__municipality__region")).exists()
+    assert District.objects.filter(clients__isnull=False).distinct().count() > 3
+    assert clients.filter(target_groups__contains=["crime_victims"]).count() > clients.count() / 3
+    assert not clients.filter(target_groups__contains=["minorities"]).exists()
+
+
+def test_group_activities_about_one_per_200_contacts_within_their_organisation(seeded):
+    from groupwork.models import AnonymousAttendance, GroupActivity
+
+    activities = GroupActivity.objects.all()
+    assert activities.count() == 3000 // 200
+    assert not activities.exclude(organisation_id=F("author__organisation_id")).exists()
+    assert not activities.exclude(organisation_id=F("service__organisation_id")).exists()
+    assert not activities.exclude(activity_type__service_id=F("service_id")).exists()
+    links = GroupActivity.participants.through.objects.all()
+    assert not links.exclude(groupactivity__organisation_id=F("client__organisation_id")).exists()
+    assert AnonymousAttendance.objects.filter(group_activity__in=activities).exists()
+    # Nobody present only where somebody is named.
+    empty = activities.filter(participants__isnull=True, anonymous_attendance__isnull=True)
+    assert not empty.exists()
+    assert len(set(activities.values_list("record_key", flat=True))) > 1

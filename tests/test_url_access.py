@@ -31,13 +31,16 @@ from tests.factories import (
     ClientFactory,
     ConsentFactory,
     ContactFactory,
+    GroupActivityFactory,
     ObservationFactory,
     ReferralFactory,
     RefusedApplicantFactory,
+    ServiceUseFactory,
     TaskFactory,
     a_locality,
     shared_case,
 )
+from tests.programme_helpers import programme_records
 
 A, C, P, M, ADM = Role.ASSISTANT, Role.COORDINATOR, Role.POLICE, Role.MINISTRY, Role.ADMIN
 SIGNED_IN = frozenset({A, C, P, M, ADM})
@@ -93,6 +96,8 @@ ACCESS: dict[str, Rule] = {
     "clients:edit": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_add": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
+    "clients:service_use_add": Rule(allowed=CLIENT_WORK, obj="client"),
+    "clients:service_use_end": Rule(allowed=CLIENT_WORK, obj="service_use"),
     "clients:refused_list": Rule(allowed=CLIENT_WORK),
     "clients:refused_create": Rule(allowed=CLIENT_WORK),
     "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
@@ -108,6 +113,12 @@ ACCESS: dict[str, Rule] = {
     "observations:edit": Rule(allowed=CLIENT_WORK, obj="observation"),
     "observations:police_list": Rule(allowed=frozenset({P})),
     "observations:police_detail": Rule(allowed=frozenset({P}), obj="police_observation"),
+    # Group activities: the author or a coordinator edits, a coordinator deletes.
+    "groupwork:list": Rule(allowed=CLIENT_WORK),
+    "groupwork:create": Rule(allowed=CLIENT_WORK),
+    "groupwork:detail": Rule(allowed=CLIENT_WORK, obj="group_activity"),
+    "groupwork:edit": Rule(allowed=CLIENT_WORK, obj="group_activity"),
+    "groupwork:delete": Rule(allowed=frozenset({C}), obj="group_activity"),
     # Victim-support cases. An empty post is refused with the form (400), never a crash; a GET is 405.
     "cases:list": Rule(allowed=CLIENT_WORK),
     "cases:my_tasks": Rule(allowed=CLIENT_WORK),
@@ -137,6 +148,32 @@ ACCESS: dict[str, Rule] = {
     "gdpr:access_export_json": Rule(allowed=frozenset({C}), obj="client"),
     "gdpr:access_export_pdf": Rule(allowed=frozenset({C}), obj="client"),
     "gdpr:client_erase": Rule(allowed=frozenset({C}), obj="client"),
+    # The programme set-up of the own organisation: its coordinator only (the ministry and
+    # administrators see the national overview in the directory and the admin instead).
+    "programmes:service_list": Rule(allowed=frozenset({C})),
+    "programmes:service_create": Rule(allowed=frozenset({C})),
+    "programmes:service_detail": Rule(allowed=frozenset({C}), obj="service"),
+    "programmes:service_edit": Rule(allowed=frozenset({C}), obj="service"),
+    "programmes:activity_type_create": Rule(allowed=frozenset({C}), obj="service"),
+    "programmes:activity_type_edit": Rule(allowed=frozenset({C}), obj="activity_type"),
+    "programmes:activity_type_move": Rule(allowed=frozenset({C}), obj="activity_type", method="post", ok=302, get=405),
+    "programmes:activity_type_delete": Rule(
+        allowed=frozenset({C}), obj="activity_type", method="post", ok=302, get=405
+    ),
+    "programmes:project_list": Rule(allowed=frozenset({C})),
+    "programmes:project_create": Rule(allowed=frozenset({C})),
+    "programmes:project_edit": Rule(allowed=frozenset({C}), obj="project"),
+    "programmes:funder_create": Rule(allowed=frozenset({C})),
+    "programmes:assignment_list": Rule(allowed=frozenset({C})),
+    "programmes:assignment_create": Rule(allowed=frozenset({C})),
+    "programmes:assignment_edit": Rule(allowed=frozenset({C}), obj="assignment"),
+    "programmes:assignment_delete": Rule(allowed=frozenset({C}), obj="assignment", method="post", ok=302, get=405),
+    "programmes:work_summary": Rule(allowed=frozenset({C})),
+    # Staff time: an assistant's own, the coordinator's organisation's (fuller: tests/test_programmes_staff_time.py).
+    "programmes:staff_time_list": Rule(allowed=CLIENT_WORK),
+    "programmes:staff_time_create": Rule(allowed=CLIENT_WORK),
+    "programmes:staff_time_edit": Rule(allowed=CLIENT_WORK, obj="staff_time"),
+    "programmes:staff_time_import": Rule(allowed=frozenset({C})),
 }
 
 
@@ -184,6 +221,15 @@ def _consent_kwargs(world):
     )
 
 
+def _service_use_kwargs(world):
+    own, foreign = world["own_service_use"], world["foreign_service_use"]
+    return (
+        {"pk": own.client_id, "use_pk": own.pk},
+        # Another organisation's period, also through the own client's URL.
+        [{"pk": foreign.client_id, "use_pk": foreign.pk}, {"pk": own.client_id, "use_pk": foreign.pk}],
+    )
+
+
 def _contact_kwargs(world):
     return {"pk": world["own_contact"].pk}, {"pk": world["foreign_contact"].pk}
 
@@ -225,6 +271,31 @@ def _police_observation_kwargs(world):
     ]
 
 
+def _service_kwargs(world):
+    return {"pk": world["own_service"].pk}, {"pk": world["foreign_service"].pk}
+
+
+def _activity_type_kwargs(world):
+    own = world["own_service"].activity_types.get(name="Kontakt")
+    return {"pk": own.pk}, {"pk": world["foreign_service"].activity_types.get(name="Kontakt").pk}
+
+
+def _project_kwargs(world):
+    return {"pk": world["own_project"].pk}, {"pk": world["foreign_project"].pk}
+
+
+def _assignment_kwargs(world):
+    return {"pk": world["own_assignment"].pk}, {"pk": world["foreign_assignment"].pk}
+
+
+def _staff_time_kwargs(world):
+    return {"pk": world["own_staff_time"].pk}, {"pk": world["foreign_staff_time"].pk}
+
+
+def _group_activity_kwargs(world):
+    return {"pk": world["own_group_activity"].pk}, {"pk": world["foreign_group_activity"].pk}
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -233,6 +304,7 @@ def _reset_link_kwargs(world):
 OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "consent": _consent_kwargs,
+    "service_use": _service_use_kwargs,
     "refused_applicant": _refused_applicant_kwargs,
     "contact": _contact_kwargs,
     "case": _case_kwargs,
@@ -244,6 +316,12 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "reset_link": _reset_link_kwargs,
     "observation": _observation_kwargs,
     "police_observation": _police_observation_kwargs,
+    "service": _service_kwargs,
+    "activity_type": _activity_type_kwargs,
+    "project": _project_kwargs,
+    "assignment": _assignment_kwargs,
+    "staff_time": _staff_time_kwargs,
+    "group_activity": _group_activity_kwargs,
 }
 
 
@@ -314,6 +392,8 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "foreign_client": foreign_client,
         "own_consent": ConsentFactory(client=own_client, recorded_by=alice),
         "foreign_consent": ConsentFactory(client=foreign_client, recorded_by=oscar),
+        "own_service_use": ServiceUseFactory(client=own_client, recorded_by=alice),
+        "foreign_service_use": ServiceUseFactory(client=foreign_client, recorded_by=oscar),
         "own_contact": ContactFactory(assistant=alice, clients=[own_client]),
         "foreign_contact": ContactFactory(assistant=oscar, clients=[foreign_client]),
         "own_case": own_case,
@@ -325,8 +405,11 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "other_region_observation": ObservationFactory(
             assistant=alice, passed_to=PassedTo.POLICE, locality=a_locality("Praha")
         ),
+        "own_group_activity": GroupActivityFactory(author=alice, participants=[own_client]),
+        "foreign_group_activity": GroupActivityFactory(author=oscar, participants=[foreign_client]),
         "own_refused_applicant": RefusedApplicantFactory(recorded_by=alice),
         "foreign_refused_applicant": RefusedApplicantFactory(recorded_by=oscar),
+        **programme_records(alice, oscar),
     }
 
 

@@ -193,3 +193,20 @@ def test_the_api_keeps_the_offset_it_was_given(alice):
         )
         assert response.status_code == 201, response.json()
     assert sorted(Contact.objects.values_list("occurred_at", flat=True)) == [AUTUMN_FIRST, AUTUMN_SECOND]
+
+
+# Group activities take their time the same way --------------------------------------------------
+
+
+def test_a_group_activity_at_the_second_half_past_two(client, alice, own_client):
+    from groupwork.models import GroupActivity
+    from tests.test_groupwork import _form_data
+
+    client.force_login(alice)
+    data = _form_data(alice, [own_client], occurred_at="2025-10-26T02:30", occurred_at_occurrence="second")
+    response = client.post(reverse("groupwork:create"), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert GroupActivity.objects.get().occurred_at == AUTUMN_SECOND
+    never = client.post(reverse("groupwork:create"), _form_data(alice, [own_client], occurred_at="2026-03-29T02:30"))
+    assert never.status_code == 200 and "čas 2:30 ten den neexistoval" in never.content.decode()
+    assert GroupActivity.objects.count() == 1

@@ -145,3 +145,22 @@ def test_a_job_from_before_heartbeats_is_judged_by_its_start(carol):
     job = _running(carol, silent_for=600)
     ReportJob.objects.filter(pk=job.pk).update(heartbeat_at=None)
     assert heartbeat.interrupt_silent_jobs() == [job.pk]
+
+
+@pytest.mark.django_db
+def test_a_living_attempt_taken_for_interrupted_takes_its_job_back(carol, monkeypatch):
+    """Its heartbeat could not be written for two minutes, so the check marked the job interrupted
+    and sent it again; that delivery finds the job locked by the living attempt and is dropped
+    (reports.jobs._hold). The living attempt finishes the job with its file."""
+    job = services.report_job_request(by=carol, report_type=ReportType.ACTIVITY, raw_parameters=MARCH)
+    real_writer = jobs.WRITERS["csv"]
+
+    def taken_for_interrupted_meanwhile(report, path):
+        ReportJob.objects.filter(pk=job.pk).update(state=JobState.INTERRUPTED, sent_at=None)
+        real_writer(report, path)
+
+    monkeypatch.setitem(jobs.WRITERS, "csv", taken_for_interrupted_meanwhile)
+    jobs.run_report_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempts == 1 and job.result_file
+    assert storage.stored_path(job.result_file).exists()

@@ -6,6 +6,7 @@ drills/test_redis_hung.py measures the same against a real Redis (answers within
 import signal
 import socket
 import threading
+from collections.abc import Mapping
 from typing import cast
 
 import pytest
@@ -93,7 +94,7 @@ def test_the_wait_for_a_broker_is_bounded_below_two_seconds():
     """Every attempt to publish ends within the socket timeouts; the retry policy bounds the
     attempts and the pauses between them."""
     options = cast(dict[str, float], settings.CELERY_BROKER_TRANSPORT_OPTIONS)
-    policy: dict[str, float] = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    policy: Mapping[str, float] = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
     per_attempt = max(options["socket_timeout"], options["socket_connect_timeout"])
     retries = int(policy["max_retries"])
     pauses = sum(

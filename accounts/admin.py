@@ -13,6 +13,7 @@ from common.http import AuthenticatedHttpRequest
 
 from .models import (
     AssistantProfile,
+    District,
     Locality,
     Municipality,
     Organisation,
@@ -99,6 +100,12 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ("name", "region")
+    list_filter = ("region",)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "region")
     list_filter = ("region",)
 
 

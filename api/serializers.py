@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import District, Locality, Region
@@ -14,7 +15,9 @@ from clients import services as client_services
 from clients.models import Client, Consent, ParticipantSheet, ServiceUse
 from clients.selectors import visible_clients
 from contacts import services as contact_services
-from contacts.models import Authority, Contact, Topic
+from contacts.models import MAX_DURATION_MINUTES, Activity, Authority, Contact, Topic
+from programmes.models import ActivityType, Project, Service
+from programmes.selectors import visible_projects, visible_services
 
 from .validation import ColumnRangeSerializerMixin
 
@@ -25,10 +28,10 @@ else:
     _ModelSerializer = object
 
 
-def _service_call(service, **kwargs):
+def _service_call(write, /, **kwargs):
     """Call a write service; its refusals (ValidationError by field) become a 400 answer."""
     try:
-        return service(**kwargs)
+        return write(**kwargs)
     except DjangoValidationError as error:
         if hasattr(error, "error_dict"):
             raise serializers.ValidationError(error.message_dict) from error
@@ -172,14 +175,52 @@ class ClientSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.
         return _service_call(client_services.client_update, client=instance, **values)
 
 
+class _OwnActivityTypeField(serializers.PrimaryKeyRelatedField):
+    """An activity type of one of the requesting user's organisation's services (the contact
+    service checks that it is of the contact's own service and in use)."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return ActivityType.objects.filter(service__in=visible_services(user)).select_related("service")
+
+
+class ActivitySerializer(ColumnRangeSerializerMixin, serializers.ModelSerializer):
+    """One activity (výkon) of a contact: its type, its minutes, direct work or on the client's behalf."""
+
+    activity_type = _OwnActivityTypeField()
+    activity_type_name = serializers.CharField(source="activity_type.name", read_only=True)
+    category = serializers.CharField(source="activity_type.category", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["activity_type", "activity_type_name", "category", "minutes", "work"]
+        extra_kwargs = {
+            "minutes": {
+                "min_value": 1,
+                "max_value": MAX_DURATION_MINUTES,
+                "error_messages": {
+                    "min_value": _("Each activity takes at least one minute."),
+                    "max_value": _("An activity cannot last longer than 24 hours."),
+                },
+            }
+        }
+
+
 class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers.ModelSerializer):
     clients = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Client.objects.none())
     case = serializers.PrimaryKeyRelatedField(required=False, allow_null=True, queryset=Case.objects.none())
-    authority = serializers.PrimaryKeyRelatedField(queryset=Authority.objects.filter(is_active=True))
+    authority = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=Authority.objects.filter(is_active=True)
+    )
     topics = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Topic.objects.filter(is_active=True)
     )
     assistant: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Without them a new contact belongs where the assistant's assignment puts the work.
+    service = serializers.PrimaryKeyRelatedField(required=False, queryset=Service.objects.none())
+    project = serializers.PrimaryKeyRelatedField(required=False, allow_null=True, queryset=Project.objects.none())
+    # At least one; their minutes add up to the duration. An update without them keeps the contact's.
+    activities = ActivitySerializer(many=True, required=False)
 
     class Meta:
         model = Contact
@@ -188,8 +229,10 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
             "occurred_at",
             "duration_minutes",
             "assistant",
+            "service",
+            "project",
+            "activities",
             "authority",
-            "form_of_work",
             "clients",
             "anonymous_persons",
             "locality",
@@ -212,11 +255,17 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
             clients = cast(serializers.ManyRelatedField, self.fields["clients"]).child_relation
             clients.queryset = visible_clients(user)  # type: ignore[arg-type]
             cast(serializers.RelatedField, self.fields["case"]).queryset = visible_cases(user)  # type: ignore[arg-type]
+            cast(serializers.RelatedField, self.fields["service"]).queryset = visible_services(user)  # type: ignore[arg-type]
+            cast(serializers.RelatedField, self.fields["project"]).queryset = visible_projects(user)  # type: ignore[arg-type]
 
     def _values(self, validated_data: dict) -> dict:
-        """Every writable field, from the request or (a partial update) from the stored record."""
+        """Every writable field, from the request or (a partial update) from the stored record;
+        the activities as the services take them."""
+        values = dict(validated_data)
+        if "activities" in values:
+            values["activities"] = [contact_services.ActivityInput(**row) for row in values["activities"]]
         if self.instance is None:
-            return validated_data
+            return values
         contact = self.instance
         current = {
             name: getattr(contact, name)
@@ -225,12 +274,18 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
         }
         current["clients"] = list(contact.clients.all())
         current["topics"] = list(contact.topics.all())
-        return {**current, **validated_data}
+        current["activities"] = [
+            contact_services.ActivityInput(activity_type=a.activity_type, minutes=a.minutes, work=a.work)
+            for a in contact.activities.all()
+        ]
+        return {**current, **values}
 
     def create(self, validated_data):
         # The same service as the quick-entry page: one set of rules for both routes.
         user = self.context["request"].user
-        return _service_call(contact_services.contact_create, by=user, **self._values(validated_data))
+        values = self._values(validated_data)
+        values.setdefault("activities", [])  # refused by the service with its own message
+        return _service_call(contact_services.contact_create, by=user, **values)
 
     def update(self, instance, validated_data):
         user = self.context["request"].user

@@ -31,7 +31,15 @@ COPY (
          COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username),
          round(c.duration_minutes / 60.0, 2),
          a.name,
-         {form_label},
+         s.name,
+         COALESCE(p.name, ''),
+         (SELECT string_agg(at.name || ' ' || ca.minutes || ' min', '; ' ORDER BY ca.id)
+            FROM contacts_activity ca JOIN programmes_activitytype at ON at.id = ca.activity_type_id
+           WHERE ca.contact_id = c.id),
+         (SELECT COALESCE(sum(ca.minutes), 0) FROM contacts_activity ca
+           WHERE ca.contact_id = c.id AND ca.work = 'direct'),
+         (SELECT COALESCE(sum(ca.minutes), 0) FROM contacts_activity ca
+           WHERE ca.contact_id = c.id AND ca.work = 'on_behalf'),
          CASE WHEN l.id IS NULL THEN '' ELSE m.name || ' – ' || l.name END,
          (SELECT string_agg(CASE k.identity
                   WHEN 'named' THEN btrim(k.first_name || ' ' || k.last_name)
@@ -48,7 +56,9 @@ COPY (
          c.case_id
     FROM contacts_contact c
     JOIN accounts_user u ON u.id = c.assistant_id
-    JOIN contacts_authority a ON a.id = c.authority_id
+    LEFT JOIN contacts_authority a ON a.id = c.authority_id
+    JOIN programmes_service s ON s.id = c.service_id
+    LEFT JOIN programmes_project p ON p.id = c.project_id
     LEFT JOIN accounts_locality l ON l.id = c.locality_id
     LEFT JOIN accounts_municipality m ON m.id = l.municipality_id
    WHERE c.organisation_id = %(organisation)s AND c.occurred_at >= %(start)s AND c.occurred_at < %(end)s
@@ -62,17 +72,8 @@ def copy_sql(cursor, *, organisation: int, start, end) -> str:
     from django.conf import settings
     from django.utils.translation import gettext
 
-    from contacts.models import FormOfWork
-
-    form_label = (
-        "CASE c.form_of_work "
-        + " ".join(
-            cursor.mogrify("WHEN %s THEN %s", [value, str(label)]).decode() for value, label in FormOfWork.choices
-        )
-        + " ELSE c.form_of_work END"
-    )
     before, _, after = gettext("Anonymous client no. %(id)s").partition("%(id)s")
-    sql = COPY_SQL.replace("{form_label}", form_label)
+    sql = COPY_SQL
     return cursor.mogrify(
         sql,
         {

@@ -87,7 +87,8 @@ class Assistant(SignedInUser):
     def log_contact(self) -> None:
         form = self.client.get("/contacts/new/", name="/contacts/new/ (form)", timeout=TIMEOUT)
         authorities = _option_values(form.text, "authority")
-        if not authorities:
+        activity_types = _option_values(form.text, "activities-0-activity_type")
+        if not authorities or not activity_types:
             return
         occurred = datetime.datetime.now().astimezone() - datetime.timedelta(hours=random.randint(2, 200))  # noqa: S311
         with self.client.post(
@@ -96,7 +97,11 @@ class Assistant(SignedInUser):
                 "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
                 "duration_minutes": "30",
                 "authority": random.choice(authorities),  # noqa: S311
-                "form_of_work": "consultation",
+                "activities-TOTAL_FORMS": "1",
+                "activities-INITIAL_FORMS": "0",
+                "activities-0-activity_type": random.choice(activity_types),  # noqa: S311
+                "activities-0-minutes": "30",
+                "activities-0-work": "direct",
                 "anonymous_persons": "1",
                 "outcome": "Load test contact",
                 "csrfmiddlewaretoken": _csrf(form.text),
@@ -115,11 +120,16 @@ class Coordinator(SignedInUser):
     weight = 2
     username = "koordinator.brno"
 
+    def on_start(self) -> None:
+        super().on_start()
+        page = self.client.get("/contacts/", name="/contacts/", timeout=TIMEOUT)
+        self.activity_types = [*_option_values(page.text, "activity_type"), ""]
+
     @task(3)
     def filter_contacts(self) -> None:
-        form_of_work = random.choice(["accompaniment", "mediation", "consultation", "phone", ""])  # noqa: S311
+        activity_type = random.choice(self.activity_types)  # noqa: S311
         self.client.get(
-            f"/contacts/?form_of_work={form_of_work}&date_from=2025-01-01", name="/contacts/?filters", timeout=TIMEOUT
+            f"/contacts/?activity_type={activity_type}&date_from=2025-01-01", name="/contacts/?filters", timeout=TIMEOUT
         )
 
     @task(2)

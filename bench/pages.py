@@ -105,6 +105,7 @@ def measure_pages(people: dict, requests: int, results: Results) -> None:
 
     from accounts.models import Locality
     from contacts.models import Authority, Contact
+    from programmes.models import ActivityType
 
     assistant, organisation = people["assistant"], people["organisation"]
     contacts = Contact.objects.filter(organisation=organisation)
@@ -113,6 +114,9 @@ def measure_pages(people: dict, requests: int, results: Results) -> None:
         Locality.objects.filter(pk__in=contacts.exclude(locality=None).values("locality")[:1]).first(),
         "contact with a locality",
     )
+    types = ActivityType.objects.filter(service__organisation=organisation, service__is_active=True).order_by("service")
+    mediation = _found(types.filter(category="mediation").first(), "activity type of mediation")
+    accompaniment = _found(types.filter(category="accompaniment").first(), "activity type of accompaniment")
     today = timezone.localdate()
     five_years_ago = contacts.filter(occurred_at__lte=timezone.now() - datetime.timedelta(days=5 * 365)).first()
 
@@ -143,7 +147,14 @@ def measure_pages(people: dict, requests: int, results: Results) -> None:
             contact_list,
             {"authority": authority.pk},
         ),
-        ("Contact list, filter: form of work", "list", "assistant", "get", contact_list, {"form_of_work": "mediation"}),
+        (
+            "Contact list, filter: activity type",
+            "list",
+            "assistant",
+            "get",
+            contact_list,
+            {"activity_type": mediation.pk},
+        ),
         ("Contact list, filter: locality", "list", "assistant", "get", contact_list, {"locality": locality.pk}),
         (
             "Contact list, filter: last 30 days",
@@ -154,14 +165,14 @@ def measure_pages(people: dict, requests: int, results: Results) -> None:
             {"date_from": (today - datetime.timedelta(days=30)).isoformat(), "date_to": today.isoformat()},
         ),
         (
-            "Contact list, filters combined (authority + form + year)",
+            "Contact list, filters combined (authority + activity type + year)",
             "list",
             "assistant",
             "get",
             contact_list,
             {
                 "authority": authority.pk,
-                "form_of_work": "accompaniment",
+                "activity_type": accompaniment.pk,
                 "date_from": (today - datetime.timedelta(days=365)).isoformat(),
             },
         ),

@@ -55,12 +55,10 @@ def case_timeline(case: Case) -> list[Entry]:
         )
         for n in case.notes.select_related("author")
     ]
-    entries += [
-        Entry(
-            c.occurred_at, "contact", _("Contact"), f"{c.authority} – {c.get_form_of_work_display()}", str(c.assistant)
-        )
-        for c in case.contacts.select_related("authority", "assistant")
-    ]
+    for c in case.contacts.select_related("authority", "assistant").prefetch_related("activities__activity_type"):
+        activities = ", ".join(f"{a.activity_type.name} {a.minutes} min" for a in c.activities.all())
+        summary = f"{c.authority} – {activities}" if c.authority_id else activities
+        entries.append(Entry(c.occurred_at, "contact", _("Contact"), summary, str(c.assistant)))
     for r in case.referrals.all():
         entries.append(Entry(_day_start(r.proposed_on), "referral", _("Referral proposed"), r.get_service_display()))
         if r.state != "proposed":

@@ -54,16 +54,6 @@ class Topic(models.Model):
         return self.name
 
 
-class FormOfWork(models.TextChoices):
-    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
-    MEDIATION = "mediation", _("Mediation")
-    CONSULTATION = "consultation", _("Consultation")
-    FIELD_VISIT = "field_visit", _("Field visit")
-    PHONE = "phone", _("Phone")
-    CRISIS = "crisis", _("Crisis intervention")
-    COMMUNITY = "community", _("Community or prevention event")
-
-
 MAX_DURATION_MINUTES = 24 * 60
 # The assistant programme began in the 2000s; an earlier date is a typing mistake (and a year
 # like 0007 has no time zone offset that a client of the API could read back).
@@ -112,7 +102,6 @@ class Contact(models.Model):
         verbose_name=_("project"),
         db_index=False,
     )
-    form_of_work = models.CharField(_("form of work"), max_length=20, choices=FormOfWork.choices)
     topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics"))
     locality = models.ForeignKey(
         Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("locality")
@@ -143,7 +132,6 @@ class Contact(models.Model):
             # the list's order, so that a filtered page and its capped count read one index range.
             models.Index(fields=["organisation", "assistant", "-occurred_at", "-id"], name="contact_org_assistant_idx"),
             models.Index(fields=["organisation", "authority", "-occurred_at", "-id"], name="contact_org_authority_idx"),
-            models.Index(fields=["organisation", "form_of_work", "-occurred_at", "-id"], name="contact_org_form_idx"),
             models.Index(fields=["organisation", "locality", "-occurred_at", "-id"], name="contact_org_locality_idx"),
             # National statistics and the ministry's dashboard count a period across organisations.
             models.Index(fields=["occurred_at"], name="contact_time_idx"),
@@ -186,8 +174,10 @@ class Activity(models.Model):
         ON_BEHALF = "on_behalf", _("Work on the client's behalf")
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="activities", verbose_name=_("contact"))
+    # No index of its own: activity_type_contact_idx below starts with it. That index also answers
+    # the contact list's filter by activity type (an EXISTS probe per contact of the page).
     activity_type = models.ForeignKey(
-        ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity type")
+        ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity type"), db_index=False
     )
     minutes = models.PositiveIntegerField(_("minutes"))
     work = models.CharField(_("kind of work"), max_length=10, choices=Work.choices, default=Work.DIRECT)

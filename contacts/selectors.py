@@ -36,7 +36,19 @@ def contacts_for_list(user: User) -> QuerySet[Contact]:
             Prefetch(
                 "clients",
                 queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year"),
-            )
+            ),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("activity_type").only(
+                    "id",
+                    "contact_id",
+                    "minutes",
+                    "work",
+                    "activity_type__id",
+                    "activity_type__name",
+                    "activity_type__category",
+                ),
+            ),
         )
     )
 

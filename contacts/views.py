@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,14 +18,14 @@ from common.submissions import once_per_submission
 
 from . import services
 from .filters import ContactFilter
-from .forms import ContactForm
+from .forms import ADD_ACTIVITY_KEY, ContactForm, activity_formset, activity_inputs
 from .models import Contact
 from .selectors import can_edit_contact, contacts_for_list, visible_contacts
 
 
 def _get_contact_for_user(request: AuthenticatedHttpRequest, pk: int) -> Contact:
     """The contact if the user may see it; a foreign and a missing contact are both 404."""
-    return get_object_or_404(contacts_for_list(request.user).select_related("case"), pk=pk)
+    return get_object_or_404(contacts_for_list(request.user).select_related("case", "service", "project"), pk=pk)
 
 
 @role_can(Role.can_work_with_clients)
@@ -51,6 +52,32 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _show_refusal(form: ContactForm, formset: BaseFormSet, error: ValidationError) -> None:
+    """The service's refusal next to the fields it names: the activities' above their rows, a
+    field the form does not show (service, project left to the assignment) above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        if field == "activities":
+            formset._non_form_errors = formset.error_class(  # type: ignore[attr-defined]
+                [*formset.non_form_errors(), *(message for e in errors for message in e.messages)],
+                error_class="nonform",
+            )
+        elif field in form.fields and not form.fields[field].widget.is_hidden:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+def _render_form(request: AuthenticatedHttpRequest, form: ContactForm, formset: BaseFormSet, contact=None):
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "activities": formset, "contact": contact, "add_activity_key": ADD_ACTIVITY_KEY},
+    )
+
+
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @once_per_submission
@@ -62,18 +89,20 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial["clients"] = [client_id]
         if request.method == "GET":
             record_view(request, chosen)  # the form names the chosen client
+    services.ensure_a_service(request.user)  # a new organisation's first record needs its activity types
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    formset = activity_formset(request.POST or None, contact_form=form)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            contact = services.contact_create(by=request.user, **form.cleaned_data)
+            contact = services.contact_create(by=request.user, activities=activity_inputs(formset), **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _show_refusal(form, formset, error)
         else:
             messages.success(request, _("The contact was saved."))
             if "save_and_new" in request.POST:
                 return redirect("contacts:create")
             return redirect("contacts:detail", pk=contact.pk)
-    return render(request, "contacts/contact_form.html", {"form": form})
+    return _render_form(request, form, formset)
 
 
 @role_can(Role.can_work_with_clients)
@@ -85,12 +114,15 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         record_view(request, contact)  # the form shows the whole record, filled in
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    formset = activity_formset(request.POST or None, contact_form=form)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        # A service or project the form does not offer stays as it was.
+        values = {"service": contact.service, "project": contact.project, **form.cleaned_data}
         try:
-            services.contact_update(by=request.user, contact=contact, **form.cleaned_data)
+            services.contact_update(by=request.user, contact=contact, activities=activity_inputs(formset), **values)
         except ValidationError as error:
-            form.add_error(None, error)
+            _show_refusal(form, formset, error)
         else:
             messages.success(request, _("The contact was saved."))
             return redirect("contacts:detail", pk=contact.pk)
-    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+    return _render_form(request, form, formset, contact)

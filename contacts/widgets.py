@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 
 
 class ClientPicker(forms.Widget):
@@ -37,3 +38,28 @@ class ClientPicker(forms.Widget):
 
     def id_for_label(self, id_):
         return f"{id_}_search" if id_ else id_
+
+
+class ActivityTypeChoices(ModelChoiceIterator):
+    """Activity types named with their service when the choices come from several services."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        types = list(self.queryset)
+        several = len({t.service_id for t in types}) > 1
+        for activity_type in types:
+            value, label = self.choice(activity_type)
+            yield (value, f"{activity_type.service.name} – {label}" if several else label)
+
+
+class ActivityTypeSelect(forms.Select):
+    """A select of activity types whose options name their service (data-service), so that the
+    quick entry offers only the types of the service chosen (static/js/liaison.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-service"] = str(instance.service_id)
+        return option

@@ -161,7 +161,13 @@ def contact_form_choices(stack: Stack, username: str, clients: int = 3) -> dict:
     ]
     authority = one_value(stack, "SELECT id FROM contacts_authority WHERE is_active ORDER BY id LIMIT 1")
     topics = [r[0] for r in rows(stack, "SELECT id FROM contacts_topic WHERE is_active ORDER BY id LIMIT 2")]
-    return {"clients": client_ids, "authority": authority, "topics": topics}
+    activity_type = one_value(
+        stack,
+        "SELECT t.id FROM programmes_activitytype t JOIN programmes_service s ON s.id = t.service_id"
+        f" WHERE s.organisation_id = {org} AND s.is_active AND t.is_active AND t.category = 'accompaniment'"
+        " ORDER BY s.id, t.id LIMIT 1",
+    )
+    return {"clients": client_ids, "authority": authority, "topics": topics, "activity_type": activity_type}
 
 
 def contact_data(choices: dict, outcome: str) -> dict:
@@ -170,7 +176,11 @@ def contact_data(choices: dict, outcome: str) -> dict:
         "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
         "duration_minutes": "45",
         "authority": choices["authority"],
-        "form_of_work": "accompaniment",
+        "activities-TOTAL_FORMS": "1",
+        "activities-INITIAL_FORMS": "0",
+        "activities-0-activity_type": choices["activity_type"],
+        "activities-0-minutes": "45",
+        "activities-0-work": "direct",
         "clients": choices["clients"],
         "anonymous_persons": "0",
         "topics": choices["topics"],

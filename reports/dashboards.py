@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from accounts.models import User
 from accounts.roles import Role
 from cases.models import CaseStatus
 from cases.selectors import visible_cases
-from contacts.models import FormOfWork
+from contacts.models import Activity
 from contacts.selectors import visible_contacts
+from programmes.vocabulary import ActivityCategory
 
 from . import selectors
 from .disclosure import key_sum, perturb
@@ -91,6 +92,19 @@ def _by_choice(queryset, field: str, choices) -> tuple[list[str], list[int], lis
     )
 
 
+def _minutes_by_category(contacts) -> tuple[list[str], list[int]]:
+    """Minutes of the contacts' activities by national category (the categories with any)."""
+    rows = (
+        Activity.objects.filter(contact__in=contacts.values("id"))
+        .values("activity_type__category")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    minutes = {row["activity_type__category"]: row["minutes"] for row in rows}
+    shown = [(str(label), minutes[value]) for value, label in ActivityCategory.choices if minutes.get(value)]
+    return [label for label, _m in shown], [value for _l, value in shown]
+
+
 def _protected(values: list[int], keys: list[int]) -> list[int | None]:
     """A one-column table: each value against the series total (also suppressed if small);
     the values left visible are perturbed by their cells' keys."""
@@ -115,9 +129,9 @@ def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Cha
     role = Role(user.role)
     if role == Role.ASSISTANT:
         mine = visible_contacts(user).filter(assistant=user)
-        labels, values, _keys = _by_choice(_this_month(mine, today), "form_of_work", FormOfWork.choices)
+        labels, values = _minutes_by_category(_this_month(mine, today))
         return [
-            Chart("own-forms", _("My contacts this month by form of work"), "bar", labels, values, _("Contacts")),
+            Chart("own-activities", _("My work this month by activity category"), "bar", labels, values, _("Minutes")),
             _contacts_per_month("own-months", _("My contacts in the last 12 months"), mine, today),
         ]
     if role == Role.COORDINATOR:

@@ -1,7 +1,7 @@
 """The coordinator's person-level export of the own organisation's contacts and cases.
 
 The contacts are one SQL query built from the scoped queryset with every label (assistant,
-form of work, locality, clients, topics) computed by PostgreSQL, which writes the CSV itself
+service, project, activities, locality, clients, topics) computed by PostgreSQL, which writes the CSV itself
 (reports.sql_rows): the largest organisation's ten years take about as long as a bare COPY.
 Cases stream from the database in chunks (`iterator(chunk_size=...)`, a server-side cursor).
 Either way the worker's memory stays flat whether the organisation has a thousand contacts or a
@@ -11,7 +11,19 @@ million. Encrypted notes are never exported: every exported column is plain in t
 from collections.abc import Iterator
 from typing import cast
 
-from django.db.models import Case, DecimalField, F, Field, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Field,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
@@ -21,7 +33,8 @@ from cases.models import Case as CaseRecord
 from cases.models import CrimeType
 from clients.models import Client
 from common.local_time import local_text
-from contacts.models import Contact, FormOfWork, Topic
+from contacts.models import Activity, Contact, Topic
+from programmes.models import ActivityType
 
 from . import sql_rows
 from .parameters import ReportParameters
@@ -81,6 +94,27 @@ def _topic_names() -> RawSQL:
     return RawSQL(sql, [], output_field=TextField())  # noqa: S611 - fixed SQL
 
 
+def _activity_list() -> RawSQL:
+    """The contact's activities as a coordinator reads them in a spreadsheet cell, in the order
+    they were entered: "Asistence / doprovod 30 min; Telefonický kontakt 10 min"."""
+    sql = (
+        "SELECT COALESCE(string_agg(t.name || ' ' || a.minutes || ' min', '; ' ORDER BY a.id), '')"  # noqa: S608 - table names from the models
+        f' FROM "{Activity._meta.db_table}" a JOIN "{ActivityType._meta.db_table}" t ON t.id = a.activity_type_id'
+        f' WHERE a.contact_id = "{Contact._meta.db_table}"."id"'
+    )
+    return RawSQL(sql, [], output_field=TextField())  # noqa: S611 - fixed SQL
+
+
+def _minutes_of(work: str) -> RawSQL:
+    """Minutes of the contact's direct work with the client, or of work on the client's behalf."""
+    sql = (
+        "SELECT COALESCE(sum(a.minutes), 0)"  # noqa: S608 - table names from the models, values as parameters
+        f' FROM "{Activity._meta.db_table}" a'
+        f' WHERE a.contact_id = "{Contact._meta.db_table}"."id" AND a.work = %s'
+    )
+    return RawSQL(sql, [work], output_field=IntegerField())  # noqa: S611 - fixed SQL
+
+
 # The columns of the contact sheet, in order, and how each is written.
 _CONTACT_COLUMNS = [
     Column("export_id", sql_rows.NUMBER),
@@ -88,7 +122,11 @@ _CONTACT_COLUMNS = [
     Column("export_assistant", sql_rows.TEXT),
     Column("export_hours", sql_rows.HOURS),
     Column("export_authority", sql_rows.TEXT),
-    Column("export_form", sql_rows.TEXT),
+    Column("export_service", sql_rows.TEXT),
+    Column("export_project", sql_rows.TEXT),
+    Column("export_activities", sql_rows.TEXT),
+    Column("export_direct", sql_rows.NUMBER),
+    Column("export_on_behalf", sql_rows.NUMBER),
     Column("export_locality", sql_rows.TEXT),
     Column("export_clients", sql_rows.TEXT),
     Column("export_anonymous", sql_rows.NUMBER),
@@ -102,7 +140,6 @@ def contact_rows(contacts: QuerySet[Contact]) -> SqlRows:
     """The export's rows of `contacts` (scoped and filtered by the caller), every label in SQL
     in the current language: one query, which the CSV writer has PostgreSQL COPY."""
     contact_table = Contact._meta.db_table
-    forms = [When(form_of_work=value, then=Value(str(label))) for value, label in FormOfWork.choices]
     annotated = contacts.order_by("occurred_at", "id").annotate(
         export_id=F("pk"),
         export_at=F("occurred_at"),
@@ -117,7 +154,11 @@ def contact_rows(contacts: QuerySet[Contact]) -> SqlRows:
             f'round("{contact_table}"."duration_minutes" / 60.0, 2)', [], output_field=DecimalField()
         ),
         export_authority=F("authority__name"),
-        export_form=Case(*forms, default=F("form_of_work"), output_field=TextField()),
+        export_service=F("service__name"),
+        export_project=Coalesce(F("project__name"), Value(""), output_field=TextField()),
+        export_activities=_activity_list(),
+        export_direct=_minutes_of(Activity.Work.DIRECT),
+        export_on_behalf=_minutes_of(Activity.Work.ON_BEHALF),
         export_locality=Case(
             When(
                 Q(locality__name__isnull=False) & ~Q(locality__name=""),
@@ -145,7 +186,11 @@ def contacts_sheet(contacts: QuerySet[Contact], params: ReportParameters) -> She
             _("Assistant"),
             _("Hours"),
             _("Authority"),
-            _("Form of work"),
+            _("Service"),
+            _("Project"),
+            _("Activities"),
+            _("Direct work (minutes)"),
+            _("On the client's behalf (minutes)"),
             _("Locality"),
             _("Clients"),
             _("Anonymous persons"),
@@ -154,7 +199,7 @@ def contacts_sheet(contacts: QuerySet[Contact], params: ReportParameters) -> She
             _("Case no."),
         ],
         rows=contact_rows(selected),
-        kinds=[COUNT, TEXT, TEXT, HOURS, TEXT, TEXT, TEXT, TEXT, COUNT, TEXT, TEXT, COUNT],
+        kinds=[COUNT, TEXT, TEXT, HOURS, TEXT, TEXT, TEXT, TEXT, COUNT, COUNT, TEXT, TEXT, COUNT, TEXT, TEXT, COUNT],
         row_count=selected.count(),
     )
 

@@ -19,6 +19,7 @@ from cases.selectors import visible_cases
 from contacts.selectors import visible_contacts
 
 from . import selectors, storage
+from .activities import activities_by_category
 from .exports import case_and_contact_export
 from .heartbeat import OWNED, Heartbeat
 from .models import JobState, ReportFormat, ReportJob, ReportType
@@ -119,11 +120,11 @@ def build_report(job: ReportJob, params: ReportParameters) -> Report:
         raise ValueError(f"The {job.report_type} job {job.pk} names no organisation.")
     subtitle = f"{organisation.name} · {subtitle}"
     if job.report_type == ReportType.ACTIVITY:
+        contacts = selectors.organisation_contacts(organisation.pk)
         sheets = activity_by_assistant(
-            contacts=selectors.organisation_contacts(organisation.pk),
-            cases=selectors.organisation_cases(organisation.pk),
-            params=params,
+            contacts=contacts, cases=selectors.organisation_cases(organisation.pk), params=params
         )
+        sheets.append(activities_by_category(contacts=contacts, params=params))
         return Report(title=_("Monthly activity report"), subtitle=subtitle, sheets=sheets)
     # The person-level export is scoped by the requester's own selectors, checked again now.
     requester = job.requested_by

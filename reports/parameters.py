@@ -32,7 +32,7 @@ BREAKDOWNS: dict[str, list[tuple[str, str | Promise]]] = {
         (ALL, _("All breakdowns")),
         ("contacts_month_region", _("Contacts by month and region")),
         ("contacts_municipality_authority", _("Contacts by municipality and authority")),
-        ("contacts_municipality_form", _("Contacts by municipality and form of work")),
+        ("contacts_municipality_form", _("Contacts by municipality and activity category")),
         ("clients_region", _("Clients supported by region")),
         ("cases_crime_status", _("Cases by crime type and status")),
         ("cases_region_status", _("Cases by region and status")),

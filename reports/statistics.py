@@ -8,6 +8,7 @@ ministry user, the monthly schedule and the dashboards.
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality, Region, User
 from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
-from contacts.models import Authority, Contact, FormOfWork
+from contacts.models import Authority, Contact
+from programmes.vocabulary import ActivityCategory
 
 from . import selectors
 from .disclosure import key_sum
@@ -95,31 +97,71 @@ def contacts_by_month_and_region(contacts, params, threshold, protect: bool = Tr
     )
 
 
-def contacts_by_municipality_and(contacts, params, threshold, *, column: str, protect: bool = True) -> Sheet:
-    """Contacts by municipality and `column`: "authority" or "form_of_work"."""
+def contacts_by_municipality_and_authority(contacts, params, threshold, protect: bool = True) -> Sheet:
     rows = list(
         contacts_in_period(contacts, params)
         .annotate(municipality=CONTACT_MUNICIPALITY)
-        .values("municipality", column)
+        .values("municipality", "authority")
         .annotate(n=Count("id"), key=key_sum())
         .order_by()
     )
-    counts = _counts(rows, "municipality", column)
-    column_keys: list[tuple[object, str]]
-    if column == "authority":
-        column_keys = list(Authority.objects.order_by("ordering", "name").values_list("id", "name"))
-        title = _("Contacts by municipality and authority")
-    else:
-        column_keys = [(value, str(label)) for value, label in FormOfWork.choices]
-        title = _("Contacts by municipality and form of work")
+    column_keys: list[tuple[object, str]] = list(
+        Authority.objects.order_by("ordering", "name").values_list("id", "name")
+    )
+    if any(row["authority"] is None for row in rows):
+        column_keys.append((None, _("No authority")))
     return count_table(
-        title=title,
+        title=_("Contacts by municipality and authority"),
         row_heading=_("Municipality"),
         row_keys=_municipality_keys({row["municipality"] for row in rows}),
         column_keys=column_keys,
-        counts=counts,
+        counts=_counts(rows, "municipality", "authority"),
         threshold=threshold,
-        cell_keys=_keys(rows, "municipality", column, protect),
+        cell_keys=_keys(rows, "municipality", "authority", protect),
+    )
+
+
+def contacts_by_municipality_and_category(contacts, params, threshold, protect: bool = True) -> Sheet:
+    """Contacts by municipality and the national category of their activities.
+
+    A contact counts once under each category of its activities (two activities of one category:
+    once) and adds its record key once there, as a case does under each of its crime types: the
+    distinct (contact, category) pairs are counted, in one query."""
+    pairs = (
+        contacts_in_period(contacts, params)
+        .annotate(
+            pair_contact=F("id"),
+            pair_key=F("record_key"),
+            municipality=CONTACT_MUNICIPALITY,
+            category=F("activities__activity_type__category"),
+        )
+        .filter(category__isnull=False)
+        .values("pair_contact", "pair_key", "municipality", "category")
+        .distinct()
+        .order_by()
+    )
+    rows: list[dict] = []
+    if not pairs.query.is_empty():
+        sql, sql_params = pairs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d.municipality, d.category, count(*), COALESCE(sum(d.pair_key), 0)"  # noqa: S608 - Django's SQL
+                f" FROM ({sql}) AS d GROUP BY d.municipality, d.category",
+                sql_params,
+            )
+            rows = [
+                {"municipality": municipality, "category": category, "n": n, "key": key}
+                for municipality, category, n, key in cursor.fetchall()
+            ]
+    return count_table(
+        title=_("Contacts by municipality and activity category"),
+        row_heading=_("Municipality"),
+        row_keys=_municipality_keys({row["municipality"] for row in rows}),
+        column_keys=[(value, str(label)) for value, label in ActivityCategory.choices],
+        counts=_counts(rows, "municipality", "category"),
+        threshold=threshold,
+        cell_keys=_keys(rows, "municipality", "category", protect),
+        notes=[_("A contact with activities of several categories counts under each of them.")],
     )
 
 
@@ -236,9 +278,9 @@ def national_statistics(
     if params.includes("contacts_month_region"):
         sheets.append(contacts_by_month_and_region(contacts, params, threshold, protect))
     if params.includes("contacts_municipality_authority"):
-        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="authority", protect=protect))
+        sheets.append(contacts_by_municipality_and_authority(contacts, params, threshold, protect))
     if params.includes("contacts_municipality_form"):
-        sheets.append(contacts_by_municipality_and(contacts, params, threshold, column="form_of_work", protect=protect))
+        sheets.append(contacts_by_municipality_and_category(contacts, params, threshold, protect))
     if params.includes("clients_region"):
         sheets.extend(clients_by_region(contacts, clients, params, threshold, protect))
     if params.includes("cases_crime_status"):

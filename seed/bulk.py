@@ -28,7 +28,7 @@ from django.db import connection, transaction
 
 from cases.models import Case, CaseTransition
 from clients.models import Client, Consent
-from contacts.models import Contact
+from contacts.models import Activity, Contact
 from groupwork.models import AnonymousAttendance, GroupActivity
 
 from .bulk_cases import copy_cases
@@ -63,7 +63,7 @@ class BulkSeeder(SeedState):
             self._step("group activities", lambda: copy_group_activities(self, cursor))
             if dropped:
                 self._step("index rebuild", lambda: self._recreate_indexes(cursor, dropped))
-            for table in (Client, Case, Contact, GroupActivity, AnonymousAttendance):
+            for table in (Client, Case, Contact, Activity, GroupActivity, AnonymousAttendance):
                 set_sequence(cursor, table._meta.db_table)
             if self.result.triggers_skipped:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -92,6 +92,7 @@ class BulkSeeder(SeedState):
             Contact._meta.db_table,
             Contact.clients.through._meta.db_table,
             Contact.topics.through._meta.db_table,
+            Activity._meta.db_table,
         ]
         for table in tables:
             for name, definition in secondary_indexes(cursor, table):
@@ -116,5 +117,6 @@ class BulkSeeder(SeedState):
             GroupActivity,
             GroupActivity.participants.through,
             AnonymousAttendance,
+            Activity,
         ):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')

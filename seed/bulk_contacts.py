@@ -1,4 +1,4 @@
-"""Bulk seeder: contacts with their clients and topics (COPY)."""
+"""Bulk seeder: contacts with their activities, clients and topics (COPY)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,22 @@ import datetime
 from collections.abc import Iterator
 
 from common.crypto import encrypt_text
-from contacts.models import Authority, Contact, FormOfWork, Topic
-from programmes.vocabulary import FORM_OF_WORK_CATEGORY
+from contacts.models import Activity, Authority, Contact, Topic
+from programmes.models import ActivityType
 
 from .copy_streams import Spool, Table, copy_lines, next_ids, q
 from .plan import SeedState
 from .sampling import Clock, cumulative
-from .vocabulary import OUTCOMES
+from .vocabulary import (
+    ACTIVITY_WEIGHTS,
+    OUTCOMES,
+    SECOND_ACTIVITIES,
+    SECOND_ACTIVITY_MINUTES,
+    SECOND_ACTIVITY_SHARE,
+    split_minutes,
+)
 
 ENCRYPTED_NOTE_EVERY = 2000  # one contact in this many carries an (encrypted) note
-
-FORM_WEIGHTS = {
-    FormOfWork.ACCOMPANIMENT: 30,
-    FormOfWork.MEDIATION: 12,
-    FormOfWork.CONSULTATION: 25,
-    FormOfWork.FIELD_VISIT: 15,
-    FormOfWork.PHONE: 12,
-    FormOfWork.CRISIS: 3,
-    FormOfWork.COMMUNITY: 3,
-}
 
 
 def copy_contacts(seeder: SeedState, cursor) -> None:
@@ -37,7 +34,6 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
         "duration_minutes",
         "anonymous_persons",
         "authority",
-        "form_of_work",
         "service",
         "locality",
         "outcome",
@@ -57,25 +53,34 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
     authority_cum = cumulative(authority_weights)
     authority_ids = [str(pk) for pk, _ in authorities]
     topic_ids = [str(pk) for pk in Topic.objects.values_list("pk", flat=True)]
-    forms = [q(f) for f in FORM_WEIGHTS]
-    form_cum = cumulative(list(FORM_WEIGHTS.values()))
+    # Each service's activity type of every national category, as COPY text.
+    type_ids: dict[int, dict[str, str]] = {}
+    for type_id, service_id, category in ActivityType.objects.filter(
+        service_id__in={plan.service for plan in seeder.plans}
+    ).values_list("id", "service_id", "category"):
+        type_ids.setdefault(service_id, {})[category] = str(type_id)
+    categories = list(ACTIVITY_WEIGHTS)
+    category_cum = cumulative(list(ACTIVITY_WEIGHTS.values()))
+    activity_table = Table(Activity, ["id", "contact", "activity_type", "minutes", "work"])
+    first_activity_id = next_ids(cursor, activity_table.name)
     durations = ["15", "30", "45", "60", "90", "120", "180"]
     duration_cum = cumulative([15, 30, 15, 20, 10, 7, 3])
     outcomes = [q(o) for o in OUTCOMES]
     note = q(encrypt_text("Poznámka asistenta (syntetická data)."))
     first_id = next_ids(cursor, table.name)
     # The two link tables are streamed to a second and third COPY after the contacts.
-    client_links, topic_links = Spool(), Spool()
+    client_links, topic_links, activities = Spool(), Spool(), Spool()
     chunk = 100_000
 
     def lines() -> Iterator[str]:
         pk = first_id
+        activity_id = first_activity_id
         done = 0
         while done < seeder.n_contacts:
             k = min(chunk, seeder.n_contacts - done)
             orgs = seeder.pick_orgs(k)
             auths = rng.choices(authority_ids, cum_weights=authority_cum, k=k)
-            form_list = rng.choices(forms, cum_weights=form_cum, k=k)
+            category_list = rng.choices(categories, cum_weights=category_cum, k=k)
             duration_list = rng.choices(durations, cum_weights=duration_cum, k=k)
             for i in range(k):
                 plan = orgs[i]
@@ -103,6 +108,26 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
                     topic_links.append(f"{pk},{topic_ids[int(t * 1000) % len(topic_ids)]}\n")
                     if t < 0.15:
                         topic_links.append(f"{pk},{topic_ids[(int(t * 1000) + 1) % len(topic_ids)]}\n")
+                # One or two activities (the second often on the client's behalf), adding up to the duration.
+                types = type_ids[plan.service or 0]  # every plan has its service (bulk_people)
+                duration = int(duration_list[i])
+                if rng.random() < SECOND_ACTIVITY_SHARE and duration >= 10:
+                    first, second = split_minutes(duration, rng.choice(SECOND_ACTIVITY_MINUTES))
+                    second_category = rng.choice(SECOND_ACTIVITIES)
+                    work = "on_behalf" if second_category != "information" else "direct"
+                    activities.append(
+                        activity_table.line([str(activity_id), str(pk), types[category_list[i]], str(first), "direct"])
+                    )
+                    activities.append(
+                        activity_table.line([str(activity_id + 1), str(pk), types[second_category], str(second), work])
+                    )
+                    activity_id += 2
+                else:
+                    work = "on_behalf" if category_list[i] == "advocacy" else "direct"
+                    activities.append(
+                        activity_table.line([str(activity_id), str(pk), types[category_list[i]], str(duration), work])
+                    )
+                    activity_id += 1
                 locality = rng.choice(plan.localities) if plan.localities and rng.random() < 0.7 else ""
                 u = rng.random()
                 outcome = outcomes[int(u * 100) % len(outcomes)] if u < 0.3 else '""'
@@ -120,7 +145,6 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
                         duration_list[i],
                         anonymous,
                         auths[i],
-                        form_list[i],
                         str(plan.service),
                         str(locality),
                         outcome,
@@ -139,15 +163,4 @@ def copy_contacts(seeder: SeedState, cursor) -> None:
     seeder.result.contacts = copy_lines(cursor, table, lines())
     seeder.result.contact_clients = client_links.copy(cursor, client_table)
     topic_links.copy(cursor, topic_table)
-    # Each contact's one activity: the type of its service that its form of work maps to.
-    cursor.execute(
-        """
-        INSERT INTO contacts_activity (contact_id, activity_type_id, minutes, work)
-        SELECT c.id, t.id, c.duration_minutes, 'direct'
-        FROM contacts_contact AS c
-        JOIN unnest(%s::text[], %s::text[]) AS m(form_of_work, category) ON m.form_of_work = c.form_of_work
-        JOIN programmes_activitytype AS t ON t.service_id = c.service_id AND t.category = m.category
-        WHERE c.id >= %s
-        """,
-        [list(FORM_OF_WORK_CATEGORY), [str(c) for c in FORM_OF_WORK_CATEGORY.values()], first_id],
-    )
+    seeder.result.activities = activities.copy(cursor, activity_table)

@@ -24,10 +24,10 @@ from cases.models import (
     RiskLevel,
 )
 from clients.models import ApplicantSex, Client, Consent, RefusalReason, RefusedApplicant
-from contacts.models import Activity, Authority, Contact, FormOfWork, Topic
+from contacts.models import Activity, Authority, Contact, Topic
 from programmes.models import Funder
 from programmes.services import starting_service
-from programmes.vocabulary import FORM_OF_WORK_CATEGORY, FunderKind
+from programmes.vocabulary import FunderKind
 
 from .demo_cases import seed_case_work
 from .demo_clients import seed_funder_fields
@@ -35,13 +35,18 @@ from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
 from .demo_programmes import seed_programme_work, seed_services
 from .vocabulary import (
+    ACTIVITY_WEIGHTS,
     CASE_TITLES,
     DEMO_OUTCOMES,
     FEMALE_FIRST,
     MALE_FIRST,
     NICKNAMES,
     REFUSAL_REQUESTS,
+    SECOND_ACTIVITIES,
+    SECOND_ACTIVITY_MINUTES,
+    SECOND_ACTIVITY_SHARE,
     SURNAMES,
+    split_minutes,
 )
 
 ORGANISATIONS = [
@@ -223,7 +228,6 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
                 days=rng.randint(0, 365), hours=rng.randint(0, 8), minutes=rng.randint(0, 59)
             )
             chosen = rng.sample(clients, k=rng.choice([0, 1, 1, 1, 2]))
-            form_of_work = rng.choice(FormOfWork.values)
             contact = Contact.objects.create(
                 organisation=org,
                 service=service,
@@ -232,18 +236,24 @@ def _seed_client_work(rng: random.Random, org: Organisation, clients_per_org: in
                 duration_minutes=rng.choice([15, 20, 30, 45, 60, 90, 120, 180]),
                 anonymous_persons=0 if chosen else rng.randint(1, 4),
                 authority=rng.choice(authorities),
-                form_of_work=form_of_work,
                 locality=rng.choice(localities) if localities else None,
                 outcome=rng.choice(DEMO_OUTCOMES),
                 follow_up_on=(timezone.localdate() + datetime.timedelta(days=rng.randint(1, 14)))
                 if rng.random() < 0.1
                 else None,
             )
-            Activity.objects.create(
-                contact=contact,
-                activity_type=types_by_category[FORM_OF_WORK_CATEGORY[form_of_work]],
-                minutes=contact.duration_minutes,
-            )
+            first = rng.choices(list(ACTIVITY_WEIGHTS), weights=list(ACTIVITY_WEIGHTS.values()))[0]
+            minutes = [contact.duration_minutes]
+            if rng.random() < SECOND_ACTIVITY_SHARE and contact.duration_minutes >= 10:
+                minutes = list(split_minutes(contact.duration_minutes, rng.choice(SECOND_ACTIVITY_MINUTES)))
+            for category, share in zip([first, rng.choice(SECOND_ACTIVITIES)], minutes, strict=False):
+                on_behalf = category == "advocacy" or (category == "phone" and len(minutes) == 2)
+                Activity.objects.create(
+                    contact=contact,
+                    activity_type=types_by_category[category],
+                    minutes=share,
+                    work=Activity.Work.ON_BEHALF if on_behalf else Activity.Work.DIRECT,
+                )
             contact.clients.set(chosen)
             contact.topics.set(rng.sample(topics, k=rng.randint(0, 2)))
             linked = [case for case in cases if case.client in chosen]

@@ -43,6 +43,7 @@ class BulkResult:
     projects: int = 0
     staff_time: int = 0
     group_activities: int = 0
+    activities: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     triggers_skipped: bool = False
 

@@ -245,3 +245,27 @@ GROUP_DESCRIPTIONS = [
     "Workshop v nízkoprahovém klubu, rozdány letáky s kontakty.",
     "",
 ]
+# How often each national category is the (first) activity of a contact with people present, and
+# what a second activity of the same contact is (often work on the client's behalf after it).
+ACTIVITY_WEIGHTS = {
+    "accompaniment": 25,
+    "consultation": 15,
+    "contact": 10,
+    "information": 10,
+    "phone": 12,
+    "advocacy": 8,
+    "field_visit": 8,
+    "mediation": 5,
+    "crisis": 3,
+    "intervention": 3,
+    "community": 1,
+}
+SECOND_ACTIVITIES = ["advocacy", "phone", "information"]
+SECOND_ACTIVITY_SHARE = 0.3  # of contacts that have two activities
+SECOND_ACTIVITY_MINUTES = [5, 10, 15, 20]
+
+
+def split_minutes(duration: int, second: int) -> tuple[int, int]:
+    """The minutes of a contact's two activities: the second's, capped so the first keeps some."""
+    second = min(second, duration // 2)
+    return duration - second, second

@@ -9,11 +9,11 @@ from accounts.models import AssistantProfile, Locality, Organisation, Region, Us
 from accounts.roles import Role
 from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
 from clients.models import Client, Consent, RefusalReason, RefusedApplicant, ServiceUse
-from contacts.models import Activity, Authority, Contact, FormOfWork
+from contacts.models import Activity, Authority, Contact
 from groupwork.models import AnonymousAttendance, GroupActivity
 from observations.models import Observation, ObservationKind
 from programmes.services import starting_service
-from programmes.vocabulary import FORM_OF_WORK_CATEGORY, ActivityCategory
+from programmes.vocabulary import ActivityCategory
 
 
 def a_locality(municipality: str = "Brno") -> Locality:
@@ -105,7 +105,6 @@ class ContactFactory(factory.django.DjangoModelFactory):
     occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     duration_minutes = 30
     authority = factory.LazyFunction(lambda: Authority.objects.get(name="Policie ČR"))
-    form_of_work = FormOfWork.ACCOMPANIMENT
     service = factory.LazyAttribute(lambda o: starting_service(o.organisation))
 
     @factory.post_generation
@@ -115,11 +114,12 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def activities(obj, create, extracted, **kwargs):  # noqa: N805
-        """One activity of the contact's whole duration unless a test gives its own."""
+        """One activity of the contact's whole duration, of the service's type of the category
+        `activities__category` (assistance / accompaniment), unless a test gives its own."""
         if not create:
             return
         if extracted is None:
-            category = FORM_OF_WORK_CATEGORY[obj.form_of_work]
+            category = kwargs.get("category", ActivityCategory.ACCOMPANIMENT)
             activity_type = obj.service.activity_types.get(category=category)
             Activity.objects.create(contact=obj, activity_type=activity_type, minutes=obj.duration_minutes)
         else:
@@ -257,3 +257,18 @@ class GroupActivityFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for (sex, band), count in extracted.items():
                 AnonymousAttendance.objects.create(group_activity=obj, sex=sex, age_band=band, count=count)
+
+
+def activity_type_of(organisation: Organisation, category: str = ActivityCategory.ACCOMPANIMENT):
+    """The organisation's starting service's activity type of a national category."""
+    return starting_service(organisation).activity_types.get(category=category)
+
+
+def activity_rows(*rows, prefix: str = "activities") -> dict:
+    """The quick entry's activity formset as posted: rows of (activity type, minutes[, work])."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, (activity_type, minutes, *work) in enumerate(rows):
+        data[f"{prefix}-{i}-activity_type"] = str(getattr(activity_type, "pk", activity_type))
+        data[f"{prefix}-{i}-minutes"] = str(minutes)
+        data[f"{prefix}-{i}-work"] = work[0] if work else "direct"
+    return data

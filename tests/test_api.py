@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import Organisation
 from clients.models import Client
-from contacts.models import Authority, Contact, FormOfWork
-from tests.factories import CaseFactory, ConsentFactory
+from contacts.models import Authority, Contact
+from tests.factories import CaseFactory, ConsentFactory, activity_type_of
 from tests.otp_helpers import current_code, with_authenticator
 
 
@@ -17,12 +18,22 @@ def api():
     return APIClient()
 
 
+def _drom_type(category: str):
+    return activity_type_of(Organisation.objects.get(name="DROM, romské středisko"), category)
+
+
+def _minutes(overrides) -> int:
+    duration = overrides.get("duration_minutes", 30)
+    return duration if isinstance(duration, int) and 0 < duration <= 24 * 60 else 30
+
+
 def _contact_payload(**overrides):
     data = {
         "occurred_at": (timezone.now() - datetime.timedelta(hours=1)).isoformat(),
         "duration_minutes": 30,
         "authority": Authority.objects.get(name="Policie ČR").pk,
-        "form_of_work": FormOfWork.MEDIATION,
+        # One activity of the whole duration (of 30 minutes when the duration is not a valid one).
+        "activities": [{"activity_type": _drom_type("mediation").pk, "minutes": _minutes(overrides)}],
         "anonymous_persons": 0,
     }
     data.update(overrides)
@@ -98,12 +109,14 @@ def test_bad_contact_input_is_400_naming_fields(api, alice, foreign_client):
     api.force_authenticate(alice)
     response = api.post(
         "/api/v1/contacts/",
-        _contact_payload(duration_minutes=-5, clients=[foreign_client.pk], form_of_work="juggling"),
+        _contact_payload(
+            duration_minutes=-5, clients=[foreign_client.pk], activities=[{"activity_type": 0, "minutes": 0}]
+        ),
         format="json",
     )
     assert response.status_code == 400
     errors = response.json()
-    assert {"clients", "form_of_work"} <= set(errors)
+    assert {"clients", "activities"} <= set(errors)
     response = api.post("/api/v1/contacts/", _contact_payload(duration_minutes=-5), format="json")
     assert response.status_code == 400 and "duration_minutes" in response.json()
     future = (timezone.now() + datetime.timedelta(days=2)).isoformat()
@@ -229,3 +242,79 @@ def test_interactive_documentation_needs_no_inline_script(client, alice):
     assert "swagger-ui" in body.lower()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), "an inline script would be blocked by the CSP"
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_contact_activities_are_written_and_read_through_the_api(api, alice, own_client, oscar):
+    api.force_authenticate(alice)
+    accompaniment, advocacy = _drom_type("accompaniment"), _drom_type("advocacy")
+    payload = _contact_payload(
+        duration_minutes=50,
+        clients=[own_client.pk],
+        activities=[
+            {"activity_type": accompaniment.pk, "minutes": 30},
+            {"activity_type": advocacy.pk, "minutes": 20, "work": "on_behalf"},
+        ],
+    )
+    response = api.post("/api/v1/contacts/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [(a["activity_type"], a["minutes"], a["work"], a["category"]) for a in body["activities"]] == [
+        (accompaniment.pk, 30, "direct", "accompaniment"),
+        (advocacy.pk, 20, "on_behalf", "advocacy"),
+    ]
+    contact = Contact.objects.get(pk=body["id"])
+    assert contact.service == accompaniment.service
+    listed = api.get("/api/v1/contacts/").json()["results"][0]
+    assert listed["activities"] == body["activities"]
+    # A partial update without activities keeps them; with them, replaces them.
+    response = api.patch(f"/api/v1/contacts/{contact.pk}/", {"outcome": "Hotovo"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert contact.activities.count() == 2
+    response = api.patch(
+        f"/api/v1/contacts/{contact.pk}/",
+        {"duration_minutes": 15, "activities": [{"activity_type": advocacy.pk, "minutes": 15}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert list(contact.activities.values_list("activity_type", "minutes")) == [(advocacy.pk, 15)]
+
+
+@pytest.mark.parametrize(
+    ("activities", "message"),
+    [
+        ([], "Zadejte alespoň jeden výkon."),
+        ([{"activity_type": "ACC", "minutes": 20}], "Minuty výkonů dávají dohromady 20 min, ale délka je 30 min."),
+        (
+            [{"activity_type": "ACC", "minutes": 0}, {"activity_type": "ACC", "minutes": 30}],
+            "Každý výkon trvá alespoň jednu minutu.",
+        ),
+        ([{"activity_type": "FOREIGN", "minutes": 30}], "neexistuje"),
+        ([{"activity_type": "ACC", "minutes": 30, "work": "juggling"}], "není platnou možností"),
+    ],
+)
+def test_bad_activities_are_400_in_czech_and_save_nothing(api, alice, oscar, own_client, activities, message):
+    api.force_authenticate(alice)
+    ids = {"ACC": _drom_type("accompaniment").pk, "FOREIGN": activity_type_of(oscar.organisation).pk}
+    rows = [{**row, "activity_type": ids[row["activity_type"]]} for row in activities]
+    response = api.post(
+        "/api/v1/contacts/",
+        _contact_payload(clients=[own_client.pk], activities=rows),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="cs",
+    )
+    assert response.status_code == 400
+    assert "activities" in response.json()
+    assert message in str(response.json())
+    assert Contact.objects.count() == 0
+
+
+def test_work_without_a_client_through_the_api(api, alice):
+    api.force_authenticate(alice)
+    payload = _contact_payload(activities=[{"activity_type": _drom_type("case_conference").pk, "minutes": 30}])
+    payload.pop("authority")
+    response = api.post("/api/v1/contacts/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    payload["activities"] = [{"activity_type": _drom_type("consultation").pk, "minutes": 30}]
+    response = api.post("/api/v1/contacts/", payload, format="json")
+    assert response.status_code == 400
+    assert "clients" in response.json()

@@ -74,10 +74,10 @@ def test_filters_survive_paging(client, alice, monkeypatch):
     monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
     made = _contacts(alice, 5)
     client.force_login(alice)
-    response = client.get(reverse("contacts:list"), {"form_of_work": made[0].form_of_work})
+    response = client.get(reverse("contacts:list"), {"activity_type": made[0].activities.get().activity_type_id})
     next_link = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
     assert next_link is not None
-    assert "form_of_work=" in next_link.group(1)
+    assert "activity_type=" in next_link.group(1)
 
 
 def _parse_select(html):
@@ -112,12 +112,18 @@ def test_quick_select_is_the_same_html_as_django_renders(alice, bob, own_contact
     from common.templatetags.quick_forms import quick_field
     from contacts.filters import ContactFilter
     from contacts.selectors import contacts_for_list
+    from programmes.services import service_create
+    from tests.factories import activity_type_of
 
-    data = {"assistant": str(bob.pk), "form_of_work": "mediation", "authority": "x", "locality": ""}
+    service_create(organisation=alice.organisation, name="Intervenční centrum", kind="intervention_centre")
+    mediation = activity_type_of(alice.organisation, "mediation")
+    data = {"assistant": str(bob.pk), "activity_type": str(mediation.pk), "authority": "x", "locality": ""}
     form = ContactFilter(data, queryset=contacts_for_list(alice), user=alice).form
     form.is_valid()
-    for name in ("assistant", "authority", "form_of_work", "locality"):
+    for name in ("assistant", "authority", "activity_type", "locality"):
         assert _parse_select(quick_field(form[name])) == _parse_select(str(form[name])), name
     assert 'aria-invalid="true"' in str(quick_field(form["authority"]))
+    # With two services, each activity type is named with its service.
+    assert f"{mediation.service.name} – Zprostředkování" in str(quick_field(form["activity_type"]))
     # Anything but a plain select box is Django's own rendering.
     assert str(quick_field(form["date_from"])) == str(form["date_from"])

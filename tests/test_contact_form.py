@@ -6,17 +6,23 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Authority, Contact, FormOfWork, Topic
+from accounts.models import Organisation
+from contacts.models import Authority, Contact, Topic
+from tests.factories import activity_rows, activity_type_of
 
 
-def _post_data(**overrides):
+def _post_data(activities=None, **overrides):
+    # One activity of the whole duration unless the test gives the rows.
+    duration = str(overrides.get("duration_minutes", "45"))
+    minutes = int(duration) if duration.isdigit() and int(duration) > 0 else 45
+    organisation = Organisation.objects.get(name="DROM, romské středisko")
     data = {
         "occurred_at": (timezone.localtime() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "duration_minutes": "45",
         "authority": str(Authority.objects.get(name="Policie ČR").pk),
-        "form_of_work": FormOfWork.ACCOMPANIMENT,
         "anonymous_persons": "0",
         "outcome": "Podáno trestní oznámení",
+        **activity_rows(*(activities or [(activity_type_of(organisation), minutes)])),
     }
     data.update(overrides)
     return data
@@ -57,7 +63,9 @@ def test_anonymous_contact_without_clients(logged_in):
         ("duration_minutes", "abc", "Zadejte celé číslo."),
         ("outcome", "x" * 501, "501"),
         ("occurred_at", "not a date", "Zadejte platné datum a čas."),
-        ("form_of_work", "juggling", "Vyberte platnou možnost"),
+        ("activities-0-activity_type", "juggling", "Vyberte platnou možnost"),
+        ("activities-0-minutes", "0", "Každý výkon trvá alespoň jednu minutu."),
+        ("activities-0-work", "juggling", "Vyberte platnou možnost"),
     ],
 )
 def test_bad_input_rerenders_in_czech_and_saves_nothing(logged_in, field, value, message):
@@ -115,7 +123,7 @@ def test_contact_list_filters(logged_in, alice, bob):
     police = Authority.objects.get(name="Policie ČR")
     labour = Authority.objects.get(name="Úřad práce")
     old = ContactFactory(assistant=alice, authority=police, occurred_at=timezone.now() - datetime.timedelta(days=40))
-    recent = ContactFactory(assistant=bob, authority=labour, form_of_work=FormOfWork.PHONE)
+    recent = ContactFactory(assistant=bob, authority=labour, activities__category="phone")
     url = reverse("contacts:list")
 
     def shown(params):
@@ -125,7 +133,132 @@ def test_contact_list_filters(logged_in, alice, bob):
     assert shown({}) == {old.pk, recent.pk}
     assert shown({"authority": labour.pk}) == {recent.pk}
     assert shown({"assistant": alice.pk}) == {old.pk}
-    assert shown({"form_of_work": FormOfWork.PHONE}) == {recent.pk}
+    assert shown({"activity_type": activity_type_of(alice.organisation, "phone").pk}) == {recent.pk}
     since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
     assert shown({"date_from": since}) == {recent.pk}
     assert shown({"date_to": since}) == {old.pk}
+
+
+def test_two_activities_are_saved_with_their_minutes_and_kind_of_work(logged_in, alice, own_client):
+    accompaniment = activity_type_of(alice.organisation)
+    advocacy = activity_type_of(alice.organisation, "advocacy")
+    data = _post_data(
+        activities=[(accompaniment, 30), (advocacy, 15, "on_behalf")], duration_minutes="45", clients=[own_client.pk]
+    )
+    response = logged_in.post(reverse("contacts:create"), data)
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert [(a.activity_type, a.minutes, a.work) for a in contact.activities.order_by("id")] == [
+        (accompaniment, 30, "direct"),
+        (advocacy, 15, "on_behalf"),
+    ]
+    detail = logged_in.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert "Asistence / doprovod" in detail
+    assert "Jednání v zájmu klienta" in detail
+
+
+def test_minutes_that_do_not_add_up_to_the_duration_are_refused_in_czech(logged_in, alice, own_client):
+    rows = [(activity_type_of(alice.organisation), 30), (activity_type_of(alice.organisation, "phone"), 10)]
+    response = logged_in.post(
+        reverse("contacts:create"),
+        _post_data(activities=rows, duration_minutes="45", clients=[own_client.pk]),
+        HTTP_ACCEPT_LANGUAGE="cs",
+    )
+    assert response.status_code == 200
+    assert "Minuty výkonů dávají dohromady 40 min, ale délka je 45 min. Srovnejte je." in response.content.decode()
+    assert Contact.objects.count() == 0
+
+
+def test_an_activity_type_of_another_organisation_or_switched_off_is_refused(logged_in, alice, oscar, own_client):
+    foreign = activity_type_of(oscar.organisation)
+    response = logged_in.post(
+        reverse("contacts:create"), _post_data(activities=[(foreign, 45)], clients=[own_client.pk])
+    )
+    assert response.status_code == 200
+    assert Contact.objects.count() == 0
+    switched_off = activity_type_of(alice.organisation, "phone")
+    switched_off.is_active = False
+    switched_off.save(update_fields=["is_active"])
+    response = logged_in.post(
+        reverse("contacts:create"), _post_data(activities=[(switched_off, 45)], clients=[own_client.pk])
+    )
+    assert response.status_code == 200
+    assert Contact.objects.count() == 0
+
+
+def test_work_without_a_client_needs_nobody_present(logged_in, alice):
+    monitoring = activity_type_of(alice.organisation, "monitoring")
+    response = logged_in.post(reverse("contacts:create"), _post_data(activities=[(monitoring, 45)], authority=""))
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.authority is None
+    assert contact.activities.get().activity_type == monitoring
+    # Other work with nobody present is refused, also beside work without a client.
+    rows = [(monitoring, 30), (activity_type_of(alice.organisation), 15)]
+    response = logged_in.post(reverse("contacts:create"), _post_data(activities=rows), HTTP_ACCEPT_LANGUAGE="cs")
+    assert response.status_code == 200
+    assert Contact.objects.count() == 1
+
+
+def test_the_form_offers_one_activity_and_says_how_to_add_another(logged_in):
+    body = logged_in.get(reverse("contacts:create"), HTTP_ACCEPT_LANGUAGE="cs").content.decode()
+    assert 'name="activities-TOTAL_FORMS" value="1"' in body
+    assert 'name="activities-0-activity_type"' in body
+    assert "Alt+A" in body
+    assert 'aria-keyshortcuts="Alt+A"' in body
+    # One service and no project: neither is asked for.
+    assert 'name="service"' not in body
+    assert 'name="project"' not in body
+
+
+def test_service_and_project_are_chosen_when_the_organisation_has_several(logged_in, alice, own_client):
+    from programmes.models import Funder, Project
+    from programmes.services import service_create, starting_service
+
+    first = starting_service(alice.organisation)
+    second = service_create(organisation=alice.organisation, name="Odborné poradenství", kind="social_counselling")
+    funder = Funder.objects.create(name="Město Brno", kind="other")
+    today = timezone.localdate()
+    running = Project.objects.create(
+        organisation=alice.organisation,
+        name="Prevence 2026",
+        funder=funder,
+        starts_on=today - datetime.timedelta(days=30),
+    )
+    ended = Project.objects.create(
+        organisation=alice.organisation,
+        name="Prevence 2020",
+        funder=funder,
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2020, 12, 31),
+    )
+    body = logged_in.get(reverse("contacts:create")).content.decode()
+    assert 'name="service"' in body
+    assert 'name="project"' in body
+    assert f'data-service="{second.pk}"' in body
+    rows = [(second.activity_types.get(category="consultation"), 45)]
+    data = _post_data(activities=rows, service=str(second.pk), project=str(running.pk), clients=[own_client.pk])
+    assert logged_in.post(reverse("contacts:create"), data).status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.service, contact.project) == (second, running)
+    # A type of another service than the one chosen, a project not running on the day: refused.
+    rows = [(first.activity_types.get(category="consultation"), 45)]
+    data = _post_data(activities=rows, service=str(second.pk), clients=[own_client.pk])
+    assert logged_in.post(reverse("contacts:create"), data).status_code == 200
+    data = _post_data(service=str(first.pk), project=str(ended.pk), clients=[own_client.pk])
+    response = logged_in.post(reverse("contacts:create"), data, HTTP_ACCEPT_LANGUAGE="cs")
+    assert "v den kontaktu neběží" in response.content.decode()
+    assert Contact.objects.count() == 1
+
+
+def test_editing_replaces_the_activities(logged_in, alice, own_contact, own_client):
+    phone = activity_type_of(alice.organisation, "phone")
+    form = logged_in.get(reverse("contacts:edit", args=[own_contact.pk])).content.decode()
+    assert 'name="activities-TOTAL_FORMS" value="1"' in form
+    data = _post_data(
+        activities=[(phone, 20), (activity_type_of(alice.organisation), 40)],
+        clients=[own_client.pk],
+        duration_minutes="60",
+    )
+    assert logged_in.post(reverse("contacts:edit", args=[own_contact.pk]), data).status_code == 302
+    assert sorted(own_contact.activities.values_list("minutes", flat=True)) == [20, 40]

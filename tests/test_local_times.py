@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from common import local_time
-from contacts.models import Authority, Contact, FormOfWork
+from contacts.models import Contact
 from reports.models import ReportType
 from tests.factories import CaseFactory, ContactFactory
 from tests.test_reports_numbers import file_bytes, make
@@ -60,15 +60,9 @@ def test_the_offset_is_written_only_where_the_time_is_ambiguous():
 
 
 def _post_data(occurred_at: str, **extra) -> dict:
-    return {
-        "occurred_at": occurred_at,
-        "duration_minutes": "45",
-        "authority": str(Authority.objects.get(name="Policie ČR").pk),
-        "form_of_work": FormOfWork.ACCOMPANIMENT,
-        "anonymous_persons": "1",
-        "outcome": "Noční výjezd",
-        **extra,
-    }
+    from tests.test_contact_form import _post_data as contact_data
+
+    return contact_data(occurred_at=occurred_at, anonymous_persons="1", outcome="Noční výjezd", **extra)
 
 
 @pytest.fixture
@@ -175,22 +169,13 @@ def test_case_times_in_the_export_tell_them_apart_too(carol, alice, own_client, 
 def test_the_api_keeps_the_offset_it_was_given(alice):
     from rest_framework.test import APIClient
 
+    from tests.test_api import _contact_payload
+
     api = APIClient()
     api.force_authenticate(alice)
-    authority = Authority.objects.get(name="Policie ČR")
     for stamp in ("2025-10-26T02:30:00+02:00", "2025-10-26T02:30:00+01:00"):
-        response = api.post(
-            "/api/v1/contacts/",
-            {
-                "occurred_at": stamp,
-                "duration_minutes": 30,
-                "authority": authority.pk,
-                "form_of_work": FormOfWork.ACCOMPANIMENT,
-                "anonymous_persons": 1,
-                "outcome": "API",
-            },
-            format="json",
-        )
+        payload = _contact_payload(occurred_at=stamp, anonymous_persons=1, outcome="API")
+        response = api.post("/api/v1/contacts/", payload, format="json")
         assert response.status_code == 201, response.json()
     assert sorted(Contact.objects.values_list("occurred_at", flat=True)) == [AUTUMN_FIRST, AUTUMN_SECOND]
 

@@ -84,7 +84,7 @@ def test_no_case_opened_by_a_user_without_an_organisation():
 def test_no_contact_created_through_the_api_by_a_user_without_an_organisation():
     from rest_framework.test import APIClient
 
-    from contacts.models import Authority, Contact, FormOfWork
+    from contacts.models import Authority, Contact
 
     api = APIClient()
     api.force_authenticate(UserFactory(organisation=None, role=Role.ASSISTANT))
@@ -92,7 +92,6 @@ def test_no_contact_created_through_the_api_by_a_user_without_an_organisation():
         "occurred_at": (timezone.now() - datetime.timedelta(hours=1)).isoformat(),
         "duration_minutes": 30,
         "authority": Authority.objects.get(name="Policie ČR").pk,
-        "form_of_work": FormOfWork.MEDIATION,
         "anonymous_persons": 1,
     }
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact
-from tests.factories import AssistantProfileFactory, ClientFactory, ContactFactory
+from tests.factories import AssistantProfileFactory, ClientFactory, ContactFactory, activity_type_of
 
 
 def _count_queries(client, url):
@@ -43,10 +43,10 @@ def test_contact_list_queries_pinned(client, alice):
     count, ctx = _count_queries(client, reverse("contacts:list"))
     # 1 session, 2 user, 3 the second-factor device of the session, 4 organisation (scoping),
     # 5 count, 6 page rows with assistant, authority and locality, 7 prefetch of clients,
-    # 8 INSERT of the audit event naming the contacts shown,
-    # 9-11 filter choices (assistants, authorities, localities),
-    # 12-14 session save (savepoint, update, release): idle timeout renews the session.
-    assert count == 14, "\n".join(q["sql"] for q in ctx.captured_queries)
+    # 8 prefetch of the activities with their types, 9 INSERT of the audit event naming the
+    # contacts shown, 10-13 filter choices (assistants, authorities, activity types, localities),
+    # 14-16 session save (savepoint, update, release): idle timeout renews the session.
+    assert count == 16, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
 def test_directory_query_count_is_constant(client, carol):
@@ -68,13 +68,15 @@ def _count_post(client, url, data):
 
 @pytest.mark.parametrize(
     "params",
-    [{"form_of_work": "accompaniment"}, {"date_from": "2000-01-01", "date_to": "2100-01-01"}, {"assistant": "me"}],
+    [{"activity_type": "accompaniment"}, {"date_from": "2000-01-01", "date_to": "2100-01-01"}, {"assistant": "me"}],
 )
 def test_filtered_and_later_contact_pages_query_count_is_constant(client, alice, params, monkeypatch):
     from common import pagination
 
     monkeypatch.setattr(pagination, "PAGE_SIZE", 5)
     params = {key: (alice.pk if value == "me" else value) for key, value in params.items()}
+    if "activity_type" in params:
+        params["activity_type"] = activity_type_of(alice.organisation).pk
     client.force_login(alice)
     _grow(alice, 12)
     first = client.get(reverse("contacts:list"), params)

@@ -185,7 +185,7 @@ def test_differencing_nested_periods_pins_no_small_count(demo):
             published[(QUARTER, year, (number - 1) // 3 + 1)][("Kontakty podle měsíce a kraje", month_label, "Celkem")],
             published[(kind, year, number)][("Kontakty podle měsíce a kraje", "Celkem", "Celkem")],
             published[(kind, year, number)][("Kontakty podle obce a úřadu", "Celkem", "Celkem")],
-            published[(kind, year, number)][("Kontakty podle obce a formy práce", "Celkem", "Celkem")],
+            published[(kind, year, number)][("Kontakty podle obce a kategorie výkonu", "Celkem", "Celkem")],
         ]
         true_count = true[(kind, year, number)][("Kontakty podle měsíce a kraje", "Celkem", "Celkem")]
         shown = [value for value in candidates if isinstance(value, int)]
@@ -223,7 +223,7 @@ def test_the_same_records_show_the_same_value_in_every_table_period_and_route(de
     label = month_start.strftime("%Y-%m")
     total = month[("Kontakty podle měsíce a kraje", "Celkem", "Celkem")]
     assert total == month[("Kontakty podle obce a úřadu", "Celkem", "Celkem")]
-    assert total == month[("Kontakty podle obce a formy práce", "Celkem", "Celkem")]
+    assert total == month[("Kontakty podle obce a kategorie výkonu", "Celkem", "Celkem")]
     assert total == year[("Kontakty podle měsíce a kraje", label, "Celkem")]
     assert total == by_quarter[("Kontakty podle měsíce a kraje", label, "Celkem")]
     # Every cell of the month's row shows the same value in the month's, the quarter's and the

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from cases.models import Case
 from clients.models import Client
-from contacts.models import Authority, Contact, FormOfWork, Topic
+from contacts.models import Authority, Contact, Topic
 from reports.exports import contact_rows
 from reports.models import ReportType
 from reports.sql_rows import SqlRows
@@ -31,7 +31,11 @@ HEADER = [
     "Asistent",
     "Hodiny",
     "Úřad",
-    "Forma práce",
+    "Služba",
+    "Projekt",
+    "Výkony",
+    "Přímá práce (minuty)",
+    "V zájmu klienta (minuty)",
     "Lokalita",
     "Klienti",
     "Anonymní osoby",
@@ -106,12 +110,12 @@ def records(alice, bob):
             occurred_at=at(3),
             duration_minutes=60,
             authority=authority,
-            form_of_work=FormOfWork.CRISIS,
+            activities__category="crisis",
             anonymous_persons=2,
             clients=[hostile],
             outcome="@SUM(1)\nřádek",
         ),
-        ContactFactory(assistant=alice, occurred_at=at(4), duration_minutes=90, form_of_work=FormOfWork.MEDIATION),
+        ContactFactory(assistant=alice, occurred_at=at(4), duration_minutes=90, activities__category="mediation"),
         ContactFactory(assistant=alice, occurred_at=at(5), duration_minutes=24, outcome="\t=1", clients=[no_year]),
     ]
     made[2].topics.set(topics)
@@ -128,6 +132,7 @@ def records(alice, bob):
 
 def _expected(records) -> list[list[str]]:
     first, second, third, fourth = records["contacts"]
+    service = first.service.name
     locality = f"Brno – {records['brno'].name}"
     topics = "; ".join(topic.name for topic in records["topics"])
     return [
@@ -137,7 +142,11 @@ def _expected(records) -> list[list[str]]:
             "Alena Nováková",
             "0.42",
             "Policie ČR",
-            "Doprovod",
+            service,
+            "",
+            "Asistence / doprovod 25 min",
+            "25",
+            "0",
             locality,
             f"Anonymní klient č. {records['anonymous'].pk}; „Čiko“ (1990); Žaneta Horváthová",
             "0",
@@ -151,7 +160,11 @@ def _expected(records) -> list[list[str]]:
             "bob",
             "1.0",
             "'-Úřad; „města“",
-            "Krizová intervence",
+            service,
+            "",
+            "Krizová intervence 60 min",
+            "60",
+            "0",
             "",
             "'=1+2",
             "2",
@@ -165,7 +178,11 @@ def _expected(records) -> list[list[str]]:
             "Alena Nováková",
             "1.5",
             "Policie ČR",
-            "Zprostředkování",
+            service,
+            "",
+            "Zprostředkování 90 min",
+            "90",
+            "0",
             "",
             "",
             "0",
@@ -179,7 +196,11 @@ def _expected(records) -> list[list[str]]:
             "Alena Nováková",
             "0.4",
             "Policie ČR",
-            "Doprovod",
+            service,
+            "",
+            "Asistence / doprovod 24 min",
+            "24",
+            "0",
             "",
             "„Bez roku“",
             "0",
@@ -217,8 +238,9 @@ def test_contact_xlsx_has_the_same_values_with_numbers_as_numbers(carol, records
         texts = [cell[1:] if cell[:2] in ("'-", "'=", "'@", "'\t") else cell for cell in row]
         texts = [cell.replace("'=1+2", "=1+2") for cell in texts]
         cells: list[str | int | float] = list(texts)
-        cells[0], cells[3], cells[8] = int(texts[0]), float(texts[3]), int(texts[8])
-        cells[11] = int(texts[11]) if texts[11] else ""
+        cells[0], cells[3], cells[12] = int(texts[0]), float(texts[3]), int(texts[12])
+        cells[8], cells[9] = int(texts[8]), int(texts[9])
+        cells[15] = int(texts[15]) if texts[15] else ""
         expected.append(cells)
     assert rows == expected
 
@@ -229,7 +251,7 @@ def test_contact_csv_rows_are_one_copy_whatever_their_number(carol, records, tmp
             title="Kontakty",
             header=HEADER,
             rows=contact_rows(Contact.objects.filter(organisation=carol.organisation)),
-            kinds=["text"] * 12,
+            kinds=["text"] * 16,
         )
         with CaptureQueriesContext(connection) as captured, translation.override("cs"):
             write_csv(Report(title="t", subtitle="s", sheets=[sheet]), tmp_path / "out.csv")

@@ -18,7 +18,7 @@ import pytest
 from accounts.roles import Role
 from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
-from contacts.models import Authority, Contact, FormOfWork
+from contacts.models import Authority, Contact
 from reports import jobs, selectors, services, storage
 from reports.disclosure import cell_key, perturb
 from reports.models import JobState, ReportJob, ReportType
@@ -62,7 +62,7 @@ def march(alice, bob, oscar):
         duration_minutes=30,
         locality=brno,
         anonymous_persons=3,
-        form_of_work=FormOfWork.CONSULTATION,
+        activities__category="consultation",
         authority=Authority.objects.get(name="Úřad práce"),
     )
     ContactFactory(assistant=alice, occurred_at=at(20, month=2), duration_minutes=60, locality=brno, clients=[josef])
@@ -72,7 +72,7 @@ def march(alice, bob, oscar):
             occurred_at=at(day),
             duration_minutes=90,
             locality=brno,
-            form_of_work=FormOfWork.MEDIATION,
+            activities__category="mediation",
             clients=[kudrna, josef] if day == 11 else [kudrna],  # two clients: still one contact
         )
     for day in range(1, 7):
@@ -166,13 +166,13 @@ def test_national_statistics_exact_numbers(ministry_analyst, march):
     assert by_month["2026-03"]["Celkem"] == "16"
     assert list(by_month) == ["2026-03", "Celkem"]
 
-    by_form = sections["Kontakty podle obce a formy práce"]
+    by_form = sections["Kontakty podle obce a kategorie výkonu"]
     brno = by_form["Jihomoravský kraj – Brno"]
-    assert brno["Doprovod"] == "7"
+    assert brno["Asistence / doprovod"] == "7"
     assert brno["Konzultace"] == "*" and brno["Zprostředkování"] == "*"  # 1 and 2: suppressed
     assert brno["Celkem"] == "10"
-    assert by_form["Moravskoslezský kraj – Ostrava"]["Doprovod"] == "6"
-    assert by_form["Celkem"]["Doprovod"] == "13"
+    assert by_form["Moravskoslezský kraj – Ostrava"]["Asistence / doprovod"] == "6"
+    assert by_form["Celkem"]["Asistence / doprovod"] == "13"
     assert by_form["Celkem"]["Konzultace"] == "*" and by_form["Celkem"]["Celkem"] == "16"
 
     # Three distinct clients in March: each region's single client is a small count.
@@ -203,15 +203,15 @@ def test_national_statistics_file_shows_the_perturbed_numbers(
     assert by_month["2026-03"]["Moravskoslezský kraj"] == published(6, ostrava)
     assert by_month["2026-03"]["Plzeňský kraj"] == "0"
     assert by_month["2026-03"]["Celkem"] == published(16, in_march)
-    by_form = table(sections["Kontakty podle obce a formy práce"])
-    accompanied = brno.filter(form_of_work=FormOfWork.ACCOMPANIMENT)
-    assert by_form["Jihomoravský kraj – Brno"]["Doprovod"] == published(7, accompanied)
+    by_form = table(sections["Kontakty podle obce a kategorie výkonu"])
+    accompanied = brno.filter(activities__activity_type__category="accompaniment")
+    assert by_form["Jihomoravský kraj – Brno"]["Asistence / doprovod"] == published(7, accompanied)
     assert by_form["Jihomoravský kraj – Brno"]["Konzultace"] == "*"
     # The same records give the same number in another table.
     assert by_form["Celkem"]["Celkem"] == by_month["Celkem"]["Celkem"] == published(16, in_march)
     assert table(sections["Podpoření klienti podle kraje"])["Celkem"]["Celkem"] == "*"
     assert all(int(value) % 5 == 0 for row in by_form.values() for value in row.values() if value.isdigit())
-    assert any("zaokrouhleny na násobky 5" in line for line in sections["Kontakty podle obce a formy práce"][-1])
+    assert any("zaokrouhleny na násobky 5" in line for line in sections["Kontakty podle obce a kategorie výkonu"][-1])
 
 
 def test_national_statistics_unsuppressed_numbers(ministry_analyst, march):
@@ -269,7 +269,7 @@ def test_export_rows_are_the_organisations_only(carol, march, django_capture_on_
     contacts, cases = workbook["Kontakty"], workbook["Případy"]
     assert contacts.max_row == 1 + 10  # Drom's March contacts, not Oscar's, not February's
     assert cases.max_row == 1 + 2
-    client_cells = [str(row[7]) for row in contacts.iter_rows(min_row=2, values_only=True)]
+    client_cells = [str(row[11] or "") for row in contacts.iter_rows(min_row=2, values_only=True)]
     assert {name for cell in client_cells for name in cell.split("; ")} == {
         march["josef"].display_name,
         march["kudrna"].display_name,
@@ -279,12 +279,16 @@ def test_export_rows_are_the_organisations_only(carol, march, django_capture_on_
     first = [cell.value for cell in contacts[2]]
     alice = march["cases"][0].assistant
     brno = march["josef"].locality
-    assert first[1:9] == [
+    assert first[1:13] == [
         "2026-03-01 10:00",
         f"{alice.first_name} {alice.last_name}",
         1,
         "Policie ČR",
-        "Doprovod",
+        str(alice.organisation.name),
+        "",
+        "Asistence / doprovod 60 min",
+        60,
+        0,
         f"Brno – {brno.name}",
         march["josef"].display_name,
         0,

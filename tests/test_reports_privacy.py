@@ -124,10 +124,12 @@ def test_assistant_dashboard_counts_only_own_contacts(client, alice, march):  # 
 
     from tests.factories import ContactFactory
 
-    ContactFactory(assistant=alice, occurred_at=timezone.now())
+    ContactFactory(assistant=alice, occurred_at=timezone.now(), duration_minutes=25)
     client.force_login(alice)
     charts = {chart["key"]: chart for chart in _chart_data(client.get(reverse("reports:dashboard")))}
-    assert sum(charts["own-forms"]["values"]) == 1
+    # The minutes of the own activities this month, by national category.
+    assert charts["own-activities"]["labels"] == ["Asistence / doprovod"]
+    assert charts["own-activities"]["values"] == [25]
 
 
 def test_police_dashboard_shows_only_shared_consented_cases(client, police_officer, march):  # noqa: F811

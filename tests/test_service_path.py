@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
+from accounts.models import Organisation
 from api import reports as api_reports
 from cases import services as case_services
 from cases.attachments import CheckedFile
@@ -23,7 +24,7 @@ from clients import services as client_services
 from clients.models import Client, Consent
 from clients.services import consent_withdraw
 from contacts import services as contact_services
-from contacts.models import Authority, Contact, FormOfWork
+from contacts.models import Authority, Contact
 from reports.statistics import national_statistics_sheets
 from tests.factories import (
     CaseFactory,
@@ -31,6 +32,8 @@ from tests.factories import (
     ConsentFactory,
     ReferralFactory,
     TaskFactory,
+    activity_rows,
+    activity_type_of,
     shared_case,
 )
 
@@ -48,13 +51,17 @@ def api():
     return APIClient()
 
 
+def _accompaniment():
+    return activity_type_of(Organisation.objects.get(name="DROM, romské středisko"))
+
+
 def _page_contact(**overrides):
     data = {
         "occurred_at": (timezone.localtime() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "duration_minutes": "45",
         "authority": str(Authority.objects.get(name="Policie ČR").pk),
-        "form_of_work": FormOfWork.ACCOMPANIMENT,
         "anonymous_persons": "0",
+        **activity_rows((_accompaniment(), 45)),
     }
     data.update(overrides)
     return data
@@ -65,7 +72,7 @@ def _api_contact(**overrides):
         "occurred_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
         "duration_minutes": 45,
         "authority": Authority.objects.get(name="Policie ČR").pk,
-        "form_of_work": FormOfWork.ACCOMPANIMENT,
+        "activities": [{"activity_type": _accompaniment().pk, "minutes": 45}],
         "anonymous_persons": 0,
     }
     data.update(overrides)
@@ -115,7 +122,11 @@ def test_the_api_creates_and_edits_a_contact_through_the_services(api, alice, ow
     contact = Contact.objects.get()
     assert contact.assistant == alice and contact.organisation_id == alice.organisation_id
     with mock.patch.object(contact_services, "contact_update", wraps=contact_services.contact_update) as update:
-        answer = api.patch(f"/api/v1/contacts/{contact.pk}/", {"duration_minutes": 60}, format="json")
+        answer = api.patch(
+            f"/api/v1/contacts/{contact.pk}/",
+            {"duration_minutes": 60, "activities": [{"activity_type": _accompaniment().pk, "minutes": 60}]},
+            format="json",
+        )
     assert answer.status_code == 200, answer.json()
     assert update.call_count == 1
     contact.refresh_from_db()
@@ -126,7 +137,9 @@ def test_the_api_creates_and_edits_a_contact_through_the_services(api, alice, ow
 def test_only_the_author_or_a_coordinator_edits_a_contact_whatever_the_route(bob, own_contact):
     """The rule is in the service, so no route can skip it."""
     fields = {name: getattr(own_contact, name) for name in contact_services.CONTACT_FIELDS}
-    fields.update(clients=own_contact.clients.all(), topics=own_contact.topics.all(), duration_minutes=99)
+    fields.update(
+        clients=own_contact.clients.all(), topics=own_contact.topics.all(), duration_minutes=99, activities=[]
+    )
     with pytest.raises(PermissionDenied):
         contact_services.contact_update(by=bob, contact=own_contact, **fields)
     own_contact.refresh_from_db()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms, template
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -28,8 +29,13 @@ def _options(choices, selected: set[str]) -> SafeString:
 
 def _choices(field: forms.ChoiceField):
     """The field's choices; a model choice list is read with one plain query rather than
-    Django's server-side cursor (three round trips for a few dozen rows)."""
-    if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+    Django's server-side cursor (three round trips for a few dozen rows). A field with its own
+    choice iterator (labels made from all the choices together) keeps it."""
+    if (
+        isinstance(field, forms.ModelChoiceField)
+        and not isinstance(field, forms.ModelMultipleChoiceField)
+        and field.iterator is ModelChoiceIterator
+    ):
         if field.empty_label is not None:
             yield "", field.empty_label
         if field.queryset is not None:

@@ -16,7 +16,7 @@ def test_enter_on_a_found_client_picks_it_and_saves_nothing(page, live_server, a
     sign_in(page, live_server, alice, with_authenticator(alice))
     page.goto(f"{live_server.url}/contacts/new/")
     page.locator("#id_authority").select_option(label="Policie ČR")
-    page.locator("#id_form_of_work").select_option("accompaniment")
+    page.locator("#id_activities-0-activity_type").select_option(label="Asistence / doprovod")
     page.locator("#id_clients_search").fill("Dušk")
     result = page.locator(f"#pick_{client.pk}")
     result.wait_for()

@@ -17,10 +17,10 @@ def test_assistant_logs_a_contact_with_the_keyboard_only(page, live_server, alic
     sign_in(page, live_server, alice, with_authenticator(alice))
     page.goto(f"{live_server.url}/contacts/new/")
     # Keyboard only: type into each field, tab to the next; the date and duration keep their defaults.
+    page.locator("#id_activities-0-activity_type").focus()
+    page.keyboard.type("Asistence")
     page.locator("#id_authority").focus()
     page.keyboard.type("Policie")
-    page.keyboard.press("Tab")
-    page.keyboard.type("Doprovod")
     page.keyboard.press("Tab")
     page.keyboard.type("Dušk")
     result = page.locator(f"#pick_{client.pk}")
@@ -36,7 +36,7 @@ def test_assistant_logs_a_contact_with_the_keyboard_only(page, live_server, alic
     contact = Contact.objects.get()
     assert list(contact.clients.all()) == [client]
     assert contact.authority is not None and contact.authority.name == "Policie ČR"
-    assert contact.form_of_work == "accompaniment"
+    assert [(a.activity_type.category, a.minutes) for a in contact.activities.all()] == [("accompaniment", 30)]
     assert "Kontakt byl uložen." in page.content()
     screenshot(page, "assistant-logs-contact")
 
@@ -47,7 +47,7 @@ def test_assistant_on_a_phone_sees_errors_announced(page, live_server, alice):
     page.goto(f"{live_server.url}/contacts/new/")
     page.locator("#id_duration_minutes").fill("0")
     page.locator("#id_authority").select_option(label="Policie ČR")
-    page.locator("#id_form_of_work").select_option("phone")
+    page.locator("#id_activities-0-activity_type").select_option(label="Telefonický kontakt")
     with page.expect_navigation():
         page.locator("form.contact-form button[type=submit]").first.click()
     summary = page.locator("#form-errors")
@@ -59,11 +59,11 @@ def test_assistant_on_a_phone_sees_errors_announced(page, live_server, alice):
 
 def test_coordinator_filters_contacts_and_opens_a_client(page, live_server, alice, carol):
     client = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Karel", last_name="Šebesta")
-    ContactFactory(assistant=alice, clients=[client], form_of_work="phone")
-    ContactFactory(assistant=alice, form_of_work="mediation", anonymous_persons=2)
+    ContactFactory(assistant=alice, clients=[client], activities__category="phone")
+    ContactFactory(assistant=alice, activities__category="mediation", anonymous_persons=2)
     sign_in(page, live_server, carol, with_authenticator(carol))
     page.goto(f"{live_server.url}/contacts/")
-    page.locator("#id_form_of_work").select_option("phone")
+    page.locator("#id_activity_type").select_option(label="Telefonický kontakt")
     with page.expect_navigation():
         page.get_by_role("button", name="Filtrovat").click()
     rows = page.locator("table tbody tr")

@@ -39,7 +39,7 @@ def test_the_second_half_past_two_on_the_autumn_night(page, live_server, alice):
     choice.wait_for(state="visible")
 
     page.locator("#id_authority").select_option(label="Policie ČR")
-    page.locator("#id_form_of_work").select_option("accompaniment")
+    page.locator("#id_activities-0-activity_type").select_option(label="Asistence / doprovod")
     page.locator("#id_anonymous_persons").fill("1")
     with page.expect_navigation():
         page.locator("form.contact-form button[type=submit]").first.click()

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Added {result.organisations} organisations, {result.users} users, {result.clients} clients, "
                 f"{result.consents} consents, {result.cases} cases ({result.transitions} status changes), "
-                f"{result.contacts} contacts ({result.contact_clients} client links), "
+                f"{result.contacts} contacts ({result.contact_clients} client links, {result.activities} activities), "
                 f"{result.group_activities} group activities "
                 f"in {result.seconds['total']:.1f} s"
                 + ("" if result.triggers_skipped else " (triggers were active: not a superuser)")

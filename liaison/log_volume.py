@@ -13,13 +13,19 @@ keeps one line per failure and lets through one traceback a minute for the same 
 - a request that meets the outage twice (the session middleware tries to save the session after
   the user could not be read) is logged once.
 
-The count is per process (each gunicorn worker and each pool process shows its first traceback).
+The minute is counted across the processes of one installation (gunicorn's workers, which it
+replaces now and then, the worker's pool, beat): each trouble has a marker file in
+VAR_DIR/log-tracebacks whose time is that of its last traceback. Where the folder cannot be
+written, each process counts for itself.
 """
 
+import hashlib
 import logging
+import os
 import threading
 import time
 import traceback
+from pathlib import Path
 
 TRACEBACK_INTERVAL_SECONDS = 60.0
 DATABASE_DOWN = "database unavailable"
@@ -38,9 +44,10 @@ def _trouble(error: BaseException) -> str:
 class OutageLogFilter(logging.Filter):
     """One line per failed request; at most one traceback a minute for the same trouble."""
 
-    def __init__(self, name: str = "", clock=time.monotonic) -> None:
+    def __init__(self, name: str = "", clock=time.time, folder: Path | None = None) -> None:
         super().__init__(name)
         self.clock = clock
+        self.folder = folder
         self._shown: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -61,14 +68,47 @@ class OutageLogFilter(logging.Filter):
                 request._liaison_outage_logged = True
             except AttributeError:  # an object that takes no attributes: log every time
                 pass
+        if not self._may_show_traceback(trouble):
+            self._one_line(record, error, " (traceback shown at most once a minute)")
+        return True
+
+    def _may_show_traceback(self, trouble: str) -> bool:
         now = self.clock()
         with self._lock:
             shown = self._shown.get(trouble)
-            if shown is None or now - shown >= TRACEBACK_INTERVAL_SECONDS:
-                self._shown[trouble] = now
-                return True
-        self._one_line(record, error, " (traceback shown at most once a minute)")
-        return True
+            if shown is not None and now - shown < TRACEBACK_INTERVAL_SECONDS:
+                return False
+            marker = self._marker(trouble)
+            if marker is not None:
+                try:
+                    shown = marker.stat().st_mtime
+                    if now - shown < TRACEBACK_INTERVAL_SECONDS:
+                        self._shown[trouble] = shown  # another process showed it
+                        return False
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    marker = None
+                try:
+                    if marker is not None:
+                        marker.parent.mkdir(parents=True, exist_ok=True)
+                        marker.touch()
+                        os.utime(marker, (now, now))
+                except OSError:
+                    pass  # this process counts for itself
+            self._shown[trouble] = now
+            return True
+
+    def _marker(self, trouble: str) -> Path | None:
+        folder = self.folder
+        if folder is None:
+            try:
+                from django.conf import settings
+
+                folder = Path(settings.VAR_DIR) / "log-tracebacks"
+            except Exception:  # noqa: BLE001 - no settings (a bare process): count per process
+                return None
+        return folder / hashlib.sha256(trouble.encode()).hexdigest()[:16]
 
     @staticmethod
     def _one_line(record: logging.LogRecord, error: BaseException, note: str) -> None:

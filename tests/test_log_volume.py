@@ -31,19 +31,20 @@ class Clock:
 
 
 @pytest.fixture
-def console():
-    """The configured console handler, writing into a buffer, its outage filter on a test clock."""
+def console(tmp_path):
+    """The configured console handler, writing into a buffer, its outage filter on a test clock
+    (its markers, shared by the processes of an installation, in a folder of the test's own)."""
     handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
     handler = next(h for h in handlers if any(isinstance(f, OutageLogFilter) for f in h.filters))
     outage_filter = next(f for f in handler.filters if isinstance(f, OutageLogFilter))
     buffer = io.StringIO()
     clock = Clock()
-    old_stream, old_clock = handler.setStream(buffer), outage_filter.clock
-    outage_filter.clock = clock
+    old_stream, old_clock, old_folder = handler.setStream(buffer), outage_filter.clock, outage_filter.folder
+    outage_filter.clock, outage_filter.folder = clock, tmp_path / "log-tracebacks"
     outage_filter.reset()
     yield buffer, clock
     handler.setStream(old_stream)
-    outage_filter.clock = old_clock
+    outage_filter.clock, outage_filter.folder = old_clock, old_folder
     outage_filter.reset()
 
 
@@ -167,3 +168,25 @@ def test_the_worker_logs_get_the_same_filters():
     _filter_worker_logs(logger=logger)  # both signals may fire for one logger
     kinds = [type(f) for f in logger.handlers[0].filters]
     assert kinds == [OutageLogFilter, PersonalDataFilter]
+
+
+def test_the_minute_is_shared_by_the_processes_of_an_installation(tmp_path):
+    """gunicorn replaces its workers now and then: a new process must not show the traceback
+    again within the minute (each process is a filter of its own; the marker is shared)."""
+    clock = Clock()
+    folder = tmp_path / "log-tracebacks"
+    first, replacement = OutageLogFilter(clock=clock, folder=folder), OutageLogFilter(clock=clock, folder=folder)
+
+    def record() -> logging.LogRecord:
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            import sys
+
+            return logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Failed", None, sys.exc_info())
+
+    shown = first.filter(r := record()) and r.exc_info is not None
+    again = replacement.filter(r2 := record()) and r2.exc_info is not None
+    clock.now += 61
+    later = replacement.filter(r3 := record()) and r3.exc_info is not None
+    assert (shown, again, later) == (True, False, True)

@@ -13,7 +13,7 @@ import requests
 
 from .harness import Stack
 from .servers import wait_for
-from .web import post_form
+from .web import get, post_form
 
 # The friendly database-outage page (templates/503.html); Czech is the default language.
 FRIENDLY_503_MARKERS = ("Liaison", "503", "Retry-After")
@@ -71,7 +71,7 @@ class Traffic:
             path = self.paths[i % len(self.paths)]
             i += 1
             try:
-                response = session.get(self.stack.base_url + path, timeout=20, allow_redirects=False)
+                response = get(session, self.stack.base_url + path, timeout=20, allow_redirects=False)
                 kind = classify(response)
                 if kind not in ("ok", "friendly_503"):
                     self.tally.add(kind, f"GET {path}: {response.status_code} {response.text[:300]!r}")

@@ -14,7 +14,7 @@ import time
 
 from .app import Traffic, job_id_from, job_state, one_value, report_files, result_line, server_errors, wait_job_finished
 from .servers import wait_for
-from .web import csrf_token, sign_in
+from .web import csrf_token, get, sign_in, submission_key
 
 HANG_SECONDS = float(os.environ.get("DRILL_REDIS_HANG", "30"))
 ANSWER_WITHIN = 2.0
@@ -33,23 +33,21 @@ def test_redis_hung_while_reports_are_asked_for(stack):
     url = f"{stack.base_url}/reports/new/activity/"
     asked: list[tuple[float, int, int | None]] = []  # seconds to answer, status, job
 
+    def ask() -> tuple[float, int, int | None]:
+        page = get(coordinator, url, timeout=15)
+        data = {**PERIOD, **submission_key(page.text), "csrfmiddlewaretoken": csrf_token(page.text)}
+        started = time.monotonic()
+        response = coordinator.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
+        elapsed = time.monotonic() - started
+        return elapsed, response.status_code, job_id_from(response) if response.status_code == 302 else None
+
     with Traffic(stack, browsers, ["/contacts/", "/clients/", "/", "/cases/"]) as traffic:
-        time.sleep(1)
+        # The same requests with Redis well: what this machine takes for them now.
+        baseline = max(ask()[0] for _i in range(3))
         stack.redis.pause()
         paused_at = time.monotonic()
         while time.monotonic() - paused_at < HANG_SECONDS - 3:
-            token = csrf_token(coordinator.get(url, timeout=15).text)
-            started = time.monotonic()
-            response = coordinator.post(
-                url,
-                data={**PERIOD, "csrfmiddlewaretoken": token},
-                headers={"Referer": url},
-                timeout=30,
-                allow_redirects=False,
-            )
-            elapsed = time.monotonic() - started
-            job = job_id_from(response) if response.status_code == 302 else None
-            asked.append((elapsed, response.status_code, job))
+            asked.append(ask())
             time.sleep(2)
         jobs = [job for _elapsed, _status, job in asked if job is not None]
         # Meanwhile every job is recorded and waits, none reached the broker.
@@ -64,12 +62,15 @@ def test_redis_hung_while_reports_are_asked_for(stack):
     statuses = [status for _elapsed, status, _job in asked]
     print(
         f"\nRedis hung {resumed_at - paused_at:.1f} s: {len(asked)} report requests, answered in at most "
-        f"{slowest:.2f} s, statuses {sorted(set(statuses))}; pages meanwhile {dict(traffic.tally.counts)}; "
-        f"every job sent {sent_after:.1f} s after Redis resumed."
+        f"{slowest:.2f} s (with Redis well {baseline:.2f} s), statuses {sorted(set(statuses))}; pages meanwhile "
+        f"{dict(traffic.tally.counts)}; every job sent {sent_after:.1f} s after Redis resumed."
     )
     assert len(asked) >= 5, "Too few requests to judge."
     assert statuses == [302] * len(asked), f"Report requests not answered with the job page: {asked}"
-    assert slowest <= ANSWER_WITHIN, f"A report request took {slowest:.2f} s on a hung Redis."
+    # Within 2 s; on a machine so busy that the request itself takes more than a second with Redis
+    # well, within a second more than that (the publish gives up after 0.8 s).
+    limit = max(ANSWER_WITHIN, baseline + 1.0)
+    assert slowest <= limit, f"A report request took {slowest:.2f} s on a hung Redis ({baseline:.2f} s when well)."
     assert all(state == ("queued", False) for state in states.values()), f"Jobs during the hang: {states}"
     bad = {kind: n for kind, n in traffic.tally.counts.items() if kind != "ok"}
     assert not bad, f"Pages failed while Redis was hung: {bad}\n" + "\n".join(traffic.tally.problems[:10])
@@ -93,6 +94,8 @@ def test_redis_hung_while_reports_are_asked_for(stack):
             duplicated=sum(1 for names in files.values() if len(names) > 1),
             errors_5xx=sum(1 for status in statuses if status >= 500) + server_errors(traffic.tally.counts),
             recovery_seconds=round(sent_after, 1),
+            slowest_answer_seconds=round(slowest, 2),
+            baseline_answer_seconds=round(baseline, 2),
         )
     )
     assert all(job["state"] == "done" for job in finished.values()), finished

@@ -1,8 +1,11 @@
 """Redis hung (SIGSTOP: the kernel accepts connections, nothing answers) while a coordinator keeps
 asking for reports and other users browse.
 
-Asserts: every report request answers within 2 s with the job's page (the job is recorded and
-waits, unsent: the broker's socket timeouts bound the wait); pages keep working; after SIGCONT
+Asserts: every report request answers with the job's page (the job is recorded and waits,
+unsent), the publish giving up within a second (the broker's socket timeouts; the web log says how
+long each waited) and the requests within 2 s (the median: a request that a freshly started
+gunicorn worker serves takes seconds on a busy machine, hung Redis or not; none more than 6 s,
+where a hang would be the whole 30); pages keep working; after SIGCONT
 every job asked for meanwhile is sent within 30 s (the check every 15 s) and made, each with
 exactly one file; the same worker process serves throughout.
 
@@ -10,14 +13,28 @@ DRILL_REDIS_HANG sets the hang in seconds (30).
 """
 
 import os
+import re
+import statistics
 import time
 
-from .app import Traffic, job_id_from, job_state, one_value, report_files, result_line, server_errors, wait_job_finished
+from .app import (
+    LogWindow,
+    Traffic,
+    job_id_from,
+    job_state,
+    one_value,
+    report_files,
+    result_line,
+    server_errors,
+    wait_job_finished,
+)
 from .servers import wait_for
 from .web import csrf_token, get, sign_in, submission_key
 
 HANG_SECONDS = float(os.environ.get("DRILL_REDIS_HANG", "30"))
 ANSWER_WITHIN = 2.0
+PUBLISH_GIVES_UP_WITHIN = 1.0
+NEVER_HUNG = 6.0  # a request that hung would take the whole 30 s
 SENT_WITHIN = 30.0
 PERIOD = {"start": "2026-01-01", "end": "2026-01-31", "breakdown": "all", "format": "csv"}
 
@@ -44,6 +61,7 @@ def test_redis_hung_while_reports_are_asked_for(stack):
     with Traffic(stack, browsers, ["/contacts/", "/clients/", "/", "/cases/"]) as traffic:
         # The same requests with Redis well: what this machine takes for them now.
         baseline = max(ask()[0] for _i in range(3))
+        logs = LogWindow(stack)
         stack.redis.pause()
         paused_at = time.monotonic()
         while time.monotonic() - paused_at < HANG_SECONDS - 3:
@@ -67,10 +85,16 @@ def test_redis_hung_while_reports_are_asked_for(stack):
     )
     assert len(asked) >= 5, "Too few requests to judge."
     assert statuses == [302] * len(asked), f"Report requests not answered with the job page: {asked}"
-    # Within 2 s; on a machine so busy that the request itself takes more than a second with Redis
-    # well, within a second more than that (the publish gives up after 0.8 s).
-    limit = max(ANSWER_WITHIN, baseline + 1.0)
-    assert slowest <= limit, f"A report request took {slowest:.2f} s on a hung Redis ({baseline:.2f} s when well)."
+    # Each publish gave up within a second (the web process says how long it waited); the requests
+    # answered within 2 s, but for one that a worker gunicorn had just started served (its first
+    # requests take seconds on a busy machine: the drills recycle workers after 60 requests).
+    waits = [float(w) for w in re.findall(r"gave up after ([0-9.]+) s", logs.text())]
+    median = statistics.median(elapsed for elapsed, _status, _job in asked)
+    print(f"Publishing gave up within {max(waits, default=0):.2f} s ({len(waits)} times); median {median:.2f} s.")
+    assert len(waits) >= len(asked), f"The web log names {len(waits)} publishes given up for {len(asked)} requests."
+    assert max(waits) <= PUBLISH_GIVES_UP_WITHIN, f"A publish waited {max(waits):.2f} s on a hung Redis."
+    assert median <= ANSWER_WITHIN, f"Report requests took {median:.2f} s (median) on a hung Redis."
+    assert slowest <= NEVER_HUNG, f"A report request took {slowest:.2f} s on a hung Redis ({baseline:.2f} s when well)."
     assert all(state == ("queued", False) for state in states.values()), f"Jobs during the hang: {states}"
     bad = {kind: n for kind, n in traffic.tally.counts.items() if kind != "ok"}
     assert not bad, f"Pages failed while Redis was hung: {bad}\n" + "\n".join(traffic.tally.problems[:10])
@@ -95,6 +119,8 @@ def test_redis_hung_while_reports_are_asked_for(stack):
             errors_5xx=sum(1 for status in statuses if status >= 500) + server_errors(traffic.tally.counts),
             recovery_seconds=round(sent_after, 1),
             slowest_answer_seconds=round(slowest, 2),
+            median_answer_seconds=round(median, 2),
+            publish_gave_up_within=round(max(waits), 2),
             baseline_answer_seconds=round(baseline, 2),
         )
     )

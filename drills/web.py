@@ -55,7 +55,17 @@ def post_keyed(session: requests.Session, url: str, data: dict, **kwargs) -> req
 
 
 def sign_in(base_url: str, username: str, password: str = PASSWORD) -> requests.Session:
-    """Through the real sign-in form, with its CSRF token."""
+    """Through the real sign-in form, with its CSRF token; once more, as a person would, when
+    the connection was dropped (gunicorn recycling a worker)."""
+    try:
+        return _sign_in(base_url, username, password)
+    except requests.RequestException as exc:
+        if not _dropped(exc):
+            raise
+        return _sign_in(base_url, username, password)
+
+
+def _sign_in(base_url: str, username: str, password: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base_url}/accounts/login/", timeout=10)
     page.raise_for_status()
@@ -73,7 +83,7 @@ def sign_in(base_url: str, username: str, password: str = PASSWORD) -> requests.
 
 def post_form(session: requests.Session, url: str, data: dict, timeout: float = 15) -> requests.Response:
     """GET the form for its CSRF token, then POST it, without following the redirect."""
-    page = session.get(url, timeout=timeout)
+    page = get(session, url, timeout=timeout)
     page.raise_for_status()
     return session.post(
         url,

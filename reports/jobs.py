@@ -79,9 +79,12 @@ def _claim(job_id: int) -> ReportJob | None:
             return None
         job.state = JobState.RUNNING
         job.started_at = job.heartbeat_at = timezone.now()
+        # A task that reached the worker was sent, even if its request could not tell (a publish
+        # that timed out on a hung Redis whose message arrived after all).
+        job.sent_at = job.sent_at or job.started_at
         job.progress = 0
         job.attempts = F("attempts") + 1
-        job.save(update_fields=["state", "started_at", "heartbeat_at", "progress", "attempts"])
+        job.save(update_fields=["state", "started_at", "heartbeat_at", "sent_at", "progress", "attempts"])
     job.refresh_from_db()
     return job
 

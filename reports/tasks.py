@@ -2,6 +2,7 @@
 
 import errno
 import logging
+import time
 from typing import Any
 
 from celery import Task, current_app, shared_task
@@ -26,13 +27,15 @@ class ReportTask(Task):
         """While Redis is down or hung the job row stays queued instead of the request failing
         or hanging (the socket timeouts in settings bound the wait); requeue_stranded_report_jobs
         sends it once the broker is back."""
+        started = time.monotonic()
         try:
             return super().apply_async(*args, **options)
         except BrokerUnavailable as error:
             task_args = args[0] if args else options.get("args")
             logger.warning(
-                "Broker unavailable (%s): report job %s stays queued and is sent later.",
+                "Broker unavailable (%s, gave up after %.2f s): report job %s stays queued and is sent later.",
                 type(error).__name__,
+                time.monotonic() - started,
                 task_args[0] if task_args else None,
             )
             return None

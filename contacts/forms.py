@@ -9,6 +9,7 @@ from accounts.models import Locality, User
 from cases.selectors import visible_cases
 from clients.selectors import visible_clients
 from common.forms import DateInput, LocalDateTimeField
+from common.versioning import VersionedFormMixin
 from programmes.models import ActivityType
 from programmes.selectors import assignment_on, visible_projects, visible_services
 
@@ -19,7 +20,7 @@ from .widgets import ActivityTypeChoices, ActivityTypeSelect, ClientPicker
 ADD_ACTIVITY_KEY = "Alt+A"  # the quick entry's shortcut for another activity (static/js/liaison.js)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     """Quick entry of a contact; every choice is limited to what the user may see. The form
     only parses: the rules live in Contact.clean() and contacts.services, shared with the API.
 

@@ -13,6 +13,7 @@ from accounts.models import Locality, Organisation
 from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
 from common.validators import CLOCK_SKEW
+from common.versioning import VersionField
 from programmes.models import ActivityType, Project, Service
 
 
@@ -121,6 +122,8 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Counted in national statistics: the cell-key perturbation (docs/statistical-disclosure.md).
     record_key = RecordKeyField()
+    # Optimistic locking of the edit form (common/versioning.py).
+    version = VersionField()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -15,6 +15,7 @@ from accounts.models import Locality, Organisation, User
 from accounts.scoping import own_client_work_organisation_id
 from cases.models import Case
 from clients.models import Client
+from common.versioning import check_version, next_version
 from programmes.models import ActivityType, Project, Service
 from programmes.selectors import assignment_on
 from programmes.services import starting_service
@@ -246,11 +247,38 @@ def contact_update(
     follow_up_on: datetime.date | None,
     note: str,
     case: Case | None,
+    version: int | None = None,
 ) -> Contact:
     """Replace a contact's fields and activities; only its author or a coordinator may
-    (PermissionDenied). Without a service the contact keeps its own."""
+    (PermissionDenied). Without a service the contact keeps its own. When someone else saved
+    the contact since the form showed `version`, nothing is saved (the message names what differs)."""
     if not can_edit_contact(by, contact):
         raise PermissionDenied
+    stored = Contact.objects.select_for_update().get(pk=contact.pk)
+    clients, topics = list(clients), list(topics)
+    check_version(
+        stored,
+        version,
+        submitted={
+            "occurred_at": occurred_at,
+            "duration_minutes": duration_minutes,
+            "authority": authority,
+            "clients": clients,
+            "anonymous_persons": anonymous_persons,
+            "locality": locality,
+            "topics": topics,
+            "outcome": outcome,
+            "follow_up_on": follow_up_on,
+            "note": note,
+            "case": case,
+        },
+        stored_value=lambda name: list(getattr(stored, name).all())
+        if name in ("clients", "topics")
+        else getattr(stored, name),
+        private={"note"},
+    )
+    contact.version = stored.version
+    next_version(contact)
     contact.occurred_at = occurred_at
     contact.duration_minutes = duration_minutes
     if service is not None:
@@ -263,4 +291,4 @@ def contact_update(
     contact.follow_up_on = follow_up_on
     contact.note = note
     contact.case = case
-    return _save(contact, clients=list(clients), topics=topics, activities=list(activities))
+    return _save(contact, clients=clients, topics=topics, activities=list(activities))

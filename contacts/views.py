@@ -15,6 +15,7 @@ from clients.selectors import visible_clients
 from common.http import AuthenticatedHttpRequest
 from common.pagination import keyset_paginate, querystring_without_page
 from common.submissions import once_per_submission
+from common.versioning import is_version_conflict
 
 from . import services
 from .filters import ContactFilter
@@ -94,7 +95,8 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     formset = activity_formset(request.POST or None, contact_form=form)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            contact = services.contact_create(by=request.user, activities=activity_inputs(formset), **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            contact = services.contact_create(by=request.user, activities=activity_inputs(formset), **data)
         except ValidationError as error:
             _show_refusal(form, formset, error)
         else:
@@ -122,6 +124,8 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.contact_update(by=request.user, contact=contact, activities=activity_inputs(formset), **values)
         except ValidationError as error:
             _show_refusal(form, formset, error)
+            if is_version_conflict(error):
+                form.show_stored_version(Contact.objects.values_list("version", flat=True).get(pk=contact.pk))
         else:
             messages.success(request, _("The contact was saved."))
             return redirect("contacts:detail", pk=contact.pk)

@@ -166,3 +166,44 @@ def test_two_people_saving_one_case_at_once_lose_nothing_silently(stack):
 def _form_values(html: str) -> dict:
     assert _VERSION.search(html), "the edit form carries its version"
     return form_values(html)
+
+
+def test_two_people_saving_one_contact_at_once_lose_nothing_silently(stack):
+    assistant = sign_in(stack.base_url, "asistent.brno")
+    coordinator = sign_in(stack.base_url, "koordinator.brno")
+    contact = one_value(
+        stack,
+        "SELECT c.id FROM contacts_contact c JOIN accounts_user u ON u.id = c.assistant_id "
+        "WHERE u.username = 'asistent.brno' ORDER BY c.id DESC LIMIT 1",
+    )
+    url = f"{stack.base_url}/contacts/{contact}/edit/"
+    marker = f"edit-{uuid.uuid4().hex[:8]}"
+    for i in range(EDIT_ROUNDS):
+        forms = []
+        for who, session in (("assistant", assistant), ("coordinator", coordinator)):
+            page = session.get(url, timeout=20)
+            page.raise_for_status()
+            data = _form_values(page.text)
+            data["outcome"] = f"{marker}-{i}-{who}"
+            forms.append((session, data))
+        assert forms[0][1]["version"] == forms[1][1]["version"], "both opened the same version"
+        answers: dict[str, requests.Response] = {}
+
+        def save(session: requests.Session, data: dict, answers: dict = answers) -> None:
+            answers[data["outcome"]] = session.post(
+                url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False
+            )
+
+        threads = [threading.Thread(target=save, args=f) for f in forms]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        saved = [o for o, a in answers.items() if a.status_code == 302]
+        told = [o for o, a in answers.items() if a.status_code == 200 and "Mezitím tento záznam uložil" in a.text]
+        assert len(saved) == 1 and len(told) == 1, {o: a.status_code for o, a in answers.items()}
+        assert one_value(stack, f"SELECT outcome FROM contacts_contact WHERE id = {contact}") == saved[0]
+    print(
+        f"\ncontact edits: {EDIT_ROUNDS} rounds of two saves at once: {EDIT_ROUNDS} saved, "
+        f"{EDIT_ROUNDS} refused showing the differences, 0 lost silently"
+    )

@@ -163,7 +163,7 @@ def test_police_api_case_is_the_police_page_field_by_field(police_case, police_o
         assert all(set(a) == {"id", "original_name", "size"} for a in api["shared_attachments"])
     assert [a[1] for a in shown["attachments"]] == ["zprava-pro-policii.pdf"]
     body = str(api)
-    assert OUTCOME not in body and "777" not in body and "interni.pdf" not in body
+    assert OUTCOME not in body and "777 123 456" not in body and "interni.pdf" not in body
 
 
 def test_police_api_timeline_is_the_page_timeline(police_case, police_officer):

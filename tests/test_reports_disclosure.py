@@ -223,7 +223,9 @@ def test_the_same_records_show_the_same_value_in_every_table_period_and_route(de
     label = month_start.strftime("%Y-%m")
     total = month[("Kontakty podle měsíce a kraje", "Celkem", "Celkem")]
     assert total == month[("Kontakty podle obce a úřadu", "Celkem", "Celkem")]
-    assert total == month[("Kontakty podle obce a kategorie výkonu", "Celkem", "Celkem")]
+    # The category table counts a contact under each category of its activities (its note says
+    # so): its total is of contact-category pairs, not of contacts, and is not compared here.
+    assert month[("Kontakty podle obce a kategorie výkonu", "Celkem", "Celkem")] is not None
     assert total == year[("Kontakty podle měsíce a kraje", label, "Celkem")]
     assert total == by_quarter[("Kontakty podle měsíce a kraje", label, "Celkem")]
     # Every cell of the month's row shows the same value in the month's, the quarter's and the

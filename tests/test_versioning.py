@@ -87,3 +87,25 @@ def test_two_people_editing_one_client_file_the_second_is_told_not_overwritten(c
     assert "Poznámka: změněno" in page  # an encrypted note is named, never quoted
     own_client.refresh_from_db()
     assert own_client.phone == "777 111 222" and own_client.note == "Nová poznámka"
+
+
+def test_two_people_editing_one_contact_the_second_is_told_not_overwritten(client, alice, carol, own_client):
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(assistant=alice, clients=[own_client], outcome="Doprovod na policii")
+    url = reverse("contacts:edit", args=[contact.pk])
+    client.force_login(alice)
+    alices = _client_form(client.get(url).content.decode())
+    client.force_login(carol)
+    carols = _client_form(client.get(url).content.decode())
+    assert alices["version"] == carols["version"] == "1"
+    saved = client.post(url, {**carols, "outcome": "Podáno trestní oznámení"})
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+
+    client.force_login(alice)
+    refused = client.post(url, {**alices, "outcome": "Klientka si to rozmyslí"})
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "Mezitím tento záznam uložil někdo jiný" in page
+    assert "Výsledek: uloženo „Podáno trestní oznámení“, vaše „Klientka si to rozmyslí“" in page
+    contact.refresh_from_db()
+    assert contact.outcome == "Podáno trestní oznámení" and contact.version == 2

@@ -73,7 +73,7 @@ bench: install
 
 # Fault drills (drills/, docs/operations.md): each starts its own PostgreSQL and Redis on other
 # ports, gunicorn and a Celery worker with production settings, breaks one of them under load and
-# checks that nothing is lost. About 6 minutes; DRILL_REDIS_OUTAGE=60 for the full Redis outage.
+# checks that nothing is lost. About 10 minutes; DRILL_REDIS_OUTAGE=60 for the full Redis outage.
 drills: install
 	$(PY) -m pytest drills -p no:django -q -rA --durations=0 $(DRILLS_ARGS)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Locality, User
 from cases.selectors import visible_cases
 from clients.selectors import visible_clients
-from common.forms import DateInput, DateTimeInput
+from common.forms import DateInput, LocalDateTimeField
 from common.versioning import VersionedFormMixin
 from programmes.models import ActivityType
 from programmes.selectors import assignment_on, visible_projects, visible_services
@@ -39,8 +39,9 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = list(CONTACT_FIELDS)
+        # A local time on the nights the clocks change: an occurrence to choose, or a clear refusal.
+        field_classes = {"occurred_at": LocalDateTimeField}
         widgets = {
-            "occurred_at": DateTimeInput,
             "follow_up_on": DateInput,
             "topics": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),

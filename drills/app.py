@@ -13,7 +13,7 @@ import requests
 
 from .harness import Stack
 from .servers import wait_for
-from .web import post_form
+from .web import get, post_form
 
 # The friendly database-outage page (templates/503.html); Czech is the default language.
 FRIENDLY_503_MARKERS = ("Liaison", "503", "Retry-After")
@@ -71,7 +71,7 @@ class Traffic:
             path = self.paths[i % len(self.paths)]
             i += 1
             try:
-                response = session.get(self.stack.base_url + path, timeout=20, allow_redirects=False)
+                response = get(session, self.stack.base_url + path, timeout=20, allow_redirects=False)
                 kind = classify(response)
                 if kind not in ("ok", "friendly_503"):
                     self.tally.add(kind, f"GET {path}: {response.status_code} {response.text[:300]!r}")
@@ -92,6 +92,45 @@ class Traffic:
         self.stop_event.set()
         for thread in self.threads:
             thread.join(30)
+
+
+class LogWindow:
+    """What gunicorn, the worker and beat write to their logs from now on (an outage's volume)."""
+
+    NAMES = ("gunicorn", "worker", "beat")
+
+    def __init__(self, stack: Stack) -> None:
+        self.paths = [stack.workdir / f"{name}.log" for name in self.NAMES]
+        self.start = {path: path.stat().st_size if path.exists() else 0 for path in self.paths}
+
+    def text(self) -> str:
+        parts = []
+        for path in self.paths:
+            if path.exists():
+                with open(path, "rb") as handle:
+                    handle.seek(self.start[path])
+                    parts.append(handle.read().decode(errors="replace"))
+        return "".join(parts)
+
+    def bytes(self) -> int:
+        return sum((path.stat().st_size if path.exists() else 0) - self.start[path] for path in self.paths)
+
+    def tracebacks(self) -> int:
+        """Logged tracebacks, each counted once however long its chain of errors."""
+        text = self.text()
+        chained = text.count("The above exception was the direct cause") + text.count("During handling of the above")
+        return text.count("Traceback (most recent call last)") - chained
+
+
+def server_errors(counts: dict[str, int]) -> int:
+    """Answers that were a server error other than the friendly outage page (500s, bare 503s)."""
+    return sum(n for kind, n in counts.items() if kind.startswith("http_5") or kind == "unfriendly_503")
+
+
+def result_line(drill: str, **numbers: object) -> str:
+    """One line of a drill's numbers (sent, acknowledged, stored, lost, duplicated, 5xx, time to
+    recovery, log bytes), the same in every drill, for the closing summary of a run."""
+    return f"DRILL RESULT {drill}: " + ", ".join(f"{name}={value}" for name, value in numbers.items())
 
 
 # Reference data from the throwaway database ---------------------------------------------------

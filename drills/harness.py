@@ -70,22 +70,25 @@ class Stack:
             LIAISON_VAR_DIR=str(self.workdir / "var"),
             LIAISON_PRIVATE_MEDIA_ROOT=str(self.workdir / "private"),
             STATIC_ROOT=str(self.workdir / "static"),
-            # Much shorter than in production so that a drill sees redelivery and requeueing.
+            # Much shorter than in production so that a drill sees redelivery and requeueing
+            # (drills/test_exports.py runs a worker with the production visibility timeout). The
+            # check for waiting jobs runs every 15 s and the heartbeat as in production.
             CELERY_VISIBILITY_TIMEOUT=os.environ.get("DRILL_VISIBILITY_TIMEOUT", "25"),
             REPORTS_REQUEUE_AFTER_SECONDS="15",
-            REPORTS_REQUEUE_INTERVAL_SECONDS="10",
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
             DJANGO_SETTINGS_MODULE="liaison.settings",
         )
         return env
 
-    def new_worker(self) -> Service:
+    def new_worker(self, **env: str) -> Service:
+        """A worker as the stack runs it; `env` overrides settings (the production visibility
+        timeout, say)."""
         return Service(
             "worker",
             [PYTHON, "-m", "celery", "-A", "liaison", "worker", "-n", self.worker_hostname, "--concurrency", "2",
              "--loglevel", "info", "--without-mingle", "--without-gossip"],
-            self.env, self.workdir,
+            {**self.env, **env}, self.workdir,
         )  # fmt: skip
 
     def manage(self, *args: str, timeout: float = 300) -> str:
@@ -169,7 +172,9 @@ class Stack:
         return result.returncode == 0 and "pong" in result.stdout
 
     def ensure_healthy(self) -> None:
-        """Bring back whatever a previous drill left broken."""
+        """Bring back whatever a previous drill left broken (or hung)."""
+        self.pg.resume()
+        self.redis.resume()
         if not self.pg.is_up():
             self.pg.start()
         if not self.redis.is_up():
@@ -186,7 +191,7 @@ class Stack:
     def wait_reports_settled(self, timeout: float = 240) -> None:
         """Every report job that an earlier drill asked for is done or failed, so that a drill's
         own jobs never wait behind them; a job that never ends is a finding, and is named."""
-        unfinished = "FROM reports_reportjob WHERE state IN ('queued', 'running')"
+        unfinished = "FROM reports_reportjob WHERE state IN ('queued', 'running', 'interrupted')"
         try:
             wait_for(lambda: self.pg.psql(f"SELECT count(*) {unfinished}") == "0", timeout, "earlier report jobs", 1)
         except TimeoutError as exc:

@@ -44,6 +44,25 @@ def free_port(preferred: int) -> int:
     raise RuntimeError(f"No free port near {preferred}.")
 
 
+def children_of(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def signal_quietly(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
 def postgres_bin_dir() -> Path:
     base = Path("/usr/lib/postgresql")
     versions = sorted((p for p in base.glob("*") if (p / "bin" / "initdb").exists()), key=lambda p: int(p.name))
@@ -105,8 +124,26 @@ class Postgres:
         return result.stdout.strip()
 
     def destroy(self) -> None:
+        self.resume()
         self.stop("immediate")
         shutil.rmtree(self.base, ignore_errors=True)
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, checkpointer, ...)."""
+        pid_file = self.data / "postmaster.pid"
+        if not pid_file.exists():
+            return []
+        postmaster = int(pid_file.read_text().split()[0])
+        return [postmaster, *children_of(postmaster)]
+
+    def pause(self) -> None:
+        """A hung server (SIGSTOP): connections stay open, nothing answers, new ones wait."""
+        for pid in self.processes():
+            signal_quietly(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for pid in self.processes():
+            signal_quietly(pid, signal.SIGCONT)
 
 
 class Redis:
@@ -126,9 +163,19 @@ class Redis:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
+            self.resume()
             self.process.terminate()
             self.process.wait(30)
         self.process = None
+
+    def pause(self) -> None:
+        """A hung Redis (SIGSTOP): the kernel still accepts connections, nothing answers."""
+        if self.process is not None:
+            signal_quietly(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process is not None:
+            signal_quietly(self.process.pid, signal.SIGCONT)
 
     def is_up(self) -> bool:
         result = subprocess.run(

@@ -22,7 +22,7 @@ from .app import (
     wait_job_finished,
 )
 from .servers import wait_for
-from .web import post_form, sign_in
+from .web import get, post_form, sign_in
 
 OUTAGE_SECONDS = float(os.environ.get("DRILL_REDIS_OUTAGE", "20"))
 PERIOD = {"start": "2020-01-01", "end": time.strftime("%Y-%m-%d"), "breakdown": "all", "format": "csv"}
@@ -58,7 +58,7 @@ def test_redis_down_under_load(stack):
         outage_job = job_id_from(asked) if asked.status_code == 302 else None
         if outage_job is not None:
             assert job_state(stack, outage_job)["state"] == "queued"
-            page = coordinator.get(f"{stack.base_url}/reports/{outage_job}/", timeout=15)
+            page = get(coordinator, f"{stack.base_url}/reports/{outage_job}/", timeout=15)
             assert page.status_code == 200
 
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_at)))

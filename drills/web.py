@@ -10,6 +10,7 @@ import requests
 from .harness import PASSWORD
 
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_SUBMISSION_KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 
 
 def csrf_token(html: str) -> str:
@@ -19,8 +20,52 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def submission_key(html: str) -> dict[str, str]:
+    """The form's one-time key (common/submissions.py) as post data, if it has one."""
+    match = _SUBMISSION_KEY.search(html)
+    return {"submission_key": match.group(1)} if match else {}
+
+
+def _dropped(exc: requests.RequestException) -> bool:
+    """A connection the server closed (gunicorn recycles its workers in the drills, after 60
+    requests, and closes their kept-alive connections), not a server that took too long."""
+    return isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.Timeout)
+
+
+def get(session: requests.Session, url: str, **kwargs) -> requests.Response:
+    """GET as a browser (or nginx in front of gunicorn) does: once more on a new connection when
+    the kept-alive one was closed as the request went out. A timeout is not retried."""
+    try:
+        return session.get(url, **kwargs)
+    except requests.RequestException as exc:
+        if not _dropped(exc):
+            raise
+        return session.get(url, **kwargs)
+
+
+def post_keyed(session: requests.Session, url: str, data: dict, **kwargs) -> requests.Response:
+    """POST a create form; when it carries its one-time key, once more after a dropped connection:
+    the server answers the first result instead of saving twice (a browser's retry)."""
+    try:
+        return session.post(url, data=data, **kwargs)
+    except requests.RequestException as exc:
+        if not (_dropped(exc) and data.get("submission_key")):
+            raise
+        return session.post(url, data=data, **kwargs)
+
+
 def sign_in(base_url: str, username: str, password: str = PASSWORD) -> requests.Session:
-    """Through the real sign-in form, with its CSRF token."""
+    """Through the real sign-in form, with its CSRF token; once more, as a person would, when
+    the connection was dropped (gunicorn recycling a worker)."""
+    try:
+        return _sign_in(base_url, username, password)
+    except requests.RequestException as exc:
+        if not _dropped(exc):
+            raise
+        return _sign_in(base_url, username, password)
+
+
+def _sign_in(base_url: str, username: str, password: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base_url}/accounts/login/", timeout=10)
     page.raise_for_status()
@@ -38,7 +83,7 @@ def sign_in(base_url: str, username: str, password: str = PASSWORD) -> requests.
 
 def post_form(session: requests.Session, url: str, data: dict, timeout: float = 15) -> requests.Response:
     """GET the form for its CSRF token, then POST it, without following the redirect."""
-    page = session.get(url, timeout=timeout)
+    page = get(session, url, timeout=timeout)
     page.raise_for_status()
     return session.post(
         url,

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Locality, User
 from clients.selectors import visible_clients
-from common.forms import ClientPicker, DateTimeInput
+from common.forms import ClientPicker, LocalDateTimeField
 from programmes.models import ActivityType, Service
 from programmes.selectors import assignment_on, visible_projects, visible_services
 from programmes.vocabulary import ActivityCategory
@@ -58,9 +58,9 @@ class GroupActivityForm(forms.ModelForm):
     class Meta:
         model = GroupActivity
         fields = list(GROUP_ACTIVITY_FIELDS)
-        field_classes = {"activity_type": ActivityTypeChoiceField}
+        # A local time on the nights the clocks change: an occurrence to choose, or a clear refusal.
+        field_classes = {"activity_type": ActivityTypeChoiceField, "occurred_at": LocalDateTimeField}
         widgets = {
-            "occurred_at": DateTimeInput,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -1,10 +1,10 @@
 """HTTP hardening that no library does for us: no caching of personal data, no powerful browser
 features, a friendly 503 when the database is down, and a health check for the load balancer."""
 
-import logging
 import sys
 from collections.abc import Callable
 
+import psycopg2
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -21,22 +21,45 @@ from django.db import (
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-logger = logging.getLogger(__name__)
-
-DATABASE_DOWN = (OperationalError, InterfaceError)
+DATABASE_DOWN = (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError)
 # Errors that say something about the request or the code, not about the database being there.
-REQUEST_OR_CODE_ERRORS = (IntegrityError, ProgrammingError, DataError, NotSupportedError)
+REQUEST_OR_CODE_ERRORS = (
+    IntegrityError,
+    ProgrammingError,
+    DataError,
+    NotSupportedError,
+    psycopg2.IntegrityError,
+    psycopg2.ProgrammingError,
+    psycopg2.DataError,
+    psycopg2.NotSupportedError,
+)
 
 
-def is_database_down(error: BaseException | None) -> bool:
+def _says_database_down(error: BaseException) -> bool:
     """A connection lost half-way can surface as a bare DatabaseError or an InternalError (a
     transaction aborted by the crash), not only as an OperationalError: all mean "try later"."""
     if isinstance(error, DATABASE_DOWN):
         return True
-    return isinstance(error, DatabaseError) and not isinstance(error, REQUEST_OR_CODE_ERRORS)
+    return isinstance(error, DatabaseError | psycopg2.DatabaseError) and not isinstance(error, REQUEST_OR_CODE_ERRORS)
+
+
+def is_database_down(error: BaseException | None) -> bool:
+    """Whether `error`, or any error it was raised from or while handling, says the database is
+    unreachable: Django's wrapped errors and psycopg2's own. Not every database error reaches a
+    view wrapped by Django: closing a server-side cursor (a form's choices are read through one)
+    on a lost connection raises psycopg2's OperationalError itself, during the handling of
+    Django's."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if _says_database_down(error):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class NoStoreMiddleware:
@@ -99,8 +122,12 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_down(exception):
-            logger.error("Database unavailable: %s", type(exception).__name__)
-            return database_unavailable_response(request)
+            response = database_unavailable_response(request)
+            # One line, instead of Django's second one for the 503 (the traceback: liaison/log_volume.py).
+            log_response(
+                "Database unavailable: %s", request.path, response=response, request=request, exception=exception
+            )
+            return response
         return None
 
 
@@ -118,28 +145,33 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Public: only "ok"/"error" per dependency, never a message that could carry data."""
-    checks = {"database": _check_database(), "cache": _check_cache()}
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    errors = {"database": _check_database(), "cache": _check_cache()}
+    checks = {part: "ok" if error is None else "error" for part, error in errors.items()}
+    healthy = all(error is None for error in errors.values())
+    response = JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    if not healthy:
+        # One line per failed check (a load balancer asks every few seconds during an outage).
+        failing = ", ".join(part for part, error in errors.items() if error is not None)
+        error = next(error for error in errors.values() if error is not None)
+        log_response("Health check failed (%s): %s", failing, request.path, response=response, exception=error)
+    return response
 
 
-def _check_database() -> str:
+def _check_database() -> Exception | None:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: database")
-        return "error"
-    return "ok"
+    except DatabaseError as error:
+        return error
+    return None
 
 
-def _check_cache() -> str:
+def _check_cache() -> Exception | None:
     try:
         cache.set("liaison-healthz", "ok", 10)
         if cache.get("liaison-healthz") != "ok":
-            return "error"
-    except Exception:  # any client error of the cache backend (redis-py raises its own)
-        logger.exception("Health check: cache")
-        return "error"
-    return "ok"
+            return RuntimeError("The cache did not keep a value.")
+    except Exception as error:  # any client error of the cache backend (redis-py raises its own)  # noqa: BLE001
+        return error
+    return None

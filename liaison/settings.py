@@ -349,9 +349,18 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 5 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# A web request that queues a task while Redis is down gives up within about a second (the
-# report job stays queued and reports.tasks.requeue_stranded_report_jobs sends it again).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+# A web request that queues a task while Redis is down or hung gives up within a second (the
+# report job stays queued and reports.tasks.requeue_stranded_report_jobs sends it once the broker
+# answers): one immediate retry (a pooled connection that a Redis restart closed fails at once and
+# is made anew), each attempt bounded by the socket timeouts below (drills/test_redis_hung.py;
+# without them a Redis stopped by SIGSTOP held the request forever). The worst case,
+# (1 + max_retries) * BROKER_SOCKET_TIMEOUT, stays well under 2 s; Redis answers in a millisecond.
+BROKER_SOCKET_TIMEOUT = 0.4
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# The same bounds for a Redis result backend, should one be configured (results are ignored).
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT
 # Running tasks finish when the broker connection drops; their job rows say what happened.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 if REDIS_URL:
@@ -364,7 +373,10 @@ if REDIS_URL:
         # Look for such messages every 10 s (kombu's default is every 100 s).
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
-        "socket_connect_timeout": 5,
+        # A hung Redis (stopped, or gone without closing the connection) answers nothing: every
+        # synchronous command gives up after this long instead of waiting forever.
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
         "socket_keepalive": True,
         "health_check_interval": 10,
     }
@@ -375,8 +387,19 @@ REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5)
 REPORTS_RESULT_TTL_DAYS = env_int("REPORTS_RESULT_TTL_DAYS", 30)
 REPORTS_SOFT_TIME_LIMIT = env_int("REPORTS_SOFT_TIME_LIMIT", 30 * 60)
 REPORTS_HARD_TIME_LIMIT = REPORTS_SOFT_TIME_LIMIT + 60
-# A job still queued this long after it was asked for lost its message (a broker outage).
+# A job whose task never reached the broker (down or hung when it was asked for) is sent by the
+# next check after this long; one still queued this long after it was sent lost its message (a
+# Redis restarted without it) and is sent again. The check runs every 15 s (below).
+REPORTS_UNSENT_AFTER_SECONDS = env_int("REPORTS_UNSENT_AFTER_SECONDS", 10)
 REPORTS_REQUEUE_AFTER_SECONDS = env_int("REPORTS_REQUEUE_AFTER_SECONDS", 10 * 60)
+REPORTS_REQUEUE_INTERVAL_SECONDS = env_int("REPORTS_REQUEUE_INTERVAL_SECONDS", 15)
+# A running job shows it is alive this often; silent this long, its worker is taken for dead and
+# the job is sent again by the same check (reports/heartbeat.py). The visibility timeout above
+# stays longer than the longest report: a slow report is never delivered twice while it runs.
+REPORTS_HEARTBEAT_SECONDS = env_int("REPORTS_HEARTBEAT_SECONDS", 30)
+REPORTS_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORTS_HEARTBEAT_TIMEOUT_SECONDS", 120)
+if REPORTS_HEARTBEAT_TIMEOUT_SECONDS < 3 * REPORTS_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("REPORTS_HEARTBEAT_TIMEOUT_SECONDS must be at least three heartbeats.")
 CELERY_BEAT_SCHEDULE = {
     # The previous month's national statistics and every organisation's activity report.
     "reports-monthly": {
@@ -385,10 +408,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Expired result files are deleted; jobs stuck after a lost worker are marked failed.
     "reports-cleanup": {"task": "reports.tasks.clean_up_report_jobs", "schedule": crontab(minute=40, hour=3)},
-    # Jobs whose message a Redis outage lost are sent again (drills/test_redis_down.py).
+    # Jobs that a Redis outage kept from the worker are sent (drills/test_redis_down.py,
+    # drills/test_redis_hung.py). A check that waited longer than the next one is dropped, so
+    # that a stopped worker does not find a pile of them.
     "reports-requeue": {
         "task": "reports.tasks.requeue_stranded_report_jobs",
-        "schedule": datetime.timedelta(seconds=env_int("REPORTS_REQUEUE_INTERVAL_SECONDS", 5 * 60)),
+        "schedule": datetime.timedelta(seconds=REPORTS_REQUEUE_INTERVAL_SECONDS),
+        "options": {"expires": REPORTS_REQUEUE_INTERVAL_SECONDS},
     },
     # GDPR retention: anonymise clients and cases past their retention period (gdpr/retention.py).
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
@@ -437,9 +463,13 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Masks e-mail addresses, phone and birth numbers and password=... in every log line.
-    "filters": {"personal_data": {"()": "liaison.security_logging.PersonalDataFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "filters": {
+        # One line per failed request, one traceback a minute for the same trouble (an outage).
+        "log_volume": {"()": "liaison.log_volume.OutageLogFilter"},
+        # Masks e-mail addresses, phone and birth numbers and password=... in every log line.
+        "personal_data": {"()": "liaison.security_logging.PersonalDataFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["log_volume", "personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Axes logs each failed sign-in with the username; keep those at WARNING and masked.
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},

@@ -9,8 +9,21 @@ million. Encrypted notes are never exported: every exported column is plain in t
 """
 
 from collections.abc import Iterator
+from typing import cast
 
-from django.db.models import Case, DecimalField, F, Func, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Field,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
@@ -19,6 +32,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case as CaseRecord
 from cases.models import CrimeType
 from clients.models import Client
+from common.local_time import local_text
 from contacts.models import Activity, Contact, Topic
 from programmes.models import ActivityType
 
@@ -33,17 +47,23 @@ CHUNK_SIZE = 2000
 _CLIENT_FIELDS = ("id", "identity", "first_name", "last_name", "nickname", "birth_year")
 
 
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _local_time_text(field: str) -> Func:
-    return Func(
-        Func(Value(timezone.get_current_timezone_name()), F(field), function="timezone"),
-        Value("YYYY-MM-DD HH24:MI"),
-        function="to_char",
-        output_field=TextField(),
+def _local_time_text(field: str) -> RawSQL:
+    """As common.local_time.local_text, in SQL: '2025-10-26 02:30', and the UTC offset after a
+    time that happened twice ('2025-10-26 02:30 +01:00'), so that the two differ. A local time
+    happened twice when the clock an hour later (or earlier) showed the same (the changes of
+    Europe/Prague, as of every European zone, are one hour)."""
+    column = f'"{Contact._meta.db_table}"."{cast(Field, Contact._meta.get_field(field)).column}"'
+    local = f"timezone(%s, {column})"
+    offset = f"({local} - timezone('UTC', {column}))"
+    sql = (
+        f"to_char({local}, 'YYYY-MM-DD HH24:MI') || CASE"
+        f" WHEN timezone(%s, {column} + interval '1 hour') = {local}"
+        f" OR timezone(%s, {column} - interval '1 hour') = {local}"
+        f" THEN ' ' || CASE WHEN {offset} < interval '0' THEN '' ELSE '+' END || to_char({offset}, 'HH24:MI')"
+        " ELSE '' END"
     )
+    zone = timezone.get_current_timezone_name()
+    return RawSQL(sql, [zone] * sql.count("%s"), output_field=TextField())  # noqa: S611 - fixed SQL, values as parameters
 
 
 def _client_names(anonymous: str) -> RawSQL:
@@ -197,8 +217,8 @@ def _case_rows(cases: QuerySet[CaseRecord]) -> Iterator[list]:
             str(case.locality) if case.locality_id else "",
             _("yes") if case.particularly_vulnerable else _("no"),
             _("yes") if case.shared_with_police else _("no"),
-            _local(case.opened_at),
-            _local(case.closed_at),
+            local_text(case.opened_at),
+            local_text(case.closed_at),
         ]
 
 

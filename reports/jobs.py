@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import formats, timezone, translation
@@ -21,6 +21,7 @@ from contacts.selectors import visible_contacts
 from . import selectors, storage
 from .activities import activities_by_category
 from .exports import case_and_contact_export
+from .heartbeat import OWNED, Heartbeat
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
 from .sql_rows import SqlRows
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # A job whose worker died this many times in a row is given up rather than retried forever.
 MAX_ATTEMPTS = 3
+# The states of a job waiting for a worker to take it.
+WAITING = (JobState.QUEUED, JobState.INTERRUPTED)
 # The first key of the advisory locks that keep a job to one process at a time (see _hold).
 _LOCK_CLASS = 0x5245504F  # "REPO"
 
@@ -61,7 +64,9 @@ def _release(job_id: int) -> None:
 
 
 def _claim(job_id: int) -> ReportJob | None:
-    """Mark the job running, unless it is done or failed already (a second delivery)."""
+    """Mark the job running as a new attempt, unless it is done or failed already (a second
+    delivery). The attempt's number (`attempts` after the claim) is its token: progress, the
+    heartbeat and the result are recorded only while the job still carries it."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state in (JobState.DONE, JobState.FAILED):
@@ -73,16 +78,29 @@ def _claim(job_id: int) -> ReportJob | None:
             job.save(update_fields=["state", "error_message", "finished_at"])
             return None
         job.state = JobState.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
+        # A task that reached the worker was sent, even if its request could not tell (a publish
+        # that timed out on a hung Redis whose message arrived after all).
+        job.sent_at = job.sent_at or job.started_at
         job.progress = 0
         job.attempts = F("attempts") + 1
-        job.save(update_fields=["state", "started_at", "progress", "attempts"])
+        job.save(update_fields=["state", "started_at", "heartbeat_at", "sent_at", "progress", "attempts"])
     job.refresh_from_db()
     return job
 
 
-def _set_progress(job_id: int, percent: int) -> None:
-    ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(progress=max(0, min(percent, 99)))
+def _set_progress(job_id: int, attempt: int, percent: int) -> None:
+    ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).update(
+        progress=max(0, min(percent, 99)), heartbeat_at=timezone.now(), state=JobState.RUNNING
+    )
+
+
+def _is_current(job_id: int, attempt: int) -> bool:
+    """Whether the job is still this attempt's (not taken over after its heartbeat stopped)."""
+    try:
+        return ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).exists()
+    except DatabaseError:
+        return True  # cannot tell: the caller goes on as the owner
 
 
 def _period_text(params: ReportParameters) -> str:
@@ -121,7 +139,7 @@ def build_report(job: ReportJob, params: ReportParameters) -> Report:
     return Report(title=_("Contacts and cases of the organisation"), subtitle=subtitle, sheets=sheets)
 
 
-def _track_progress(job_id: int, report: Report) -> None:
+def _track_progress(job_id: int, attempt: int, report: Report) -> None:
     """Report progress as the writer consumes rows: by rows for exports, by sheets otherwise."""
     known = [sheet.row_count for sheet in report.sheets]
     total_rows = sum(count or 0 for count in known)
@@ -132,7 +150,7 @@ def _track_progress(job_id: int, report: Report) -> None:
             offset = done_before
 
             def update(done: int, offset: int = offset) -> None:
-                _set_progress(job_id, int(90 * (offset + done) / total_rows))
+                _set_progress(job_id, attempt, int(90 * (offset + done) / total_rows))
 
             if isinstance(sheet.rows, SqlRows):  # counts the rows itself, also while COPY writes them
                 sheet.rows.progress = (every, update)
@@ -140,12 +158,16 @@ def _track_progress(job_id: int, report: Report) -> None:
                 sheet.rows = with_progress(sheet.rows, every, update)
             done_before += sheet.row_count
         elif not total_rows:
-            _set_progress(job_id, int(90 * index / max(len(report.sheets), 1)))
+            _set_progress(job_id, attempt, int(90 * index / max(len(report.sheets), 1)))
 
 
 def run_report_job(job_id: int) -> None:
     """Make the file of a job. Safe to call again: a done or failed job is left alone, and a job
-    that another process is making is left to it (no attempt counted, no second file)."""
+    that another process is making is left to it (no attempt counted, no second file).
+
+    A database error puts the job back in the queue for the task's retry, without counting the
+    attempt; an attempt whose job another attempt took over meanwhile (reports/heartbeat.py)
+    drops its work quietly instead of failing the job."""
     if not _hold(job_id):
         logger.warning("Report job %s is being made by another process: this delivery is dropped.", job_id)
         return
@@ -159,21 +181,38 @@ def _make(job_id: int) -> None:
     job = _claim(job_id)
     if job is None:
         return
+    attempt = job.attempts
+    removed = storage.remove_work_files(job.pk)
+    if removed:
+        logger.warning("Report job %s: removed %d work files of an earlier attempt.", job.pk, removed)
+    try:
+        with Heartbeat(job.pk, attempt):
+            _make_file(job, attempt)
+    except Exception as error:
+        if not _is_current(job.pk, attempt):
+            logger.warning("Report job %s: attempt %s was taken over; its work is dropped.", job.pk, attempt)
+            return
+        if isinstance(error, OperationalError | InterfaceError):
+            report_job_requeue(job.pk, attempt)
+        raise
+
+
+def _make_file(job: ReportJob, attempt: int) -> None:
     plain_path = None
     try:
         with translation.override(settings.LANGUAGE_CODE):
             params = parse_parameters(job.report_type, job.parameters)
             report = build_report(job, params)
-            _track_progress(job.pk, report)
+            _track_progress(job.pk, attempt, report)
             plain_path = storage.new_work_path(job.pk, params.format)
             WRITERS[params.format](report, plain_path)
-        _set_progress(job.pk, 95)
+        _set_progress(job.pk, attempt, 95)
         name, size = storage.store_encrypted(plain_path, job.pk)
     finally:
         storage.discard(plain_path)
     now = timezone.now()
     try:
-        updated = ReportJob.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+        updated = ReportJob.objects.filter(pk=job.pk, state__in=OWNED, attempts=attempt).update(
             state=JobState.DONE,
             progress=100,
             result_file=name,
@@ -187,14 +226,14 @@ def _make(job_id: int) -> None:
         # attempt makes the file again, so this one must not stay beside it.
         storage.delete_stored(name)
         raise
-    if not updated:  # someone marked it failed meanwhile; the file is nobody's
+    if not updated:  # failed or taken over by another attempt meanwhile: the file is nobody's
         storage.delete_stored(name)
 
 
-def report_job_requeue(job_id: int) -> None:
+def report_job_requeue(job_id: int, attempt: int) -> None:
     """Back to the queue after a transient database error; that attempt does not count."""
     try:
-        ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+        ReportJob.objects.filter(pk=job_id, state__in=OWNED, attempts=attempt).update(
             state=JobState.QUEUED, attempts=Greatest(F("attempts") - 1, 0)
         )
     except DatabaseError:
@@ -202,7 +241,9 @@ def report_job_requeue(job_id: int) -> None:
 
 
 def report_job_fail(job_id: int, message: str) -> None:
-    ReportJob.objects.filter(pk=job_id).exclude(state=JobState.DONE).update(
+    """Mark the job failed with the message, unless it is done or failed already (the first
+    message says why: the task's general one comes after a specific one)."""
+    ReportJob.objects.filter(pk=job_id).exclude(state__in=(JobState.DONE, JobState.FAILED)).update(
         state=JobState.FAILED, error_message=message[:500], finished_at=timezone.now()
     )
 
@@ -245,12 +286,32 @@ def schedule_monthly_reports(today: datetime.date | None = None) -> list[ReportJ
     return jobs
 
 
+def report_job_sent(job_id: int) -> None:
+    """Note that the job's task reached the broker (reports.tasks.send_report_job)."""
+    try:
+        ReportJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    except DatabaseError:
+        # Left unsent: the next check sends it once more, which the worker takes as one (_claim).
+        logger.warning("Report job %s: sent, but the database could not record it.", job_id)
+
+
+def unsent_report_jobs(limit: int = 500) -> list[int]:
+    """Ids of the queued jobs whose task never reached the broker (it was down or hung when they
+    were asked for), once the request that asked has had its own chance to send them."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_UNSENT_AFTER_SECONDS)
+    return list(
+        ReportJob.objects.filter(state__in=WAITING, sent_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def stranded_report_jobs(limit: int = 500) -> list[int]:
-    """Ids of the jobs still queued long after they were asked for: their message was lost (Redis
-    restarted without it) or never sent (Redis was down when it was asked for)."""
+    """Ids of the jobs still queued long after they were sent: their message was lost (Redis
+    restarted without it). Not sooner: a sent job may merely wait behind others."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_AFTER_SECONDS)
     return list(
-        ReportJob.objects.filter(state=JobState.QUEUED, created_at__lt=cutoff)
+        ReportJob.objects.filter(state__in=WAITING, sent_at__lt=cutoff)
         .filter(Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

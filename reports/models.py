@@ -23,6 +23,8 @@ class ReportFormat(models.TextChoices):
 class JobState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
+    # The worker making it stopped (no heartbeat): it is being sent again (reports/heartbeat.py).
+    INTERRUPTED = "interrupted", _("Interrupted, being made again")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
@@ -49,7 +51,7 @@ class ReportJob(models.Model):
     report_type = models.CharField(_("report"), max_length=20, choices=ReportType.choices)
     # Validated by reports.parameters: period start and end (ISO dates), breakdown, format.
     parameters = models.JSONField(_("parameters"), default=dict)
-    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    state = models.CharField(_("state"), max_length=11, choices=JobState.choices, default=JobState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error_message = models.CharField(_("error"), max_length=500, blank=True)
@@ -58,7 +60,12 @@ class ReportJob(models.Model):
     result_size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     scheduled = models.BooleanField(_("made by the monthly schedule"), default=False)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # When its task was handed to the broker; empty while it never was (the broker was down or
+    # hung when it was asked for): reports.tasks.requeue_stranded_report_jobs sends it soon.
+    sent_at = models.DateTimeField(_("sent to the worker"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # The running attempt's last sign of life (reports/heartbeat.py).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
 

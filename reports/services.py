@@ -1,6 +1,8 @@
 """Asking for a report: the job is recorded and queued. What the worker then does with it is
 reports.jobs, run by the Celery tasks of reports.tasks."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -10,6 +12,8 @@ from . import selectors
 from .models import ReportJob, ReportType
 from .parameters import parse_parameters
 from .tasks import enqueue_report_job
+
+logger = logging.getLogger(__name__)
 
 
 def _may_request(user: User, report_type: str) -> bool:
@@ -31,3 +35,11 @@ def report_job_request(*, by: User, report_type: str, raw_parameters: dict) -> R
     )
     enqueue_report_job(job)
     return job
+
+
+def report_job_file_missing(*, job: ReportJob) -> None:
+    """The job's stored file is gone (the storage was restored without it, or removed by hand):
+    the job shows as expired, as after the clean-up, and can be asked for again."""
+    logger.warning("Report job %s: its file is missing from the report storage; shown as expired.", job.pk)
+    ReportJob.objects.filter(pk=job.pk, result_file=job.result_file).update(result_file="")
+    job.result_file = ""

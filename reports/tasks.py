@@ -1,6 +1,8 @@
 """Celery tasks of reports: thin wrappers that pass ids to reports.jobs, and the enqueuing."""
 
+import errno
 import logging
+import time
 from typing import Any
 
 from celery import Task, current_app, shared_task
@@ -12,6 +14,7 @@ from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import jobs
+from .heartbeat import interrupt_silent_jobs
 from .models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -21,13 +24,19 @@ class ReportTask(Task):
     """Marks the job failed once Celery gives up on it (retries exhausted or an error)."""
 
     def apply_async(self, *args: Any, **options: Any) -> Any:
-        """While Redis is down the job row stays queued instead of the request failing with a
-        500; requeue_stranded_report_jobs sends it once the broker is back."""
+        """While Redis is down or hung the job row stays queued instead of the request failing
+        or hanging (the socket timeouts in settings bound the wait); requeue_stranded_report_jobs
+        sends it once the broker is back."""
+        started = time.monotonic()
         try:
             return super().apply_async(*args, **options)
-        except BrokerUnavailable:
+        except BrokerUnavailable as error:
+            task_args = args[0] if args else options.get("args")
             logger.warning(
-                "Broker unavailable: report job %s stays queued and is sent again later.", (args or [None])[0]
+                "Broker unavailable (%s, gave up after %.2f s): report job %s stays queued and is sent later.",
+                type(error).__name__,
+                time.monotonic() - started,
+                task_args[0] if task_args else None,
             )
             return None
 
@@ -56,20 +65,34 @@ class ReportTask(Task):
     time_limit=settings.REPORTS_HARD_TIME_LIMIT,
 )
 def generate_report(self, job_id: int) -> None:
+    # A database error (the job is back in the queue, jobs.run_report_job) is retried by
+    # autoretry_for; running out of time is not.
     try:
         jobs.run_report_job(job_id)
-    except (OperationalError, InterfaceError):
-        # The job goes back to the queue; let _claim count this attempt but not give up yet.
-        jobs.report_job_requeue(job_id)
-        raise
     except SoftTimeLimitExceeded:
         jobs.report_job_fail(job_id, _("The report took too long. Please choose a shorter period."))
         raise
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):  # the attempt has removed its work files
+            jobs.report_job_fail(
+                job_id,
+                _("The report could not be saved: the storage for reports is full. Please tell your administrator."),
+            )
+        raise
+
+
+def send_report_job(job_id: int) -> bool:
+    """Hand the job's task to the broker and note that it was; a broker that is down or hung
+    leaves the job unsent (and the request that asked for it answered within about a second)."""
+    if generate_report.delay(job_id) is None:
+        return False
+    jobs.report_job_sent(job_id)
+    return True
 
 
 def enqueue_report_job(job: ReportJob) -> None:
     """Send the job's task once the transaction that recorded the job commits."""
-    transaction.on_commit(lambda: generate_report.delay(job.pk))
+    transaction.on_commit(lambda: send_report_job(job.pk))
 
 
 @shared_task(acks_late=True)
@@ -98,14 +121,20 @@ def _broker_queue_is_empty() -> bool:
 
 @shared_task(acks_late=True)
 def requeue_stranded_report_jobs() -> int:
-    """Send again the jobs still queued long after they were asked for (jobs.stranded_report_jobs).
+    """Send every job that waits for a worker in vain: those whose worker died (no heartbeat for
+    two minutes: marked interrupted, reports/heartbeat.py), those that were never sent (the broker
+    was down when they were asked for), and again those still queued long after they were sent
+    (jobs.unsent_report_jobs, jobs.stranded_report_jobs). Beat runs this every 15 s, so that
+    queued work goes within half a minute of the broker coming back.
 
-    Only when the broker's queue is empty, so that jobs merely waiting their turn are not sent
-    twice; a second delivery would be harmless anyway (jobs._claim)."""
+    Jobs that were sent are sent again only when the broker's queue is empty, so that jobs merely
+    waiting their turn are not sent twice; a second delivery would be harmless anyway
+    (jobs._claim)."""
+    interrupt_silent_jobs()
+    sent = sum(send_report_job(job_id) for job_id in jobs.unsent_report_jobs())
     stranded = jobs.stranded_report_jobs()
-    if not stranded or not _broker_queue_is_empty():
-        return 0
-    for job_id in stranded:
-        generate_report.delay(job_id)
-    logger.warning("Sent %d stranded report jobs again.", len(stranded))
-    return len(stranded)
+    if stranded and _broker_queue_is_empty():
+        sent += sum(send_report_job(job_id) for job_id in stranded)
+    if sent:
+        logger.warning("Sent %d report jobs that were waiting for a worker in vain.", sent)
+    return sent

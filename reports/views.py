@@ -60,6 +60,8 @@ def job_create(request: AuthenticatedHttpRequest, report_type: str) -> HttpRespo
 @require_GET
 def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request, pk)
+    if job.is_downloadable and not storage.stored_path(job.result_file).exists():
+        services.report_job_file_missing(job=job)
     return render(request, "reports/job_detail.html", {"job": job, "disclosure_note": rounding_note()})
 
 
@@ -72,18 +74,33 @@ def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @role_can(Role.can_request_reports)
 @require_GET
-def job_download(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
-    return job_file_response(request, _get_job(request, pk))
+def job_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+    job = _get_job(request, pk)
+    try:
+        return job_file_response(request, job)
+    except ResultFileMissing as missing:
+        return render(request, "reports/file_missing.html", {"job": job, "message": str(missing)}, status=404)
+
+
+class ResultFileMissing(Http404):
+    """The job is done but its file is not in the storage."""
 
 
 def job_file_response(request: AuthenticatedHttpRequest, job: ReportJob) -> StreamingHttpResponse:
-    """The finished file, decrypted as it streams, and the download audited; also served by the API."""
+    """The finished file, decrypted as it streams, and the download audited; also served by the API.
+    A file missing from the storage is a 404 that says so (never an answer cut off half-way),
+    and the job shows as expired from then on."""
     if not job.is_downloadable:
         raise Http404
+    try:
+        chunks = storage.read_decrypted(job.result_file)
+    except FileNotFoundError:
+        services.report_job_file_missing(job=job)
+        raise ResultFileMissing(
+            _("The file of this report is no longer available. Please ask for the report again.")
+        ) from None
     record_event(request=request, action=AuditAction.DOWNLOAD, obj=job)
-    response = StreamingHttpResponse(
-        storage.read_decrypted(job.result_file), content_type=CONTENT_TYPES[job.file_format]
-    )
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[job.file_format])
     response["Content-Disposition"] = f'attachment; filename="{job.download_name}"'
     if job.result_size is not None:
         response["Content-Length"] = str(job.result_size)

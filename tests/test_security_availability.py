@@ -1,7 +1,9 @@
 """/healthz, and the friendly 503 page when the database is down (and which database errors
 mean "try again later")."""
 
+import psycopg2
 import pytest
+from django import db
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -78,3 +80,73 @@ def test_which_database_errors_mean_try_later(error, down):
     from liaison.security import is_database_down
 
     assert is_database_down(getattr(db, error)("x")) is down
+
+
+def _raw_driver_error_during_django_error():
+    """What closing a server-side cursor on a lost connection raises: psycopg2's own error,
+    during the handling of Django's wrapped one."""
+    try:
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        finally:
+            raise psycopg2.OperationalError("server closed the connection unexpectedly")  # noqa: B012
+    except psycopg2.OperationalError as error:
+        return error
+
+
+def _chained(top: BaseException, cause: BaseException, how: str) -> BaseException:
+    if how == "cause":
+        top.__cause__ = cause
+    else:
+        top.__context__ = cause
+    return top
+
+
+@pytest.mark.parametrize(
+    ("make_error", "down"),
+    [
+        pytest.param(lambda: psycopg2.OperationalError("x"), True, id="raw-operational"),
+        pytest.param(lambda: psycopg2.InterfaceError("connection already closed"), True, id="raw-interface"),
+        pytest.param(lambda: psycopg2.errors.AdminShutdown("terminating connection"), True, id="raw-admin-shutdown"),
+        pytest.param(lambda: psycopg2.DatabaseError("error with status PGRES_COPY_OUT"), True, id="raw-copy-cut"),
+        pytest.param(lambda: psycopg2.IntegrityError("x"), False, id="raw-integrity"),
+        pytest.param(lambda: psycopg2.ProgrammingError("x"), False, id="raw-programming"),
+        pytest.param(_raw_driver_error_during_django_error, True, id="cursor-close-after-django-error"),
+        # wrapped by other code: the outage is further down the chain
+        pytest.param(lambda: _chained(RuntimeError("x"), psycopg2.OperationalError("x"), "cause"), True, id="cause"),
+        pytest.param(lambda: _chained(ValueError("x"), db.InterfaceError("x"), "context"), True, id="context"),
+        pytest.param(lambda: _chained(ValueError("x"), KeyError("y"), "context"), False, id="unrelated-chain"),
+        pytest.param(lambda: RuntimeError("x"), False, id="not-a-database-error"),
+    ],
+)
+def test_raw_and_wrapped_driver_errors(make_error, down):
+    from liaison.security import is_database_down
+
+    assert is_database_down(make_error()) is down
+
+
+def test_a_cyclic_chain_ends():
+    from liaison.security import is_database_down
+
+    first, second = ValueError("a"), KeyError("b")
+    first.__context__, second.__context__ = second, first
+    assert is_database_down(first) is False
+
+
+def test_friendly_503_when_a_server_side_cursor_cannot_be_closed(alice, monkeypatch):
+    """GET /contacts/new/ reads the form's choices through a server-side cursor; on a lost
+    connection, closing it raises psycopg2's OperationalError, not Django's (a 500 before)."""
+    from django.db.models.sql import compiler
+
+    def lost_connection(*args, **kwargs):
+        raise _raw_driver_error_during_django_error()
+        yield  # a generator, as the real one
+
+    browser = Client(raise_request_exception=False)
+    browser.force_login(alice)
+    monkeypatch.setattr(compiler, "cursor_iter", lost_connection)
+    response = browser.get(reverse("contacts:create"))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "dočasně nedostupný" in body
+    assert "unexpectedly" not in body and "Traceback" not in body

@@ -34,14 +34,15 @@ class Stack:
         self.worker_hostname = f"drill{os.getpid()}@localhost"
         self.env = self._env()
         # The project's own gunicorn.conf.py, as deployed; only sizes and timers come from the
-        # environment (fewer workers on the drills' two cores, recycling after 60 requests so
-        # that the drills run while workers are replaced).
+        # environment (fewer workers on the drills' two cores). Workers are recycled after as many
+        # requests as in production; DRILL_GUNICORN_MAX_REQUESTS=60 recycles them during the drills
+        # (gunicorn then closes kept-alive connections, which drills/web.py retries as a browser).
         self.web = Service(
             "gunicorn",
             [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
             {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.web_port}", "GUNICORN_WORKERS": "3",
              "GUNICORN_THREADS": "2", "GUNICORN_TIMEOUT": "30", "GUNICORN_GRACEFUL_TIMEOUT": "5",
-             "GUNICORN_MAX_REQUESTS": os.environ.get("DRILL_GUNICORN_MAX_REQUESTS", "60")},
+             "GUNICORN_MAX_REQUESTS": os.environ.get("DRILL_GUNICORN_MAX_REQUESTS", "2000")},
             self.workdir,
         )  # fmt: skip
         self.worker = self.new_worker()

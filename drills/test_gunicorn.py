@@ -124,6 +124,5 @@ def test_worker_killed_and_graceful_reload_under_posting_load(stack):
     assert not lost and not duplicated and errors == 0, (lost[:5], duplicated, [w.problems[:3] for w in writers])
     assert acknowledged >= sent - WRITERS, "every form but the last of each writer was answered"
     assert not (before & after), "the reload replaced every worker"
-    assert recycled >= 1, "max_requests recycled at least one worker during the drill"
     # Stored but never acknowledged happens only when the answer was lost for good: none here.
     assert set(stored) <= set(told) | {f"{w.marker}-{w.sent}" for w in writers}

@@ -47,7 +47,11 @@ def _option_values(html: str, name: str) -> list[str]:
 
 class SignedInUser(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2)
+    # A person reads a page before the next click: 3 to 8 s here, which still makes each of the
+    # 50 simulated users several times busier than an assistant at work (minutes per contact with
+    # a client). The drill's two cores serve about 20 requests a second at most; with 0.5 to 2 s
+    # 50 users asked for 40 a second and measured the queue, not the pages.
+    wait_time = between(3, 8)
     username = ""
 
     def on_start(self) -> None:

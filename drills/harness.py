@@ -35,16 +35,19 @@ class Stack:
         self.env = self._env()
         # The project's own gunicorn.conf.py, as deployed; only sizes and timers come from the
         # environment (fewer workers on the drills' two cores). Workers are recycled after as many
-        # requests as in production; DRILL_GUNICORN_MAX_REQUESTS=60 recycles them during the drills
-        # (gunicorn then closes kept-alive connections, which drills/web.py retries as a browser).
+        # requests as in production (DRILL_GUNICORN_MAX_REQUESTS sets it for every drill); the gunicorn
+        # drill restarts it recycling every few dozen requests (drills/test_gunicorn.py).
+        self._web_env = {
+            "GUNICORN_BIND": f"127.0.0.1:{self.web_port}", "GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "2",
+            "GUNICORN_TIMEOUT": "30", "GUNICORN_GRACEFUL_TIMEOUT": "5",
+            "GUNICORN_MAX_REQUESTS": os.environ.get("DRILL_GUNICORN_MAX_REQUESTS", "2000"),
+        }  # fmt: skip
         self.web = Service(
             "gunicorn",
             [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
-            {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.web_port}", "GUNICORN_WORKERS": "3",
-             "GUNICORN_THREADS": "2", "GUNICORN_TIMEOUT": "30", "GUNICORN_GRACEFUL_TIMEOUT": "5",
-             "GUNICORN_MAX_REQUESTS": os.environ.get("DRILL_GUNICORN_MAX_REQUESTS", "2000")},
+            {**self.env, **self._web_env},
             self.workdir,
-        )  # fmt: skip
+        )
         self.worker = self.new_worker()
         self.beat = Service(
             "beat",
@@ -160,6 +163,13 @@ class Stack:
                 stub.parent.mkdir(parents=True, exist_ok=True)
                 stub.write_text("{}")
         raise RuntimeError("collectstatic kept failing.")
+
+    def restart_web(self, **env: str) -> None:
+        """gunicorn stopped and started again with `env` over the stack's own (none: as set up)."""
+        self.web.stop()
+        self.web.env = {**self.env, **self._web_env, **env}
+        self.web.start()
+        wait_for(lambda: requests.get(self.base_url + "/healthz", timeout=5).status_code == 200, 60, "gunicorn")
 
     def wait_worker_ready(self, timeout: float = 60) -> None:
         wait_for(self.worker_pings, timeout, "the Celery worker to answer a ping", interval=1)

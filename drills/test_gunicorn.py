@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import requests
 
 from .app import rows
@@ -22,6 +23,9 @@ from .web import csrf_token, form_values, sign_in
 
 SECONDS = float(os.environ.get("DRILL_GUNICORN_SECONDS", "40"))
 WRITERS = 4
+# Each worker is recycled after this many requests (and a tenth more at most, the jitter), so that
+# recycling happens many times during the drill: gunicorn then closes kept-alive connections.
+RECYCLE_AFTER = 40
 
 
 def _workers(master: int) -> set[int]:
@@ -76,8 +80,34 @@ class ClientWriter(threading.Thread):
                 break
 
 
-def test_worker_killed_and_graceful_reload_under_posting_load(stack):
+def _kill_a_worker(master: int) -> int:
+    """SIGKILL to a worker alive now (recycling replaces them all along, and may end the one
+    chosen a moment before the signal: then another)."""
+    for _attempt in range(10):
+        for pid in sorted(_workers(master)):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                return pid
+            except ProcessLookupError:
+                continue
+        time.sleep(0.2)
+    raise AssertionError("No gunicorn worker to kill.")
+
+
+@pytest.fixture
+def recycling_web(stack):
+    """gunicorn recycling its workers every RECYCLE_AFTER requests for this drill, then as before."""
+    stack.restart_web(GUNICORN_MAX_REQUESTS=str(RECYCLE_AFTER))
+    try:
+        yield stack
+    finally:
+        stack.restart_web()
+
+
+def test_worker_killed_and_graceful_reload_under_posting_load(recycling_web):
+    stack = recycling_web
     master = stack.web.pid
+    log_start = len(stack.web.log_text())
     marker = f"gunicorn-{uuid.uuid4().hex[:8]}"
     writers = [
         ClientWriter(stack.base_url, sign_in(stack.base_url, "asistent.brno"), f"{marker}-{n}") for n in range(WRITERS)
@@ -87,9 +117,9 @@ def test_worker_killed_and_graceful_reload_under_posting_load(stack):
     for writer in writers:
         writer.start()
     time.sleep(SECONDS / 4)
-    killed = min(before & _workers(master) or before)
-    os.kill(killed, signal.SIGKILL)  # a worker dies mid-request (OOM killer, a crash)
+    _kill_a_worker(master)  # a worker dies mid-request (OOM killer, a crash)
     time.sleep(SECONDS / 4)
+    before_reload = _workers(master)
     os.kill(master, signal.SIGHUP)  # a graceful reload, as a deployment does
     time.sleep(SECONDS / 2)
     for writer in writers:
@@ -112,7 +142,7 @@ def test_worker_killed_and_graceful_reload_under_posting_load(stack):
     acknowledged = sum(w.acknowledged for w in writers)
     retries = sum(w.retries for w in writers)
     errors = sum(w.server_errors for w in writers)
-    log = stack.web.log_text()
+    log = stack.web.log_text()[log_start:]
     recycled = log.count("Autorestarting worker after current request")
     lost = [name for name in told if name not in stored]
     duplicated = {name: n for name, n in stored.items() if n > 1}
@@ -123,6 +153,7 @@ def test_worker_killed_and_graceful_reload_under_posting_load(stack):
     )
     assert not lost and not duplicated and errors == 0, (lost[:5], duplicated, [w.problems[:3] for w in writers])
     assert acknowledged >= sent - WRITERS, "every form but the last of each writer was answered"
-    assert not (before & after), "the reload replaced every worker"
+    assert not (before_reload & after), "the reload replaced every worker"
+    assert recycled >= 3, f"Workers were recycled by max_requests only {recycled} times."
     # Stored but never acknowledged happens only when the answer was lost for good: none here.
     assert set(stored) <= set(told) | {f"{w.marker}-{w.sent}" for w in writers}

@@ -17,10 +17,12 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF"
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
+    """A fixed date in every member: the same bytes in every test process (pytest-xdist compares
+    the collected test ids, and these bytes are in them)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in members.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 

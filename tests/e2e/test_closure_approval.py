@@ -28,6 +28,7 @@ def _open_from_the_start_page(page, live_server, case: Case) -> None:
     section = page.locator("section[aria-labelledby=waiting-heading]")
     link = section.get_by_role("link", name=f"Olga Rácová – {TITLE}")
     assert link.count() == 1, section.inner_text()
+    assert axe_violations(page) == []
     with page.expect_navigation():
         link.click()
     assert page.url.endswith(f"/cases/{case.pk}/")
@@ -45,6 +46,7 @@ def test_assistant_proposes_coordinator_returns_then_approves(page, browser, axe
     sign_in(coordinator, live_server, carol, with_authenticator(carol))
 
     _propose(page, live_server, case, "Klientka dluh splatila")
+    assert axe_violations(page) == []  # the case waiting, as the assistant sees it
     _open_from_the_start_page(coordinator, live_server, case)
     assert "Klientka dluh splatila" in coordinator.locator("main").inner_text()
     coordinator.get_by_label("Vrátit asistentovi").check()

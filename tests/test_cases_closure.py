@@ -336,3 +336,17 @@ def test_transitions_are_recorded_in_order(alice, carol, own_client):
         S.CLOSING_PROPOSED,
         S.NEW,
     ]
+
+
+def test_the_start_page_links_to_all_waiting_cases_when_it_shows_only_some(
+    client, alice, carol, own_client, monkeypatch
+):
+    monkeypatch.setattr("liaison.views.WAITING_SHOWN", 1)
+    for _ in range(3):
+        _propose(CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS), alice)
+    client.force_login(carol)
+    body = client.get(reverse("home")).content.decode()
+    assert body.count(f">{own_client.display_name} – ") == 1
+    assert f'href="{reverse("cases:list")}?status=closing_proposed">Celkem 3 případy čekají na schválení</a>' in body
+    listed = client.get(reverse("cases:list"), {"status": S.CLOSING_PROPOSED}).content.decode()
+    assert listed.count("Čeká na schválení uzavření</span>") == 3

@@ -23,6 +23,7 @@ def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, setting
     # One case waits for the coordinator's approval of closing, with the proposal in its history.
     waiting = Case.objects.get(status=CaseStatus.CLOSING_PROPOSED)
     proposal = waiting.transitions.last()
+    assert proposal is not None
     assert proposal.to_status == CaseStatus.CLOSING_PROPOSED and proposal.outcome == waiting.outcome != ""
     assert waiting.closed_at is None and proposal.by.role == Role.ASSISTANT
     coordinator = User.objects.filter(organisation=waiting.organisation, role=Role.COORDINATOR).first()

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Locality, Region, User
 from common.forms import DateInput, validate_not_in_future
@@ -53,17 +54,44 @@ class CaseForm(VersionedFormMixin, forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
+    """A status change. The field accepts any status, so that a move the workflow refuses gets the
+    workflow's own message from the service; the select offers only the moves allowed from the
+    current status (`allowed`)."""
+
     to_status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
     outcome = forms.CharField(
         label=_("Outcome"), max_length=500, required=False, help_text=_("Required when closing the case.")
     )
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
 
-    def __init__(self, *args, allowed: list[str] | None = None, **kwargs) -> None:
+    def __init__(self, *args, allowed: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if allowed is not None:
-            # Offer only the moves the workflow allows; the service checks again on save.
-            cast(forms.ChoiceField, self.fields["to_status"]).choices = [(s, CaseStatus(s).label) for s in allowed]
+        self.fields["to_status"].widget.choices = [(s, _offered_label(s)) for s in allowed]
+
+
+def _offered_label(status: str) -> StrOrPromise:
+    if status == CaseStatus.CLOSING_PROPOSED:
+        return _("Propose closing (the coordinator approves it)")
+    return CaseStatus(status).label
+
+
+class ClosingDecisionForm(forms.Form):
+    """The coordinator's answer to a proposed closing."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve closing")), (RETURN, _("Return to the assistant"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Required when returning: say what is missing."),
+    )
 
 
 class RightsForm(forms.Form):

@@ -34,6 +34,10 @@ class CaseStatus(models.TextChoices):
     REPORTED = "reported", _("Reported to the police")
     INVESTIGATION = "investigation", _("Under investigation")
     COURT = "court", _("In court")
+    # An assistant's proposal to close, with its outcome; the organisation's coordinator approves
+    # it (closed) or returns it (back to the status before the proposal). Not closed: statistics
+    # and retention count a case as closed only from the approval (closed_at).
+    CLOSING_PROPOSED = "closing_proposed", _("Waiting for approval of closing")
     CLOSED = "closed", _("Closed")
 
 
@@ -134,6 +138,9 @@ class CaseTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # The outcome proposed or approved by a closing; on a reopening, the outcome the case had
+    # until then (the reopened case starts without one, its history keeps it here).
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -142,6 +149,28 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '–'} → {self.to_status}"
+
+
+class CaseAssignment(models.Model):
+    """A case given to another assistant; written only by cases.services.case_update."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case"))
+    from_assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("previous assistant")
+    )
+    to_assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("new assistant")
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("assignment of a case")
+        verbose_name_plural = _("assignments of cases")
+
+    def __str__(self) -> str:
+        return f"{self.from_assistant_id} → {self.to_assistant_id}"
 
 
 class VictimRight(models.TextChoices):

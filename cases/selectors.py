@@ -1,13 +1,13 @@
 """Reads of victim-support cases, scoped to the person asking."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id, police_region_id
 from clients.models import Consent
 
-from .models import Attachment, Case, Referral, Task
+from .models import Attachment, Case, CaseStatus, Referral, Task
 
 
 def active_police_sharing_consent() -> Exists:
@@ -47,6 +47,20 @@ def cases_for_list(user: User) -> QuerySet[Case]:
         visible_cases(user)
         .select_related("client", "assistant", "locality__municipality")
         .prefetch_related("crime_types")
+    )
+
+
+def cases_waiting_for_approval(user: User) -> QuerySet[Case]:
+    """The cases of the user's organisation whose closing waits for the coordinator's approval,
+    longest waiting first; nobody else approves, so for other roles there are none."""
+    if not Role(user.role).can_supervise():
+        return Case.objects.none()
+    return (
+        visible_cases(user)
+        .filter(status=CaseStatus.CLOSING_PROPOSED)
+        .select_related("client", "assistant")
+        .annotate(proposed_at=Max("transitions__at", filter=Q(transitions__to_status=CaseStatus.CLOSING_PROPOSED)))
+        .order_by("proposed_at", "id")
     )
 
 

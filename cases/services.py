@@ -17,6 +17,7 @@ from . import attachments, workflow
 from .models import (
     Attachment,
     Case,
+    CaseAssignment,
     CaseNote,
     CaseStatus,
     CaseTransition,
@@ -145,6 +146,7 @@ def case_open(
 def case_update(
     *,
     case: Case,
+    by: User,
     title: str,
     assistant: User,
     crime_types: Iterable[CrimeType],
@@ -162,8 +164,10 @@ def case_update(
     """Save the edited descriptive fields. The stored row is locked and written: the fields owned
     by the workflow and by the police review keep their stored values, even if they changed
     while the form was open. When another edit was saved since the form showed `version`,
-    nothing is saved (ValidationError naming what differs)."""
+    nothing is saved (ValidationError naming what differs). Giving the case to another
+    assistant is recorded (CaseAssignment) for its timeline."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    previous_assistant_id = locked.assistant_id
     crime_types = list(crime_types)
     submitted = {
         "title": title,
@@ -201,31 +205,77 @@ def case_update(
         risk_level=risk_level,
         shared_with_police=shared_with_police,
     )
+    if locked.assistant_id != previous_assistant_id:
+        CaseAssignment.objects.create(
+            case=locked, from_assistant_id=previous_assistant_id, to_assistant=locked.assistant, by=by
+        )
     return locked
+
+
+def status_before_proposal(case: Case) -> str | None:
+    """The status a case waiting for approval of closing had before the proposal (where a
+    returned proposal sends it back), from its history; None when it is not waiting. A history
+    without the proposal (a case set waiting by hand) goes back to in progress."""
+    if case.status != CaseStatus.CLOSING_PROPOSED:
+        return None
+    before = (
+        case.transitions.filter(to_status=CaseStatus.CLOSING_PROPOSED)
+        .order_by("-at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    return before if before in workflow.OPEN else CaseStatus.IN_PROGRESS
 
 
 @transaction.atomic
 def case_transition(*, case: Case, to_status: str, by: User, comment: str = "", outcome: str = "") -> CaseTransition:
-    """Move a case to another status if the workflow allows it; otherwise nothing changes."""
+    """Move a case to another status if the workflow allows it; otherwise nothing changes.
+
+    Closing: an assistant proposes it with an outcome, the coordinator approves (the proposed
+    outcome stands unless they give another) or returns it; a coordinator may close directly.
+    The outcome belongs to the case only while it is proposed or closed: a returned proposal
+    and a reopening take it off the case, and the status change keeps it."""
     locked = visible_cases(by).select_for_update().get(pk=case.pk)
-    outcome = outcome.strip() or (locked.outcome if to_status != CaseStatus.CLOSED else "")
+    returns_to = status_before_proposal(locked)
+    closes = to_status in (CaseStatus.CLOSING_PROPOSED, CaseStatus.CLOSED)
+    outcome = outcome.strip()
+    if to_status == CaseStatus.CLOSED and locked.status == CaseStatus.CLOSING_PROPOSED:
+        outcome = outcome or locked.outcome  # the approval keeps the proposed outcome
     change = workflow.check_transition(
-        current=locked.status, target=to_status, user=by, outcome=outcome, comment=comment
+        current=locked.status, target=to_status, user=by, outcome=outcome, comment=comment, returns_to=returns_to
     )
+    # A return leaves the outcome on the proposal's record; anything else opening the case keeps it here.
+    recorded_outcome = outcome if closes else ("" if change.is_return else locked.outcome)
     locked.status = change.to_status
-    fields = ["status", "updated_at"]
+    fields = ["status", "outcome", "updated_at"]
+    locked.outcome = outcome if closes else ""
     if change.is_closing:
         locked.closed_at = timezone.now()
-        locked.outcome = outcome.strip()
-        fields += ["closed_at", "outcome"]
+        fields.append("closed_at")
     elif change.is_reopening:
         locked.closed_at = None
         fields.append("closed_at")
     locked.save(update_fields=fields)
     case.status, case.closed_at, case.outcome = locked.status, locked.closed_at, locked.outcome
     return CaseTransition.objects.create(
-        case=locked, from_status=change.from_status, to_status=change.to_status, by=by, comment=comment.strip()
+        case=locked,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        by=by,
+        comment=comment.strip(),
+        outcome=recorded_outcome,
     )
+
+
+@transaction.atomic
+def case_closing_decide(*, case: Case, by: User, approve: bool, comment: str = "") -> CaseTransition:
+    """The coordinator's answer to a proposed closing: approve it (closed, with the proposed
+    outcome) or return it with a comment (back to the status before the proposal)."""
+    locked = visible_cases(by).select_for_update().get(pk=case.pk)
+    if locked.status != CaseStatus.CLOSING_PROPOSED:
+        raise workflow.TransitionError(_("The case is not waiting for approval of closing."))
+    to_status = CaseStatus.CLOSED if approve else status_before_proposal(locked)
+    return case_transition(case=case, to_status=str(to_status), by=by, comment=comment)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import Role
 
 from .models import Case, CaseStatus
 from .selectors import visible_attachments
@@ -16,7 +17,7 @@ from .selectors import visible_attachments
 @dataclass(frozen=True)
 class Entry:
     at: datetime.datetime
-    kind: str  # a CSS/semantic key: transition, note, contact, referral, task, attachment, feedback
+    kind: str  # a CSS/semantic key: transition, assignment, note, contact, referral, task, attachment, feedback
     label: str  # what kind of event it is, for the reader
     text: str
     who: str = ""
@@ -36,13 +37,45 @@ def _transition_text(transition) -> str:
     }
 
 
+def _transition_label(transition) -> str:
+    """What kind of status change it was: the steps of a closing are named for the reader."""
+    frm, to = transition.from_status, transition.to_status
+    if to == CaseStatus.CLOSING_PROPOSED:
+        return _("Closing proposed")
+    if frm == CaseStatus.CLOSING_PROPOSED:
+        return _("Closing approved") if to == CaseStatus.CLOSED else _("Closing returned")
+    if to == CaseStatus.CLOSED:
+        # A coordinator closes without a proposal: the approval is their own.
+        if Role(transition.by.role).can_supervise():
+            return _("Closed by the coordinator (approved by themselves)")
+        return _("Case closed")
+    if frm == CaseStatus.CLOSED:
+        return _("Case reopened")
+    return _("Status")
+
+
+def _transition_entry(t) -> Entry:
+    text = _transition_text(t)
+    if t.outcome:
+        label = _("Outcome until then") if t.from_status == CaseStatus.CLOSED else _("Outcome")
+        text += f"\n{label}: {t.outcome}"
+    if t.comment:
+        text += f"\n{_('Comment')}: {t.comment}"
+    return Entry(t.at, "transition", _transition_label(t), text, str(t.by))
+
+
 def case_timeline(case: Case) -> list[Entry]:
     """Everything that happened on the case, oldest first (for the case's own organisation)."""
-    entries = [
+    entries = [_transition_entry(t) for t in case.transitions.select_related("by")]
+    entries += [
         Entry(
-            t.at, "transition", _("Status"), _transition_text(t) + (f" – {t.comment}" if t.comment else ""), str(t.by)
+            a.at,
+            "assignment",
+            _("Assigned to another assistant"),
+            f"{a.from_assistant} → {a.to_assistant}",
+            str(a.by),
         )
-        for t in case.transitions.select_related("by")
+        for a in case.assignments.select_related("from_assistant", "to_assistant", "by")
     ]
     entries += [
         Entry(

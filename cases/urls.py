@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/status/", views.case_transition, name="transition"),
+    path("<int:pk>/closing/", views.closing_decide, name="closing_decide"),
     path("<int:pk>/rights/", views.rights_record, name="rights"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/tasks/", views.task_add, name="task_add"),

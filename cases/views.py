@@ -25,6 +25,7 @@ from .filters import CaseFilter
 from .forms import (
     AttachmentForm,
     CaseForm,
+    ClosingDecisionForm,
     NoteForm,
     ReferralForm,
     ReferralStateForm,
@@ -32,7 +33,7 @@ from .forms import (
     TaskForm,
     TransitionForm,
 )
-from .models import Attachment, Case, Referral, Task, VictimRight
+from .models import Attachment, Case, CaseStatus, Referral, Task, VictimRight
 from .selectors import (
     case_is_visible_to_police,
     cases_for_list,
@@ -98,7 +99,7 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(case=case, **form.cleaned_data)
+            services.case_update(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             if is_version_conflict(error):
@@ -115,7 +116,8 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     record_view(request, case)
-    allowed = workflow.next_statuses(case.status, request.user)
+    allowed = _allowed_statuses(request, case)
+    waiting = case.status == CaseStatus.CLOSING_PROPOSED
     rights_given = {r.right: r for r in case.rights_information.select_related("recorded_by")}
     rights = [
         (value, label, rights_given.get(value))
@@ -129,7 +131,12 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "crime_types": case.crime_types.all(),
             "timeline": case_timeline(case),
-            "transition_form": TransitionForm(allowed=allowed) if allowed else None,
+            # A proposed closing is answered by the coordinator's decision form, not by a status.
+            "transition_form": TransitionForm(allowed=allowed) if allowed and not waiting else None,
+            "proposal": case.transitions.filter(to_status=CaseStatus.CLOSING_PROPOSED).select_related("by").last()
+            if waiting
+            else None,
+            "decision_form": ClosingDecisionForm() if waiting and Role(request.user.role).can_supervise() else None,
             "rights": rights,
             "rights_form": RightsForm(case=case),
             "note_form": NoteForm(case=case),
@@ -147,6 +154,10 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _allowed_statuses(request: AuthenticatedHttpRequest, case: Case) -> list[str]:
+    return workflow.next_statuses(case.status, request.user, returns_to=services.status_before_proposal(case))
+
+
 def _invalid(request: AuthenticatedHttpRequest, case: Case, form, heading: str) -> HttpResponse:
     """Show a refused form on its own page with the errors; nothing was saved."""
     return render(request, "cases/case_action_form.html", {"case": case, "form": form, "heading": heading}, status=400)
@@ -156,7 +167,7 @@ def _invalid(request: AuthenticatedHttpRequest, case: Case, form, heading: str) 
 @require_POST
 def case_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, allowed=_allowed_statuses(request, case))
     if form.is_valid():
         try:
             services.case_transition(
@@ -169,9 +180,32 @@ def case_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except workflow.TransitionError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The status was changed."))
+            if case.status == CaseStatus.CLOSING_PROPOSED:
+                messages.success(request, _("Closing was proposed; it waits for the coordinator's approval."))
+            else:
+                messages.success(request, _("The status was changed."))
             return redirect("cases:detail", pk=case.pk)
     return _invalid(request, case, form, _("Change the status"))
+
+
+@role_can(Role.can_supervise)
+@require_POST
+def closing_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator approves a proposed closing or returns it to the assistant."""
+    case = _get_case(request, pk)
+    form = ClosingDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == ClosingDecisionForm.APPROVE
+        try:
+            services.case_closing_decide(
+                case=case, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
+            )
+        except workflow.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case was closed.") if approve else _("The closing was returned."))
+            return redirect("cases:detail", pk=case.pk)
+    return _invalid(request, case, form, _("Approval of closing"))
 
 
 @role_can(Role.can_work_with_clients)

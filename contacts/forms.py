@@ -3,9 +3,11 @@ from typing import cast
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, User
+from cases.models import Case
 from cases.selectors import visible_cases
 from clients.selectors import visible_clients
 from common.forms import DateInput, LocalDateTimeField
@@ -18,6 +20,15 @@ from .services import CONTACT_FIELDS, ActivityInput
 from .widgets import ActivityTypeChoices, ActivityTypeSelect, ClientPicker
 
 ADD_ACTIVITY_KEY = "Alt+A"  # the quick entry's shortcut for another activity (static/js/liaison.js)
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    """Many cases share a title ("Lichva – nevýhodná půjčka"): each choice names the client and
+    the day the case was opened too."""
+
+    def label_from_instance(self, obj: Case) -> str:
+        opened = date_format(timezone.localtime(obj.opened_at).date(), "SHORT_DATE_FORMAT")
+        return f"{obj.client.display_name} – {obj.title} ({opened})"
 
 
 class ContactForm(VersionedFormMixin, forms.ModelForm):
@@ -40,7 +51,7 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
         model = Contact
         fields = list(CONTACT_FIELDS)
         # A local time on the nights the clocks change: an occurrence to choose, or a clear refusal.
-        field_classes = {"occurred_at": LocalDateTimeField}
+        field_classes = {"occurred_at": LocalDateTimeField, "case": CaseChoiceField}
         widgets = {
             "follow_up_on": DateInput,
             "topics": forms.CheckboxSelectMultiple,

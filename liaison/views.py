@@ -9,9 +9,13 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.selectors import organisation_access_changes
 from audit.services import record_list
+from cases.models import Case
+from cases.selectors import cases_waiting_for_approval
 from common.http import AuthenticatedHttpRequest
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list, visible_contacts
+
+WAITING_SHOWN = 20  # cases waiting for approval on the start page; the case list has them all
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -34,4 +38,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role.can_supervise():
         # Separation of duties: a coordinator sees who changed the accounts of the organisation.
         context["access_changes"] = organisation_access_changes(request.user)[:20]
+        waiting = cases_waiting_for_approval(request.user)
+        context["waiting_for_approval"] = shown = list(waiting[:WAITING_SHOWN])
+        context["waiting_count"] = len(shown) if len(shown) < WAITING_SHOWN else waiting.count()
+        if shown:  # the rows name the clients: a list read of those cases
+            record_list(request, Case, shown)
     return render(request, "home.html", context)

@@ -6,6 +6,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from cases.models import (
     Case,
     CaseNote,
@@ -21,7 +22,7 @@ from cases.models import (
 )
 from clients.models import Client, Consent
 
-from .vocabulary import FEEDBACK, INTERNAL_NOTES, SHARED_NOTES, TASKS
+from .vocabulary import CASE_CLOSING_OUTCOMES, FEEDBACK, INTERNAL_NOTES, SHARED_NOTES, TASKS
 
 # The status path a demo case walked to reach its status: the ordinary path of cases/workflow.py.
 CASE_PATH: list[str] = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
@@ -34,7 +35,12 @@ def seed_case_work(rng: random.Random) -> None:
     now = timezone.now()
     today = timezone.localdate()
     drom_shared = 0
-    for case in Case.objects.filter(transitions__isnull=True).select_related("client", "region").order_by("pk"):
+    # One case waits for the coordinator's approval of closing (the coordinator's start page lists it).
+    waiting = Case.objects.filter(status=CaseStatus.CLOSING_PROPOSED).exists()
+    coordinated = set(User.objects.filter(role=Role.COORDINATOR).values_list("organisation_id", flat=True))
+    for case in (
+        Case.objects.filter(transitions__isnull=True).select_related("client", "region", "assistant").order_by("pk")
+    ):
         # Make sure the officer of Jihomoravský kraj has cases to review (with the client's consent).
         if case.region.code == "CZ064" and drom_shared < 3 and case.client.identity != Client.Identity.ANONYMOUS:
             if not case.client.consents.filter(purpose=Consent.Purpose.POLICE_SHARING, withdrawn_at__isnull=True):
@@ -61,6 +67,18 @@ def seed_case_work(rng: random.Random) -> None:
             )
             CaseTransition.objects.filter(pk=transition.pk).update(at=start + datetime.timedelta(days=10 * step))
             previous = status
+        if not waiting and case.organisation_id in coordinated and case.assistant.role == Role.ASSISTANT:
+            waiting = True
+            outcome = rng.choice(CASE_CLOSING_OUTCOMES)
+            transition = CaseTransition.objects.create(
+                case=case,
+                from_status=previous,
+                to_status=CaseStatus.CLOSING_PROPOSED,
+                by=case.assistant,
+                outcome=outcome,
+            )
+            CaseTransition.objects.filter(pk=transition.pk).update(at=now - datetime.timedelta(days=1))
+            Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSING_PROPOSED, outcome=outcome)
         RightsInformation.objects.bulk_create(
             RightsInformation(
                 case=case,

@@ -155,6 +155,11 @@ SHARED_NOTES = [
     "Klient je ochoten podat vysvětlení na OOP, doprovodí ho asistent.",
     "Věřitel se v lokalitě pohybuje každý pátek u obchodu.",
 ]
+# The outcome an assistant proposes when closing a case (cases.workflow: the coordinator approves).
+CASE_CLOSING_OUTCOMES = [
+    "Klientka splatila dluh bez lichvářských úroků, oznámení policie odložila; další pomoc nepotřebuje.",
+    "Klient se rozhodl věc dál neřešit; poučen o právech a o tom, kam se obrátit.",
+]
 TASKS = ["Doprovod na služebnu", "Zavolat do intervenčního centra", "Připravit podklady pro zmocněnce"]
 FEEDBACK = [
     "Věc převzalo SKPV, prověřuje se. Děkujeme za součinnost.",

@@ -131,6 +131,7 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "clients:refused_create": "an empty form",
     "clients:refused_detail": "a refused applicant: an anonymous record that names nobody",
     "cases:transition": _WRITE,
+    "cases:closing_decide": _WRITE,
     "cases:rights": _WRITE,
     "cases:note_add": _WRITE,
     "cases:task_add": _WRITE,

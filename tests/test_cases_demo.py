@@ -3,8 +3,9 @@
 from django.core.management import call_command
 
 from accounts.models import User
-from cases.models import Case, CaseNote, CaseTransition, PoliceFeedback, Referral, Task
-from cases.selectors import visible_cases
+from accounts.roles import Role
+from cases.models import Case, CaseNote, CaseStatus, CaseTransition, PoliceFeedback, Referral, Task
+from cases.selectors import cases_waiting_for_approval, visible_cases
 
 
 def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, settings, tmp_path):
@@ -19,5 +20,15 @@ def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, setting
     shared = visible_cases(officer)
     assert shared.count() >= 2
     assert PoliceFeedback.objects.filter(case__in=shared).exists()
+    # One case waits for the coordinator's approval of closing, with the proposal in its history.
+    waiting = Case.objects.get(status=CaseStatus.CLOSING_PROPOSED)
+    proposal = waiting.transitions.last()
+    assert proposal is not None
+    assert proposal.to_status == CaseStatus.CLOSING_PROPOSED and proposal.outcome == waiting.outcome != ""
+    assert waiting.closed_at is None and proposal.by.role == Role.ASSISTANT
+    coordinator = User.objects.filter(organisation=waiting.organisation, role=Role.COORDINATOR).first()
+    assert coordinator is not None
+    assert list(cases_waiting_for_approval(coordinator)) == [waiting]
     call_command("seed_demo", password="demo-heslo-123")
+    assert Case.objects.filter(status=CaseStatus.CLOSING_PROPOSED).count() == 1
     assert [m.objects.count() for m in (Case, CaseTransition, CaseNote, Task, Referral, PoliceFeedback)] == counts

@@ -110,7 +110,7 @@ def test_edit_keeps_a_status_change_and_review_made_meanwhile(alice, own_client,
     Case.objects.filter(pk=case.pk).update(police_reviewed_at=timezone.now(), police_reviewed_by=police_officer)
     form_copy.title = "Nový název"
     fields = {name: getattr(form_copy, name) for name in services.CASE_FIELDS if name != "crime_types"}
-    services.case_update(case=form_copy, **fields, crime_types=CrimeType.objects.filter(section="§218"))
+    services.case_update(case=form_copy, by=alice, **fields, crime_types=CrimeType.objects.filter(section="§218"))
     case.refresh_from_db()
     assert case.title == "Nový název" and case.status == CaseStatus.IN_PROGRESS
     assert case.police_reviewed_by == police_officer

@@ -158,7 +158,7 @@ def test_sharing_needs_an_active_consent(client, alice, own_client):
     case.shared_with_police = True
     with pytest.raises(services.CaseError):
         fields = {name: getattr(case, name) for name in services.CASE_FIELDS if name != "crime_types"}
-        services.case_update(case=case, **fields, crime_types=case.crime_types.all())
+        services.case_update(case=case, by=alice, **fields, crime_types=case.crime_types.all())
     assert not Case.objects.get(pk=case.pk).shared_with_police
 
 

@@ -1,5 +1,5 @@
 """The case status workflow: every allowed move, a sample of refused ones, and that a refused
-move changes nothing."""
+move changes nothing. The approval of closing has its own tests: tests/test_cases_closure.py."""
 
 import pytest
 from django.urls import reverse
@@ -20,38 +20,55 @@ REFUSED_MOVES = [
     (S.CLOSED, S.COURT),
     (S.CLOSED, S.NEW),
     (S.NEW, S.NEW),
+    (S.CLOSING_PROPOSED, S.COURT),  # a returned proposal goes back where it came from, nowhere else
+    (S.CLOSED, S.CLOSING_PROPOSED),
 ]
 
 
 def test_the_ordinary_path_and_documented_skips_are_allowed():
     assert set(ALLOWED_MOVES) == {
         (S.NEW, S.IN_PROGRESS),
+        (S.NEW, S.CLOSING_PROPOSED),
         (S.NEW, S.CLOSED),
         (S.IN_PROGRESS, S.REPORTED),
         (S.IN_PROGRESS, S.INVESTIGATION),
+        (S.IN_PROGRESS, S.CLOSING_PROPOSED),
         (S.IN_PROGRESS, S.CLOSED),
         (S.REPORTED, S.INVESTIGATION),
+        (S.REPORTED, S.CLOSING_PROPOSED),
         (S.REPORTED, S.CLOSED),
         (S.INVESTIGATION, S.COURT),
+        (S.INVESTIGATION, S.CLOSING_PROPOSED),
         (S.INVESTIGATION, S.CLOSED),
+        (S.COURT, S.CLOSING_PROPOSED),
         (S.COURT, S.CLOSED),
+        (S.CLOSING_PROPOSED, S.CLOSED),
         (S.CLOSED, S.IN_PROGRESS),
     }
 
 
+def _mover(frm, to, alice, carol):
+    """Who makes the move: the coordinator closes, approves and reopens, the assistant the rest."""
+    return carol if S.CLOSED in (frm, to) else alice
+
+
 @pytest.mark.parametrize(("frm", "to"), ALLOWED_MOVES)
 def test_every_allowed_move_is_made_and_recorded(alice, carol, own_client, frm, to):
-    case = CaseFactory(client=own_client, assistant=alice, status=frm)
-    by = carol if frm == S.CLOSED else alice
+    case = CaseFactory(
+        client=own_client, assistant=alice, status=frm, outcome="Navrženo" if frm == S.CLOSING_PROPOSED else ""
+    )
+    by = _mover(frm, to, alice, carol)
     transition = services.case_transition(case=case, to_status=to, by=by, comment="proč", outcome="Vyřešeno")
     case.refresh_from_db()
     assert case.status == to
     assert (transition.from_status, transition.to_status, transition.by, transition.comment) == (frm, to, by, "proč")
     assert transition.at is not None
+    if to in (S.CLOSED, S.CLOSING_PROPOSED):
+        assert case.outcome == transition.outcome == "Vyřešeno"
     if to == S.CLOSED:
-        assert case.closed_at is not None and case.outcome == "Vyřešeno"
-    if frm == S.CLOSED:
-        assert case.closed_at is None
+        assert case.closed_at is not None
+    else:
+        assert case.closed_at is None  # a proposed closing is not closed yet
 
 
 @pytest.mark.parametrize(("frm", "to"), REFUSED_MOVES)
@@ -64,10 +81,11 @@ def test_refused_move_changes_nothing(alice, carol, own_client, frm, to):
     assert not CaseTransition.objects.filter(case=case).exists()
 
 
-def test_closing_needs_an_outcome(alice, own_client):
+@pytest.mark.parametrize("to", [S.CLOSED, S.CLOSING_PROPOSED])
+def test_closing_needs_an_outcome(alice, carol, own_client, to):
     case = CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS)
-    with pytest.raises(workflow.TransitionError):
-        services.case_transition(case=case, to_status=S.CLOSED, by=alice, outcome="  ")
+    with pytest.raises(workflow.TransitionError, match="výsledek|outcome"):
+        services.case_transition(case=case, to_status=to, by=carol if to == S.CLOSED else alice, outcome="  ")
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS and case.closed_at is None
 
@@ -86,6 +104,13 @@ def test_only_a_coordinator_reopens_and_says_why(alice, carol, own_client):
 def test_assistant_is_not_offered_reopening(alice, carol):
     assert workflow.next_statuses(S.CLOSED, alice) == []
     assert workflow.next_statuses(S.CLOSED, carol) == [S.IN_PROGRESS]
+
+
+def test_the_assistant_is_offered_a_proposal_and_the_coordinator_a_closing(alice, carol):
+    assert workflow.next_statuses(S.IN_PROGRESS, alice) == [S.REPORTED, S.INVESTIGATION, S.CLOSING_PROPOSED]
+    assert workflow.next_statuses(S.IN_PROGRESS, carol) == [S.REPORTED, S.INVESTIGATION, S.CLOSED]
+    assert workflow.next_statuses(S.CLOSING_PROPOSED, alice, returns_to=S.REPORTED) == []
+    assert workflow.next_statuses(S.CLOSING_PROPOSED, carol, returns_to=S.REPORTED) == [S.CLOSED, S.REPORTED]
 
 
 def test_closed_case_page_tells_the_assistant_who_may_reopen(client, alice, carol, own_client):
@@ -111,7 +136,7 @@ def test_page_refuses_an_illegal_move_in_czech(client, alice, own_client):
 def test_page_refuses_closing_without_outcome(client, alice, own_client):
     case = CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS)
     client.force_login(alice)
-    response = client.post(reverse("cases:transition", args=[case.pk]), {"to_status": S.CLOSED})
+    response = client.post(reverse("cases:transition", args=[case.pk]), {"to_status": S.CLOSING_PROPOSED})
     assert response.status_code == 400
     assert "výsledek" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == S.IN_PROGRESS
@@ -151,7 +176,7 @@ def test_a_stale_page_cannot_skip_the_workflow(alice, own_client):
     """The check runs against the stored status, not the one the page was built from."""
     case = CaseFactory(client=own_client, assistant=alice, status=S.NEW)
     stale = Case.objects.get(pk=case.pk)
-    services.case_transition(case=case, to_status=S.CLOSED, by=alice, outcome="Klient nechce pokračovat")
+    services.case_transition(case=case, to_status=S.CLOSING_PROPOSED, by=alice, outcome="Klient nechce pokračovat")
     with pytest.raises(workflow.TransitionError):
         services.case_transition(case=stale, to_status=S.IN_PROGRESS, by=alice)
-    assert Case.objects.get(pk=case.pk).status == S.CLOSED
+    assert Case.objects.get(pk=case.pk).status == S.CLOSING_PROPOSED

@@ -126,6 +126,8 @@ ACCESS: dict[str, Rule] = {
     "cases:detail": Rule(allowed=CLIENT_WORK, obj="case"),
     "cases:edit": Rule(allowed=CLIENT_WORK, obj="case"),
     "cases:transition": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    # The approval of a proposed closing: the coordinator only.
+    "cases:closing_decide": Rule(allowed=frozenset({C}), obj="case", method="post", ok=400, get=405),
     "cases:rights": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
     "cases:note_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
     "cases:task_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),

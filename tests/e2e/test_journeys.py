@@ -122,8 +122,8 @@ def test_assistant_opens_a_case_and_moves_it_through_the_workflow(page, live_ser
         with page.expect_navigation():
             page.get_by_role("button", name="Změnit stav").click()
         assert label in page.locator("main").inner_text()
-    # Closing needs an outcome: without it nothing changes.
-    page.locator("#id_to_status").select_option("closed")
+    # Proposing to close needs an outcome: without it nothing changes.
+    page.locator("#id_to_status").select_option("closing_proposed")
     with page.expect_navigation():
         page.get_by_role("button", name="Změnit stav").click()
     case.refresh_from_db()

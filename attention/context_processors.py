@@ -1,17 +1,16 @@
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Role
 
-from .count import cached_total
+from .count import stored_total
 
 
 def attention_count(request: HttpRequest) -> dict:
-    """`attention_count` for the menu, counted only when a template shows it."""
+    """The menu's count of things to do, from the cache only: a page costs no query for it. When
+    the cache has none, the menu asks for it afterwards (`attention:count`, htmx)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    role = Role(user.role)
-    if not (role.can_work_with_clients() or role.can_review_shared_cases()):
+    if not Role(user.role).has_things_to_do():
         return {}
-    return {"attention_count": SimpleLazyObject(lambda: cached_total(user))}
+    return {"attention_menu": True, "attention_count": stored_total(user)}

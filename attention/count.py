@@ -1,5 +1,6 @@
 """The number in the menu: how many things need doing, kept a few minutes in the cache so that a
-page costs no query for it. The start page counts afresh and stores its own count."""
+page costs no query for it. The start page and the digest store the count they made; otherwise
+the menu asks for it once (`attention:count`), which counts (one query per section) and stores it."""
 
 from django.core.cache import cache
 
@@ -14,11 +15,15 @@ def _key(user_id: int) -> str:
     return f"attention:count:{user_id}"
 
 
+def stored_total(user: User) -> int | None:
+    return cache.get(_key(user.pk))
+
+
 def cached_total(user: User) -> int:
-    total = cache.get(_key(user.pk))
+    total = stored_total(user)
     if total is None:
         total = attention_total(user)
-        cache.set(_key(user.pk), total, COUNT_SECONDS)
+        store_total(user, total)
     return total
 
 

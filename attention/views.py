@@ -3,6 +3,7 @@ coordinator the organisation's days without contact) and the calendar feed itsel
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.decorators import role_can
 from accounts.roles import Role
 from common.http import AuthenticatedHttpRequest
 
 from . import services
+from .count import cached_total
 from .feed import feed_events
 from .forms import DigestForm, NoContactDaysForm
 from .ics import calendar
@@ -23,6 +26,14 @@ from .ics import calendar
 NEW_TOKEN_KEY = "attention_new_calendar_token"  # noqa: S105 - a session key, not a secret
 
 
+@role_can(Role.has_things_to_do)
+@require_GET
+def attention_count(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The menu's count (a fragment for htmx) when the cache had none for the page."""
+    return render(request, "attention/_count.html", {"count": cached_total(request.user)})
+
+
+@role_can(Role.has_things_to_do)
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -44,10 +55,10 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("The organisation's number of days without contact was saved."))
         return redirect("attention:settings")
     if action == "days" and days_form is None:
-        return HttpResponse(status=403)
+        raise PermissionDenied
     if action in ("calendar_reset", "calendar_remove"):
         if not role.can_work_with_clients():
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if action == "calendar_reset":
             request.session[NEW_TOKEN_KEY] = services.calendar_token_reset(user=user)
             messages.success(request, _("A new calendar address was made; the previous one no longer works."))

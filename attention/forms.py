@@ -9,8 +9,8 @@ class DigestForm(forms.ModelForm):
         model = User
         fields = ["daily_digest", "language"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
         if cleaned.get("daily_digest") and not self.instance.email:
             self.add_error(
                 "daily_digest",

@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import Case, CaseStatus, PoliceFeedback
-from cases.selectors import open_tasks_of, police_cases_for_list, visible_cases
+from cases.selectors import open_tasks_of, visible_cases
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
@@ -262,10 +262,11 @@ def police_awaiting_review(user: User, today: datetime.date) -> Section | None:
     if not Role(user.role).can_review_shared_cases():
         return None
     rows = (
-        police_cases_for_list(user)
+        visible_cases(user)
         .filter(police_reviewed_at__isnull=True)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("client")
+        .order_by("-updated_at", "-id")
     )
 
     def item(case: Case) -> Item:

@@ -51,3 +51,22 @@ def test_an_overdue_follow_up_with_the_clients_name_and_the_count_in_the_menu(pa
     page.locator("#nav-attention").wait_for(state="visible")
     assert "1" in page.locator("#nav-attention").inner_text()
     screenshot(page, "attention-start-page-375")
+
+
+def test_the_calendar_address_is_made_on_the_settings_page(page, live_server, alice):
+    sign_in(page, live_server, alice, with_authenticator(alice))
+    page.goto(f"{live_server.url}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Upozornění a kalendář").click()
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vytvořit adresu kalendáře").click()
+    feed_url = page.locator("#feed-url").input_value()
+    assert feed_url.startswith(f"{live_server.url}/attention/calendar/") and feed_url.endswith(".ics")
+    assert axe_violations(page) == []
+    screenshot(page, "attention-settings")
+    # The address answers with the calendar (without a session: tests/test_attention_calendar.py), once shown.
+    response = page.context.request.get(feed_url)
+    assert response.status == 200 and response.text().startswith("BEGIN:VCALENDAR\r\n")
+    page.reload()
+    assert page.locator("#feed-url").count() == 0

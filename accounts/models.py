@@ -4,8 +4,10 @@ import datetime
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +78,13 @@ class Organisation(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("region")
     )
+    # An open case whose client nobody has met for this long is listed on the start page.
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("days without contact before a case needs attention"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("An open case whose client had no contact for this many days appears on the start page."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +110,17 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ASSISTANT)
+    # What needs doing, mailed every morning (attention/digest.py), in this language.
+    daily_digest = models.BooleanField(
+        _("daily summary by e-mail"),
+        default=False,
+        help_text=_("Every morning, the number of things that need doing, with first names and links only."),
+    )
+    language = models.CharField(
+        _("language of e-mails and the calendar"), max_length=8, choices=settings.LANGUAGES, default="cs"
+    )
+    # The SHA-256 of the secret in the user's calendar feed address; the secret itself is shown once.
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -23,6 +23,8 @@ OTP_EXEMPT_URL_NAMES = frozenset(
         "accounts:password_reset_complete",
         "set_language",
         "healthz",
+        # Signed in by the secret in its address, never by a session (attention/views.py).
+        "attention:calendar_feed",
     }
 )
 

@@ -25,6 +25,10 @@ class Role(models.TextChoices):
     def can_see_cases(self) -> bool:
         return self.can_work_with_clients() or self.can_review_shared_cases()
 
+    # A list of what needs doing (start page, menu count, daily digest): client work and the police.
+    def has_things_to_do(self) -> bool:
+        return self.can_work_with_clients() or self.can_review_shared_cases()
+
     def can_see_national_statistics(self) -> bool:
         return self == Role.MINISTRY
 

@@ -76,10 +76,13 @@ def record_view(request: HttpRequest, obj: models.Model) -> AuditEvent:
     return record_event(request=request, action=AuditAction.VIEW, obj=obj)
 
 
-def record_list(request: HttpRequest, model: type[models.Model], shown: Iterable[models.Model]) -> AuditEvent:
+def record_list(
+    request: HttpRequest | None, model: type[models.Model], shown: Iterable[models.Model], *, actor=None
+) -> AuditEvent:
     """A read of one page of a list (or of search results): ONE row naming every record shown,
     in the order shown, by the ids of `model` (e.g. the cases of a list of tasks). An empty page
-    is recorded too: a search that found nobody is still a look for a person."""
+    is recorded too: a search that found nobody is still a look for a person. A task passes
+    `actor=` (the user a mail naming the records went to) instead of a request."""
     shown = list(shown)
     organisations = {_owning_organisation_id(obj) for obj in shown}
     event = AuditEvent(
@@ -88,4 +91,4 @@ def record_list(request: HttpRequest, model: type[models.Model], shown: Iterable
         object_ids=list(dict.fromkeys(obj.pk for obj in shown)),
         record_organisation_id=organisations.pop() if len(organisations) == 1 else None,
     )
-    return _save_for_request(event, request)
+    return _save_for_request(event, request, actor=actor)

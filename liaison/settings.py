@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "gdpr",
+    "attention",  # what needs doing: start page sections, daily digest, calendar feed
     "seed",  # seed_demo and seed_bulk
 ]
 
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liaison.security.security_context",
+                "attention.context_processors.attention_count",
             ],
         },
     },
@@ -200,6 +202,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
+# The application's address as its users reach it, for links in mails sent without a request
+# (the daily digest), e.g. https://liaison.example.cz.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Password-reset requests per address and per account within the window (accounts/password_reset.py).
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
@@ -420,6 +425,8 @@ CELERY_BEAT_SCHEDULE = {
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
     # The one-time keys of create forms are kept a week (common/submissions.py).
     "submissions-forget": {"task": "common.tasks.forget_old_submissions", "schedule": crontab(minute=20, hour=4)},
+    # What needs doing, to the users who asked for it, before the working day (attention/digest.py).
+    "attention-digest": {"task": "attention.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=6)},
 }
 
 # X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("police/", include("cases.police_urls")),
     path("reports/", include("reports.urls")),
+    path("attention/", include("attention.urls")),
     # The language switch works on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", include("api.urls")),

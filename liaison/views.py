@@ -1,19 +1,19 @@
-"""The start page: what each role needs first."""
-
-import datetime
+"""The start page: what each role needs first, and what needs doing (attention/selectors.py)."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import Role
+from attention.count import store_total
+from attention.selectors import shown_records, shown_sections
 from audit.selectors import organisation_access_changes
 from audit.services import record_list
 from cases.models import Case
 from cases.selectors import cases_waiting_for_approval
 from common.http import AuthenticatedHttpRequest
 from contacts.models import Contact
-from contacts.selectors import contacts_for_list, visible_contacts
+from contacts.selectors import contacts_for_list
 
 WAITING_SHOWN = 20  # cases waiting for approval on the start page; the case list has them all
 
@@ -21,20 +21,19 @@ WAITING_SHOWN = 20  # cases waiting for approval on the start page; the case lis
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = Role(request.user.role)
     context: dict = {"role": role}
+    attention = shown_sections(request.user, timezone.localdate())
+    context["attention"] = attention
+    context["attention_total"] = total = sum(entry.total for entry in attention)
+    store_total(request.user, total)
+    # The start page lists records with their clients' names: one list read per record type.
+    records = shown_records(attention)
     if role.can_work_with_clients():
-        today = timezone.localdate()
         mine = contacts_for_list(request.user).filter(assistant=request.user)
         context["recent_contacts"] = recent = list(mine[:10])
-        context["follow_ups"] = follow_ups = list(
-            visible_contacts(request.user)
-            .filter(
-                assistant=request.user, follow_up_on__gte=today, follow_up_on__lte=today + datetime.timedelta(days=14)
-            )
-            .select_related("authority")
-            .order_by("follow_up_on")[:10]
-        )
-        # The start page lists the user's contacts (with their clients' names): a list read.
-        record_list(request, Contact, [*recent, *follow_ups])
+        record_list(request, Contact, [*recent, *records.pop(Contact, [])])
+    for model, shown in records.items():
+        if shown:
+            record_list(request, model, shown)
     if role.can_supervise():
         # Separation of duties: a coordinator sees who changed the accounts of the organisation.
         context["access_changes"] = organisation_access_changes(request.user)[:20]

@@ -79,6 +79,9 @@ def test_public_views_are_few_and_marked():
         "accounts:password_reset_done",
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
+        # Signed in by the secret in its address (a calendar program has no session): a wrong
+        # secret is a 404 (tests/test_attention_calendar.py).
+        "attention:calendar_feed",
     }
     # The admin's login (it forwards to ours) and the API (it answers 401 itself) are their own.
     assert {n for n in public if not n.startswith(("admin:", "api:"))} == expected

@@ -12,6 +12,10 @@ To add a row: `"app:name": Rule(allowed=..., obj=...)`.
   and like an existing one (403) to the others, so that nothing leaks whether an id exists.
 - `get`: for a URL that takes only POST, what a GET by an allowed role answers (405).
 - Anonymous visitors are sent to the sign-in page unless `anonymous` says otherwise.
+- A URL signed in by a secret in the address rather than by a session (the calendar feed) is
+  `_public(obj=...)`: its `obj` builds the owner's valid secret as the own-scope record and a
+  wrong one as out of scope, so that every visitor, anonymous or signed in as any role, gets
+  `ok` with the valid secret and 404 with a wrong one.
 Whole namespaces with their own access tests (the admin, the API) are PREFIX_RULES.
 """
 
@@ -23,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from attention.services import calendar_token_reset
 from cases import services as case_services
 from cases.attachments import PDF, CheckedFile
 from observations.models import PassedTo
@@ -176,6 +181,11 @@ ACCESS: dict[str, Rule] = {
     "programmes:staff_time_create": Rule(allowed=CLIENT_WORK),
     "programmes:staff_time_edit": Rule(allowed=CLIENT_WORK, obj="staff_time"),
     "programmes:staff_time_import": Rule(allowed=frozenset({C})),
+    # What needs doing (fuller tests: tests/test_attention*.py): the menu's count, the user's own
+    # settings, and the calendar feed signed in by the secret in its address (alice's here).
+    "attention:count": Rule(allowed=frozenset({A, C, P})),
+    "attention:settings": Rule(allowed=frozenset({A, C, P})),
+    "attention:calendar_feed": _public(obj="calendar_token"),
 }
 
 
@@ -298,6 +308,11 @@ def _group_activity_kwargs(world):
     return {"pk": world["own_group_activity"].pk}, {"pk": world["foreign_group_activity"].pk}
 
 
+def _calendar_token_kwargs(world):
+    # A wrong secret, and one of the same length and alphabet that nobody holds.
+    return {"token": world["calendar_token"]}, [{"token": "wrong"}, {"token": "x" * len(world["calendar_token"])}]
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -316,6 +331,7 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "referral": _referral_kwargs,
     "shared_attachment": _shared_attachment_kwargs,
     "reset_link": _reset_link_kwargs,
+    "calendar_token": _calendar_token_kwargs,
     "observation": _observation_kwargs,
     "police_observation": _police_observation_kwargs,
     "service": _service_kwargs,
@@ -412,6 +428,7 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "own_refused_applicant": RefusedApplicantFactory(recorded_by=alice),
         "foreign_refused_applicant": RefusedApplicantFactory(recorded_by=oscar),
         **programme_records(alice, oscar),
+        "calendar_token": calendar_token_reset(user=alice),
     }
 
 

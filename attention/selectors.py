@@ -1,0 +1,323 @@
+"""What needs doing: the sections of the start page, of the daily digest and of the menu's count.
+
+Each section is a small function of (user, today) that answers a `Section`, or None where it
+does not apply to the user's role. `SECTIONS` lists them in the order of the page: a new
+section is one function here (or in its own app's module) and one line in `SECTIONS`.
+
+Every section reads through the scoping selectors (`visible_*`), so that nobody is told of a
+record they could not open. A section's rows are a lazy queryset: the start page and the digest
+read a few of them (`shown_sections`), the menu only counts them (`attention_total`).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from accounts.models import User
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from cases.models import Case, CaseStatus, PoliceFeedback
+from cases.selectors import open_tasks_of, visible_cases
+from clients.models import Client, Consent
+from clients.selectors import visible_clients
+from contacts.models import Contact
+from contacts.selectors import visible_contacts
+
+# Follow-ups and tasks this many days ahead are listed, besides every overdue one.
+DAYS_AHEAD = 14
+# Police feedback and withdrawn consents are news for this long.
+NEWS_DAYS = 30
+# Rows a section shows on the start page and in the digest; the count says how many there are.
+SHOWN = 10
+
+# What a row needs of a client: the name, and the organisation that the audit trail records.
+CLIENT_NAME_FIELDS = ("id", "organisation", "identity", "first_name", "last_name", "nickname", "birth_year")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do, about one record (`record`, of its section's `model`)."""
+
+    record: Model
+    url: str
+    what: str
+    on: datetime.date | None = None
+    overdue: bool = False
+    clients: list[Client] = field(default_factory=list)
+
+    @property
+    def client_names(self) -> str:
+        return ", ".join(client.display_name for client in self.clients)
+
+    @property
+    def first_names(self) -> str:
+        """The only personal data a mail may carry: first names of named clients."""
+        return ", ".join(c.first_name for c in self.clients if c.identity == Client.Identity.NAMED and c.first_name)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: StrOrPromise
+    # The record type the audit trail names when the section is shown.
+    model: type[Model]
+    rows: QuerySet
+    item: Callable[[Any], Item]
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    section: Section
+    items: list[Item]
+    total: int
+
+
+def _client_work(user: User) -> bool:
+    return Role(user.role).can_work_with_clients()
+
+
+def _since(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+# -- the sections ------------------------------------------------------------------------------
+
+
+def follow_ups(user: User, today: datetime.date) -> Section | None:
+    """The user's follow-ups due in the next two weeks, and every overdue one still open: a
+    follow-up is done once a later contact was logged with one of its clients or on its case."""
+    if not _client_work(user):
+        return None
+    later = visible_contacts(user).filter(occurred_at__gt=OuterRef("occurred_at"))
+    rows = (
+        visible_contacts(user)
+        .filter(assistant=user, follow_up_on__lte=today + datetime.timedelta(days=DAYS_AHEAD))
+        .exclude(Exists(later.filter(clients__contacts=OuterRef("pk"))))
+        .exclude(Exists(later.filter(case_id=OuterRef("case_id"))))
+        .select_related("authority")
+        .prefetch_related(Prefetch("clients", queryset=Client.objects.only(*CLIENT_NAME_FIELDS)))
+        .order_by("follow_up_on", "id")
+    )
+
+    def item(contact: Contact) -> Item:
+        return Item(
+            record=contact,
+            url=reverse("contacts:detail", args=[contact.pk]),
+            what=str(contact.authority or _("Follow-up")),
+            on=contact.follow_up_on,
+            overdue=contact.follow_up_on is not None and contact.follow_up_on < today,
+            clients=list(contact.clients.all()),
+        )
+
+    return Section("follow_ups", _("Follow-ups: overdue and in the next 14 days"), Contact, rows, item)
+
+
+def tasks(user: User, today: datetime.date) -> Section | None:
+    """The user's open tasks, overdue or due in the next two weeks; the trail names their cases."""
+    if not _client_work(user):
+        return None
+    rows = open_tasks_of(user).filter(due_on__lte=today + datetime.timedelta(days=DAYS_AHEAD))
+
+    def item(task) -> Item:
+        return Item(
+            record=task.case,
+            url=reverse("cases:detail", args=[task.case_id]),
+            what=task.title,
+            on=task.due_on,
+            overdue=task.due_on < today,
+            clients=[task.case.client],
+        )
+
+    return Section("tasks", _("Tasks: overdue and in the next 14 days"), Case, rows, item)
+
+
+def quiet_cases(user: User, today: datetime.date) -> Section | None:
+    """Open cases whose client nobody met for the organisation's number of days (counted from
+    the opening of the case when there was no contact at all). An assistant's own cases; a
+    coordinator's whole organisation."""
+    if not _client_work(user) or user.organisation is None:
+        return None
+    days = user.organisation.no_contact_days
+    last_contact = (
+        visible_contacts(user)
+        .filter(Q(clients=OuterRef("client_id")) | Q(case_id=OuterRef("pk")))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    rows = (
+        visible_cases(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .annotate(quiet_since=Coalesce(Subquery(last_contact), "opened_at"))
+        .filter(quiet_since__lt=_since(days))
+        .select_related("client")
+        .only("id", "title", "organisation", "client", *(f"client__{name}" for name in CLIENT_NAME_FIELDS))
+        .order_by("quiet_since", "id")
+    )
+    if not Role(user.role).can_supervise():
+        rows = rows.filter(assistant=user)
+
+    def item(case) -> Item:
+        quiet = timezone.localtime(case.quiet_since).date()
+        return Item(
+            record=case,
+            url=reverse("cases:detail", args=[case.pk]),
+            what=str(
+                _("%(title)s: no contact for %(days)s days") % {"title": case.title, "days": (today - quiet).days}
+            ),
+            on=quiet,
+            overdue=True,
+            clients=[case.client],
+        )
+
+    title = _("Cases without contact for %(days)s days or more") % {"days": days}
+    return Section("quiet_cases", title, Case, rows, item)
+
+
+def police_feedback(user: User, today: datetime.date) -> Section | None:
+    """Feedback of the police on the user's cases that the user has not read yet: it is read
+    when the user opens the case's page afterwards (the audit trail's record of that view)."""
+    if not _client_work(user):
+        return None
+    opened_since = AuditEvent.objects.filter(
+        actor_id=user.pk,
+        action=AuditAction.VIEW,
+        content_type__app_label="cases",
+        content_type__model="case",
+        object_id=Cast(OuterRef("case_id"), output_field=CharField()),
+        occurred_at__gte=OuterRef("created_at"),
+    )
+    rows = (
+        PoliceFeedback.objects.filter(
+            case__in=visible_cases(user).filter(assistant=user), created_at__gte=_since(NEWS_DAYS)
+        )
+        .exclude(Exists(opened_since))
+        .select_related("case__client")
+        .only(
+            "id",
+            "created_at",
+            "marks_reviewed",
+            "case__id",
+            "case__title",
+            "case__organisation",
+            *(f"case__client__{name}" for name in CLIENT_NAME_FIELDS),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+    def item(feedback: PoliceFeedback) -> Item:
+        return Item(
+            record=feedback.case,
+            url=reverse("cases:detail", args=[feedback.case.pk]),
+            what=feedback.case.title,
+            on=timezone.localtime(feedback.created_at).date(),
+            clients=[feedback.case.client],
+        )
+
+    return Section("police_feedback", _("New feedback from the police"), Case, rows, item)
+
+
+def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
+    """Consents withdrawn in the last 30 days: of the clients of the assistant's open cases, or of
+    any client of the coordinator's organisation. (A consent has no expiry date: it stands
+    until it is withdrawn.)"""
+    if not _client_work(user):
+        return None
+    clients = visible_clients(user)
+    if not Role(user.role).can_supervise():
+        clients = clients.filter(
+            Exists(
+                visible_cases(user).filter(client_id=OuterRef("pk"), assistant=user).exclude(status=CaseStatus.CLOSED)
+            )
+        )
+    rows = (
+        Consent.objects.filter(client__in=clients, withdrawn_at__gte=_since(NEWS_DAYS))
+        .select_related("client")
+        .only("id", "purpose", "withdrawn_on", "withdrawn_at", "client", *(f"client__{n}" for n in CLIENT_NAME_FIELDS))
+        .order_by("-withdrawn_at", "-id")
+    )
+
+    def item(consent: Consent) -> Item:
+        return Item(
+            record=consent,
+            url=reverse("clients:detail", args=[consent.client_id]),
+            what=str(_("%(purpose)s: withdrawn") % {"purpose": consent.get_purpose_display()}),
+            on=consent.withdrawn_on,
+            clients=[consent.client],
+        )
+
+    return Section("withdrawn_consents", _("Consents withdrawn in the last 30 days"), Consent, rows, item)
+
+
+def police_awaiting_review(user: User, today: datetime.date) -> Section | None:
+    """The police officer's: cases shared in the region that the police have not reviewed yet,
+    the most recently shared or changed first."""
+    if not Role(user.role).can_review_shared_cases():
+        return None
+    rows = (
+        visible_cases(user)
+        .filter(police_reviewed_at__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("client")
+        .order_by("-updated_at", "-id")
+    )
+
+    def item(case: Case) -> Item:
+        return Item(
+            record=case,
+            url=reverse("police:case_detail", args=[case.pk]),
+            what=case.title,
+            on=timezone.localtime(case.updated_at).date(),
+            clients=[case.client],
+        )
+
+    return Section("police_awaiting_review", _("Shared cases awaiting police feedback"), Case, rows, item)
+
+
+SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
+    follow_ups,
+    tasks,
+    quiet_cases,
+    police_feedback,
+    withdrawn_consents,
+    police_awaiting_review,
+]
+
+
+# -- reading them ------------------------------------------------------------------------------
+
+
+def sections_for(user: User, today: datetime.date | None = None) -> list[Section]:
+    today = today or timezone.localdate()
+    return [section for build in SECTIONS if (section := build(user, today)) is not None]
+
+
+def shown_sections(user: User, today: datetime.date | None = None, *, limit: int = SHOWN) -> list[ShownSection]:
+    """Every section of the user with its first `limit` items and its count: one query for a
+    section with fewer rows than `limit`, one more (the count) otherwise, plus its prefetches."""
+    shown = []
+    for section in sections_for(user, today):
+        rows = list(section.rows[:limit])
+        total = len(rows) if len(rows) < limit else section.rows.count()
+        shown.append(ShownSection(section, [section.item(row) for row in rows], total))
+    return shown
+
+
+def attention_total(user: User, today: datetime.date | None = None) -> int:
+    """How many things need doing: one count per section."""
+    return sum(section.rows.count() for section in sections_for(user, today))
+
+
+def shown_records(shown: list[ShownSection]) -> dict[type[Model], list[Model]]:
+    """The records shown, per record type, in the order shown (for `audit.services.record_list`)."""
+    records: dict[type[Model], list[Model]] = {}
+    for entry in shown:
+        records.setdefault(entry.section.model, []).extend(item.record for item in entry.items)
+    return records

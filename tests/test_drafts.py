@@ -272,3 +272,23 @@ def test_every_signed_in_page_carries_the_warning_in_czech(alice, client):
 @pytest.mark.parametrize("name", ["contacts:create", "clients:create"])
 def test_forms_without_a_draft_show_no_notice(alice, name):
     assert "rozepsaný koncept" not in _browser(alice).get(reverse(name)).content.decode()
+
+
+def test_erasing_a_client_deletes_the_drafts_of_their_file_contacts_and_cases(alice, own_client, own_contact):
+    from gdpr.anonymisation import anonymise_client
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(client=own_client)
+    other = ClientFactory(organisation=alice.organisation, created_by=alice)
+    now = timezone.now()
+    for kind, key in [
+        ("client", str(own_client.pk)),
+        ("contact", str(own_contact.pk)),
+        ("case", str(case.pk)),
+        ("case", f"new-{own_client.pk}"),
+        ("client", str(other.pk)),
+        ("contact", "new"),
+    ]:
+        Draft.objects.create(user=alice, kind=kind, object_key=key, payload="[]", updated_at=now)
+    anonymise_client(own_client)
+    assert sorted(Draft.objects.values_list("kind", "object_key")) == [("client", str(other.pk)), ("contact", "new")]

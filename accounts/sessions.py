@@ -201,4 +201,5 @@ def session_timing(request: HttpRequest) -> dict:
     return {
         "session_seconds_left": session_seconds_left(request),
         "idle_warning_seconds": settings.LIAISON_IDLE_WARNING_SECONDS,
+        "idle_warning_minutes": max(1, round(settings.LIAISON_IDLE_WARNING_SECONDS / 60)),
     }

@@ -100,12 +100,17 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     client_id = request.GET.get("client", "")
     chosen = visible_clients(request.user).filter(pk=client_id).first() if client_id.isdigit() else None
+    data, draft = _form_data(request, drafts.new_key())
     if chosen is not None:
         initial["clients"] = [client_id]
-        if request.method == "GET":
+        if request.method == "GET" and draft is None:
             record_view(request, chosen)  # the form names the chosen client
+    if draft is not None:
+        # The restored form names the clients chosen in the draft (those the user still sees).
+        ids = [value for value in data.getlist("clients") if value.isdigit() and len(value) < 19]
+        for shown in visible_clients(request.user).filter(pk__in=ids).order_by("pk"):
+            record_view(request, shown)
     services.ensure_a_service(request.user)  # a new organisation's first record needs its activity types
-    data, draft = _form_data(request, drafts.new_key())
     form = ContactForm(data, user=request.user, initial=initial)
     formset = activity_formset(data, contact_form=form)
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -265,6 +265,7 @@ def test_every_signed_in_page_carries_the_warning_in_czech(alice, client):
     assert 'id="idle-warning"' in page and 'role="alertdialog"' in page
     assert f'data-warn-seconds="{project_settings.LIAISON_IDLE_WARNING_SECONDS}"' in page
     assert "Brzy budete odhlášeni" in page and "Zůstat přihlášen" in page
+    assert "Za 2 minuty budete odhlášeni, pokud nezvolíte" in page
     assert 'data-draft-url="/clients/new/draft/"' in page
     assert "idle-warning" not in client.get(reverse("accounts:login")).content.decode()
 
@@ -292,3 +293,17 @@ def test_erasing_a_client_deletes_the_drafts_of_their_file_contacts_and_cases(al
         Draft.objects.create(user=alice, kind=kind, object_key=key, payload="[]", updated_at=now)
     anonymise_client(own_client)
     assert sorted(Draft.objects.values_list("kind", "object_key")) == [("client", str(other.pk)), ("contact", "new")]
+
+
+def test_a_restored_contact_draft_naming_clients_is_an_audited_read_of_those_the_user_sees(
+    alice, own_client, foreign_client
+):
+    from audit.models import AuditAction, AuditEvent
+
+    browser = _browser(alice)
+    _keep(browser, reverse("contacts:draft_new"), outcome=NOTE, clients=[str(own_client.pk), str(foreign_client.pk)])
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    page = browser.get(reverse("contacts:create")).content.decode()
+    assert own_client.last_name in page and foreign_client.last_name not in page
+    events = list(AuditEvent.objects.filter(pk__gt=before))
+    assert [(e.action, e.object_id) for e in events] == [(AuditAction.VIEW, str(own_client.pk))]

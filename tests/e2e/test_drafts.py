@@ -74,7 +74,7 @@ def test_the_idle_warning_appears_and_staying_signed_in_keeps_the_session(page, 
     dialog.wait_for(state="visible", timeout=20_000)
     assert "Brzy budete odhlášeni" in dialog.inner_text()
     assert page.evaluate("document.activeElement.hasAttribute('data-idle-stay')")
-    assert "Za dvě minuty budete odhlášeni" in page.locator("[data-idle-announce]").inner_text()
+    assert "Za 2 minuty budete odhlášeni" in page.locator("[data-idle-announce]").inner_text()
     assert re.search(r"Zbývá: [12]:\d\d", dialog.inner_text())
     assert axe_violations(page) == []
     screenshot(page, f"idle-warning-{width}")

@@ -194,7 +194,8 @@ def session_seconds_left(request: HttpRequest) -> int:
 
 
 def session_timing(request: HttpRequest) -> dict:
-    """Template context: when the page should warn of the inactivity sign-out."""
+    """Template context: when the page should warn of the inactivity sign-out, and how often an
+    open form keeps its draft."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -202,4 +203,5 @@ def session_timing(request: HttpRequest) -> dict:
         "session_seconds_left": session_seconds_left(request),
         "idle_warning_seconds": settings.LIAISON_IDLE_WARNING_SECONDS,
         "idle_warning_minutes": max(1, round(settings.LIAISON_IDLE_WARNING_SECONDS / 60)),
+        "draft_save_seconds": settings.LIAISON_DRAFT_SAVE_SECONDS,
     }

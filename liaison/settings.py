@@ -249,6 +249,8 @@ SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity timeout
 # The page warns this long before the inactivity sign-out and offers to stay signed in
 # (static/js/session-timeout.js); the draft of an open form is kept before the sign-out.
 LIAISON_IDLE_WARNING_SECONDS = env_int("IDLE_WARNING_SECONDS", 2 * 60)
+# How often an open form sends its draft while it changes (static/js/drafts.js), in seconds.
+LIAISON_DRAFT_SAVE_SECONDS = env_int("DRAFT_SAVE_SECONDS", 5)
 # The largest draft of a form kept on the server (common/drafts.py), in bytes of its JSON.
 LIAISON_DRAFT_MAX_BYTES = env_int("DRAFT_MAX_BYTES", 256 * 1024)
 SESSION_COOKIE_HTTPONLY = True

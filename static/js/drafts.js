@@ -5,8 +5,6 @@
 (function () {
   "use strict";
 
-  var INTERVAL_MS = 5000;
-
   function start(form) {
     var url = form.getAttribute("data-draft-url");
     var status = document.querySelector("[data-draft-status]");
@@ -84,9 +82,10 @@
     form.addEventListener("change", function () {
       changed = true;
     });
+    var everySeconds = parseInt(status.getAttribute("data-every-seconds"), 10) || 5;
     window.setInterval(function () {
       save(false);
-    }, INTERVAL_MS);
+    }, everySeconds * 1000);
     window.addEventListener("pagehide", function () {
       save(true);
     });

@@ -91,10 +91,12 @@ def test_the_idle_warning_appears_and_staying_signed_in_keeps_the_session(page, 
 def test_an_unattended_form_keeps_its_draft_and_the_page_signs_out(page, live_server, alice, settings):
     settings.SESSION_COOKIE_AGE = 25
     settings.LIAISON_IDLE_WARNING_SECONDS = 20
+    settings.LIAISON_DRAFT_SAVE_SECONDS = 600  # no saving on a timer: only the one before the sign-out
     sign_in(page, live_server, alice, with_authenticator(alice))
     page.goto(f"{live_server.url}/clients/new/")
     page.fill("#id_note", NOTE)
     page.locator("#idle-warning").wait_for(state="visible", timeout=20_000)
+    assert not Draft.objects.exists()
     # Nobody answers: the page ends on the sign-in page, asking to come back to the form.
     page.wait_for_url(re.compile(r"/accounts/login/\?next=/clients/new/"), timeout=40_000)
     assert NOTE in Draft.objects.get(user=alice, kind=Draft.Kind.CLIENT).payload

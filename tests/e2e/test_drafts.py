@@ -3,6 +3,7 @@ the session and a new sign-in, and goes when the form is saved; the warning befo
 inactivity sign-out keeps the session on request, or keeps the draft and signs out."""
 
 import re
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -101,3 +102,20 @@ def test_an_unattended_form_keeps_its_draft_and_the_page_signs_out(page, live_se
     page.wait_for_url(re.compile(r"/accounts/login/\?next=/clients/new/"), timeout=40_000)
     assert NOTE in Draft.objects.get(user=alice, kind=Draft.Kind.CLIENT).payload
     assert not Session.objects.filter(expire_date__gt=timezone.now()).exists()
+
+
+def test_work_on_the_server_puts_the_warning_off(page, live_server, alice, settings):
+    settings.SESSION_COOKIE_AGE = 140
+    settings.LIAISON_IDLE_WARNING_SECONDS = 125  # without other requests, the warning after 15 s
+    sign_in(page, live_server, alice, with_authenticator(alice))
+    page.goto(f"{live_server.url}/contacts/new/")
+    opened = time.monotonic()
+    page.wait_for_timeout(8_000)
+    # A search in the client picker (htmx) is a request like any other: the limit starts again.
+    with page.expect_response(lambda response: "/clients/pick/" in response.url):
+        page.locator("#id_clients_search").fill("Dv")
+    page.wait_for_timeout(max(0, 20 - (time.monotonic() - opened)) * 1000)
+    dialog = page.locator("#idle-warning")
+    assert not dialog.is_visible()
+    dialog.wait_for(state="visible", timeout=25_000)
+    assert time.monotonic() - opened > 20

@@ -5,9 +5,11 @@ The inactivity limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY
 """
 
 import datetime
+import functools
 import time
 from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +19,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -157,3 +159,49 @@ class AbsoluteSessionLimitMiddleware:
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+# -- the inactivity limit, as the pages see it (static/js/session-timeout.js) -------------------
+
+LEAVE_EXPIRY = "leave_expiry"  # an attribute of the session store (liaison/session_store.py)
+
+
+def leaves_session_expiry(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A request to this view is no sign of the user's presence: it does not push the inactivity
+    sign-out back (the saving of a draft on a timer, the page asking how long is left)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        setattr(request.session, LEAVE_EXPIRY, True)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """Seconds until the session ends: the inactivity limit as stored (this request does not
+    count when its view leaves the expiry alone), or the absolute limit if it comes first."""
+    now = timezone.now()
+    if getattr(request.session, LEAVE_EXPIRY, False):
+        key = request.session.session_key
+        expires = Session.objects.filter(session_key=key).values_list("expire_date", flat=True).first()
+        idle_left = (expires - now).total_seconds() if expires else 0.0
+    else:
+        idle_left = float(settings.SESSION_COOKIE_AGE)
+    signed_in_at = request.session.get(SIGNED_IN_AT)
+    absolute_left = settings.LIAISON_SESSION_MAX_SECONDS - (time.time() - signed_in_at) if signed_in_at else idle_left
+    return max(0, int(min(idle_left, absolute_left)))
+
+
+def session_timing(request: HttpRequest) -> dict:
+    """Template context: when the page should warn of the inactivity sign-out, and how often an
+    open form keeps its draft."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "session_seconds_left": session_seconds_left(request),
+        "idle_warning_seconds": settings.LIAISON_IDLE_WARNING_SECONDS,
+        "idle_warning_minutes": max(1, round(settings.LIAISON_IDLE_WARNING_SECONDS / 60)),
+        "draft_save_seconds": settings.LIAISON_DRAFT_SAVE_SECONDS,
+    }

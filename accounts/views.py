@@ -9,19 +9,19 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 
-from . import password_reset, services, tasks
+from . import password_reset, services, sessions, tasks
 from .decorators import role_can
 from .models import Organisation
 from .roles import Role
@@ -127,3 +127,18 @@ def token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     messages.success(request, _("The API token was revoked."))
     return redirect(reverse("accounts:two_factor") + "#sign-ins")
+
+
+@require_GET
+@sessions.leaves_session_expiry
+def session_left(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """How long the session lasts without a sign of the user; asking does not extend it (another
+    tab may have extended it: the page's warning of the inactivity sign-out asks before showing)."""
+    return JsonResponse({"seconds_left": sessions.session_seconds_left(request)})
+
+
+@require_POST
+def session_keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Stay signed in" in the warning of the inactivity sign-out: this request, like any other,
+    starts the inactivity limit again."""
+    return JsonResponse({"seconds_left": sessions.session_seconds_left(request)})

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -12,10 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from accounts.sessions import leaves_session_expiry
 from audit.models import AuditAction
 from audit.services import record_event, record_list, record_view
 from clients.selectors import visible_clients
+from common import drafts
 from common.http import AuthenticatedHttpRequest
+from common.models import Draft
 from common.pagination import paginate, querystring_without_page
 from common.submissions import once_per_submission
 from common.versioning import is_version_conflict
@@ -75,7 +79,8 @@ def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
     initial = {}
     if client.locality:
         initial = {"locality": client.locality, "region": client.locality.municipality.region_id}
-    form = CaseForm(request.POST or None, user=request.user, initial=initial)
+    bound, draft = _form_data(request, drafts.new_key(client.pk))
+    form = CaseForm(bound, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
@@ -85,9 +90,26 @@ def case_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
         except services.CaseError as error:
             form.add_error(error.field, str(error))
         else:
+            drafts.draft_discard(request.user, Draft.Kind.CASE, drafts.new_key(client.pk))
             messages.success(request, _("The case was opened."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_form.html", {"form": form, "client": client})
+    return _render_form(request, form, draft, client)
+
+
+def _form_data(request: AuthenticatedHttpRequest, object_key: str) -> tuple:
+    """What the form is bound to: the POST, or on opening the form the user's draft of it."""
+    if request.method == "POST":
+        return request.POST, None
+    draft = drafts.draft_of(request.user, Draft.Kind.CASE, object_key)
+    return (drafts.draft_data(draft) if draft else None), draft
+
+
+def _render_form(request: AuthenticatedHttpRequest, form: CaseForm, draft, client, case=None) -> HttpResponse:
+    if draft is not None:
+        drafts.without_errors(form)
+    draft_url = reverse("cases:draft", args=[case.pk]) if case else reverse("cases:draft_new", args=[client.pk])
+    context = {"form": form, "client": client, "case": case, "draft": draft, "draft_url": draft_url}
+    return render(request, "cases/case_form.html", context)
 
 
 @role_can(Role.can_work_with_clients)
@@ -96,7 +118,8 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     if request.method == "GET":
         record_view(request, case)  # the form shows the whole case, filled in
-    form = CaseForm(request.POST or None, instance=case, user=request.user)
+    bound, draft = _form_data(request, str(case.pk))
+    form = CaseForm(bound, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(case=case, by=request.user, **form.cleaned_data)
@@ -107,9 +130,35 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.CaseError as error:
             form.add_error(error.field, str(error))
         else:
+            drafts.draft_discard(request.user, Draft.Kind.CASE, str(case.pk))
             messages.success(request, _("The case was saved."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_form.html", {"form": form, "client": case.client, "case": case})
+    return _render_form(request, form, draft, case.client, case)
+
+
+@leaves_session_expiry  # a draft kept on a timer is no sign that the user is there
+@role_can(Role.can_work_with_clients)
+@require_POST
+def case_draft_new(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
+    """The draft of a case being opened for a client the user sees (common/drafts.py)."""
+    client = get_object_or_404(visible_clients(request.user), pk=client_pk)
+    return drafts.answer_draft_request(
+        request,
+        kind=Draft.Kind.CASE,
+        object_key=drafts.new_key(client.pk),
+        form_url=reverse("cases:create", args=[client.pk]),
+    )
+
+
+@leaves_session_expiry
+@role_can(Role.can_work_with_clients)
+@require_POST
+def case_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The draft of a case being edited: only of a case the user sees."""
+    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    return drafts.answer_draft_request(
+        request, kind=Draft.Kind.CASE, object_key=str(case.pk), form_url=reverse("cases:edit", args=[pk])
+    )
 
 
 @role_can(Role.can_work_with_clients)

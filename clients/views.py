@@ -7,15 +7,19 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from accounts.sessions import leaves_session_expiry
 from audit.services import record_list, record_view
 from cases.selectors import visible_cases
+from common import drafts
 from common.http import AuthenticatedHttpRequest
+from common.models import Draft
 from common.pagination import paginate, querystring_without_page
 from common.submissions import once_per_submission
 from common.versioning import is_version_conflict
@@ -137,13 +141,32 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters()
 @once_per_submission
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None)
+    data, draft = _form_data(request, drafts.new_key())
+    form = ClientForm(data)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         client = services.client_create(by=request.user, **data)
+        drafts.draft_discard(request.user, Draft.Kind.CLIENT, drafts.new_key())
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form})
+    return _render_form(request, form, draft)
+
+
+def _form_data(request: AuthenticatedHttpRequest, object_key: str) -> tuple:
+    """What the form is bound to: the POST, or on opening the form the user's draft of it."""
+    if request.method == "POST":
+        return request.POST, None
+    draft = drafts.draft_of(request.user, Draft.Kind.CLIENT, object_key)
+    return (drafts.draft_data(draft) if draft else None), draft
+
+
+def _render_form(request: AuthenticatedHttpRequest, form: ClientForm, draft, client=None) -> HttpResponse:
+    if draft is not None:
+        drafts.without_errors(form)
+    draft_url = reverse("clients:draft", args=[client.pk]) if client else reverse("clients:draft_new")
+    return render(
+        request, "clients/client_form.html", {"form": form, "client": client, "draft": draft, "draft_url": draft_url}
+    )
 
 
 @role_can(Role.can_work_with_clients)
@@ -153,7 +176,8 @@ def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _get_client_for_user(request, pk)
     if request.method == "GET":
         record_view(request, client)  # the form shows the whole file, filled in
-    form = ClientForm(request.POST or None, instance=client)
+    data, draft = _form_data(request, str(client.pk))
+    form = ClientForm(data, instance=client)
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(client=client, **form.cleaned_data)
@@ -162,9 +186,31 @@ def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if is_version_conflict(error):
                 form.show_stored_version(Client.objects.values_list("version", flat=True).get(pk=client.pk))
         else:
+            drafts.draft_discard(request.user, Draft.Kind.CLIENT, str(client.pk))
             messages.success(request, _("The client was saved."))
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    return _render_form(request, form, draft, client)
+
+
+@leaves_session_expiry  # a draft kept on a timer is no sign that the user is there
+@role_can(Role.can_work_with_clients)
+@require_POST
+def client_draft_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The draft of a new client (common/drafts.py)."""
+    return drafts.answer_draft_request(
+        request, kind=Draft.Kind.CLIENT, object_key=drafts.new_key(), form_url=reverse("clients:create")
+    )
+
+
+@leaves_session_expiry
+@role_can(Role.can_work_with_clients)
+@require_POST
+def client_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The draft of a client file being edited: only of a client the user sees."""
+    client = get_object_or_404(visible_clients(request.user), pk=pk)
+    return drafts.answer_draft_request(
+        request, kind=Draft.Kind.CLIENT, object_key=str(client.pk), form_url=reverse("clients:edit", args=[pk])
+    )
 
 
 @role_can(Role.can_work_with_clients)

@@ -1,8 +1,11 @@
-"""What every app shares in the database: the keys of create submissions, used once."""
+"""What every app shares in the database: the keys of create submissions, used once, and the
+drafts of forms being filled in."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .crypto import EncryptedTextField
 
 
 class Submission(models.Model):
@@ -26,3 +29,35 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Draft(models.Model):
+    """What a user has typed into a form and not saved yet, kept on the server so that a closed
+    tab or a session that ended does not lose it (common/drafts.py). Only its author sees it;
+    it goes when the form is saved, or after a week (common.tasks.forget_old_drafts)."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("contact")
+        CLIENT = "client", _("client")
+        CASE = "case", _("case")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("form"), max_length=16, choices=Kind.choices)
+    # "new" for a create form, the record's id for an edit form ("new-<client id>" for a case
+    # opened for a client): a draft belongs to one form of one record.
+    object_key = models.CharField(max_length=40)
+    # The form's fields as JSON, encrypted: drafts hold the same sensitive text as the records.
+    payload = EncryptedTextField(_("draft"))
+    # The version of the record the form was opened with: a restored draft is saved against it,
+    # so that another person's save in the meantime is shown, never overwritten silently.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "object_key"], name="draft_once_per_form")]
+        indexes = [models.Index(fields=["updated_at"], name="draft_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_key}"

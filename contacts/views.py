@@ -5,14 +5,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from accounts.sessions import leaves_session_expiry
 from audit.services import record_list, record_view
 from clients.selectors import visible_clients
+from common import drafts
 from common.http import AuthenticatedHttpRequest
+from common.models import Draft
 from common.pagination import keyset_paginate, querystring_without_page
 from common.submissions import once_per_submission
 from common.versioning import is_version_conflict
@@ -71,12 +75,22 @@ def _show_refusal(form: ContactForm, formset: BaseFormSet, error: ValidationErro
             form.add_error(None, errors)
 
 
-def _render_form(request: AuthenticatedHttpRequest, form: ContactForm, formset: BaseFormSet, contact=None):
-    return render(
-        request,
-        "contacts/contact_form.html",
-        {"form": form, "activities": formset, "contact": contact, "add_activity_key": ADD_ACTIVITY_KEY},
-    )
+def _render_form(
+    request: AuthenticatedHttpRequest, form: ContactForm, formset: BaseFormSet, contact=None, draft=None
+) -> HttpResponse:
+    if draft is not None:
+        drafts.without_errors(form, formset)
+    draft_url = reverse("contacts:draft", args=[contact.pk]) if contact else reverse("contacts:draft_new")
+    context = {"form": form, "activities": formset, "contact": contact, "add_activity_key": ADD_ACTIVITY_KEY}
+    return render(request, "contacts/contact_form.html", {**context, "draft": draft, "draft_url": draft_url})
+
+
+def _form_data(request: AuthenticatedHttpRequest, object_key: str) -> tuple:
+    """What the form is bound to: the POST, or on opening the form the user's draft of it."""
+    if request.method == "POST":
+        return request.POST, None
+    draft = drafts.draft_of(request.user, Draft.Kind.CONTACT, object_key)
+    return (drafts.draft_data(draft) if draft else None), draft
 
 
 @role_can(Role.can_work_with_clients)
@@ -86,13 +100,19 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {}
     client_id = request.GET.get("client", "")
     chosen = visible_clients(request.user).filter(pk=client_id).first() if client_id.isdigit() else None
+    data, draft = _form_data(request, drafts.new_key())
     if chosen is not None:
         initial["clients"] = [client_id]
-        if request.method == "GET":
+        if request.method == "GET" and draft is None:
             record_view(request, chosen)  # the form names the chosen client
+    if draft is not None:
+        # The restored form names the clients chosen in the draft (those the user still sees).
+        ids = [value for value in data.getlist("clients") if value.isdigit() and len(value) < 19]
+        for shown in visible_clients(request.user).filter(pk__in=ids).order_by("pk"):
+            record_view(request, shown)
     services.ensure_a_service(request.user)  # a new organisation's first record needs its activity types
-    form = ContactForm(request.POST or None, user=request.user, initial=initial)
-    formset = activity_formset(request.POST or None, contact_form=form)
+    form = ContactForm(data, user=request.user, initial=initial)
+    formset = activity_formset(data, contact_form=form)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
@@ -100,11 +120,12 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             _show_refusal(form, formset, error)
         else:
+            drafts.draft_discard(request.user, Draft.Kind.CONTACT, drafts.new_key())
             messages.success(request, _("The contact was saved."))
             if "save_and_new" in request.POST:
                 return redirect("contacts:create")
             return redirect("contacts:detail", pk=contact.pk)
-    return _render_form(request, form, formset)
+    return _render_form(request, form, formset, draft=draft)
 
 
 @role_can(Role.can_work_with_clients)
@@ -115,8 +136,9 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "GET":
         record_view(request, contact)  # the form shows the whole record, filled in
-    form = ContactForm(request.POST or None, instance=contact, user=request.user)
-    formset = activity_formset(request.POST or None, contact_form=form)
+    data, draft = _form_data(request, str(contact.pk))
+    form = ContactForm(data, instance=contact, user=request.user)
+    formset = activity_formset(data, contact_form=form)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         # A service or project the form does not offer stays as it was.
         values = {"service": contact.service, "project": contact.project, **form.cleaned_data}
@@ -127,6 +149,30 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if is_version_conflict(error):
                 form.show_stored_version(Contact.objects.values_list("version", flat=True).get(pk=contact.pk))
         else:
+            drafts.draft_discard(request.user, Draft.Kind.CONTACT, str(contact.pk))
             messages.success(request, _("The contact was saved."))
             return redirect("contacts:detail", pk=contact.pk)
-    return _render_form(request, form, formset, contact)
+    return _render_form(request, form, formset, contact, draft)
+
+
+@leaves_session_expiry  # a draft kept on a timer is no sign that the user is there
+@role_can(Role.can_work_with_clients)
+@require_POST
+def contact_draft_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The draft of a new contact (common/drafts.py)."""
+    return drafts.answer_draft_request(
+        request, kind=Draft.Kind.CONTACT, object_key=drafts.new_key(), form_url=reverse("contacts:create")
+    )
+
+
+@leaves_session_expiry
+@role_can(Role.can_work_with_clients)
+@require_POST
+def contact_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The draft of a contact being edited: only of a contact the user may edit."""
+    contact = get_object_or_404(visible_contacts(request.user), pk=pk)
+    if not can_edit_contact(request.user, contact):
+        raise PermissionDenied
+    return drafts.answer_draft_request(
+        request, kind=Draft.Kind.CONTACT, object_key=str(contact.pk), form_url=reverse("contacts:edit", args=[pk])
+    )

@@ -27,6 +27,8 @@ from django.db.models import Q
 from audit.history import anonymise_history
 from cases.models import Case
 from clients.models import Client, Consent, ParticipantSheet, ServiceUse, Sex
+from common import drafts
+from common.models import Draft
 from contacts.models import Contact
 from groupwork.models import GroupActivity
 
@@ -141,10 +143,22 @@ def anonymise_client(client: Client) -> None:
     GroupActivity.objects.filter(pk__in=group_activity_ids).update(description="")
     touched.add(GroupActivity, group_activity_ids)
     GroupActivity.participants.through.objects.filter(client=client).delete()
-    _anonymise_cases(list(Case.objects.filter(client=client).values_list("pk", flat=True)), touched)
+    case_ids = list(Case.objects.filter(client=client).values_list("pk", flat=True))
+    _anonymise_cases(case_ids, touched)
+    _delete_drafts(client_id=client.pk, contact_ids=contact_ids, case_ids=case_ids)
     touched.anonymise_history()
     _anonymise_history_of_removed_rows(client_ids=[client.pk], case_ids=[])
     client.refresh_from_db()
+
+
+def _delete_drafts(*, client_id: int, contact_ids: list[int], case_ids: list[int]) -> None:
+    """Unsaved drafts of the client's file, contacts and cases (common/drafts.py) go too."""
+    case_keys = [str(pk) for pk in case_ids] + [drafts.new_key(client_id)]
+    Draft.objects.filter(
+        Q(kind=Draft.Kind.CLIENT, object_key=str(client_id))
+        | Q(kind=Draft.Kind.CONTACT, object_key__in=[str(pk) for pk in contact_ids])
+        | Q(kind=Draft.Kind.CASE, object_key__in=case_keys)
+    ).delete()
 
 
 @transaction.atomic
@@ -152,6 +166,7 @@ def anonymise_case(case: Case) -> None:
     """A closed case's free text and documents; the client stays as they are."""
     touched = TouchedRows()
     _anonymise_cases([case.pk], touched)
+    Draft.objects.filter(kind=Draft.Kind.CASE, object_key=str(case.pk)).delete()
     touched.anonymise_history()
     _anonymise_history_of_removed_rows(client_ids=[], case_ids=[case.pk])
 

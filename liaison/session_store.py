@@ -14,6 +14,10 @@ from django.db import InterfaceError, OperationalError
 
 class SessionStore(DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
+        # A request that is no sign of the user's presence (accounts.sessions.leaves_session_expiry)
+        # and changed nothing in the session leaves its expiry as it was.
+        if getattr(self, "leave_expiry", False) and not must_create and not self.modified and self.session_key:
+            return
         try:
             super().save(must_create=must_create)
         except UpdateError as error:

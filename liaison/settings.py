@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "liaison.security.security_context",
                 "attention.context_processors.attention_count",
+                "accounts.sessions.session_timing",
             ],
         },
     },
@@ -250,6 +251,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_ENGINE = "liaison.session_store"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity timeout
+# The page warns this long before the inactivity sign-out and offers to stay signed in
+# (static/js/session-timeout.js); the draft of an open form is kept before the sign-out.
+LIAISON_IDLE_WARNING_SECONDS = env_int("IDLE_WARNING_SECONDS", 2 * 60)
+# How often an open form sends its draft while it changes (static/js/drafts.js), in seconds.
+LIAISON_DRAFT_SAVE_SECONDS = env_int("DRAFT_SAVE_SECONDS", 5)
+# The largest draft of a form kept on the server (common/drafts.py), in bytes of its JSON.
+LIAISON_DRAFT_MAX_BYTES = env_int("DRAFT_MAX_BYTES", 256 * 1024)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -427,6 +435,8 @@ CELERY_BEAT_SCHEDULE = {
     "submissions-forget": {"task": "common.tasks.forget_old_submissions", "schedule": crontab(minute=20, hour=4)},
     # What needs doing, to the users who asked for it, before the working day (attention/digest.py).
     "attention-digest": {"task": "attention.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=6)},
+    # Drafts of forms not touched for a week are deleted (common/drafts.py).
+    "drafts-forget": {"task": "common.tasks.forget_old_drafts", "schedule": crontab(minute=25, hour=4)},
 }
 
 # X-Forwarded-For is believed only behind this many trusted reverse proxies (deploy/nginx sets

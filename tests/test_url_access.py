@@ -74,6 +74,8 @@ def _public(ok: int = 200, **kwargs) -> Rule:
     return Rule(allowed=SIGNED_IN, ok=ok, anonymous=ok, **kwargs)
 
 
+_DRAFT = {"note": "Rozepsaná poznámka"}
+
 ACCESS: dict[str, Rule] = {
     "home": Rule(),
     "healthz": _public(),
@@ -88,6 +90,9 @@ ACCESS: dict[str, Rule] = {
     "accounts:sign_out_everywhere": Rule(method="post", ok=302),
     "accounts:token_revoke": Rule(method="post", ok=404, data={"token": "00000000"}),
     "accounts:password_change": Rule(),
+    # The warning before the inactivity sign-out: how long is left (not extending it), stay signed in.
+    "accounts:session_left": Rule(),
+    "accounts:session_keep_alive": Rule(method="post", get=405),
     "accounts:password_reset": _public(),
     "accounts:password_reset_done": _public(),
     "accounts:password_reset_confirm": _public(obj="reset_link"),  # an invalid link says so
@@ -99,6 +104,9 @@ ACCESS: dict[str, Rule] = {
     "clients:pick": Rule(allowed=CLIENT_WORK, method="post", data={"q": "Dv"}),
     "clients:detail": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:edit": Rule(allowed=CLIENT_WORK, obj="client"),
+    # Drafts of the forms (fuller tests: tests/test_drafts.py): only of a record the form may edit.
+    "clients:draft_new": Rule(allowed=CLIENT_WORK, method="post", get=405, data=_DRAFT),
+    "clients:draft": Rule(allowed=CLIENT_WORK, obj="client", method="post", get=405, data=_DRAFT),
     "clients:consent_add": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
     "clients:service_use_add": Rule(allowed=CLIENT_WORK, obj="client"),
@@ -111,6 +119,8 @@ ACCESS: dict[str, Rule] = {
     "contacts:create": Rule(allowed=CLIENT_WORK),
     "contacts:detail": Rule(allowed=CLIENT_WORK, obj="contact"),
     "contacts:edit": Rule(allowed=CLIENT_WORK, obj="contact"),
+    "contacts:draft_new": Rule(allowed=CLIENT_WORK, method="post", get=405, data=_DRAFT),
+    "contacts:draft": Rule(allowed=CLIENT_WORK, obj="contact", method="post", get=405, data=_DRAFT),
     # Locality observations; the police see only those passed to the police of their region.
     "observations:list": Rule(allowed=CLIENT_WORK),
     "observations:create": Rule(allowed=CLIENT_WORK),
@@ -130,6 +140,8 @@ ACCESS: dict[str, Rule] = {
     "cases:create": Rule(allowed=CLIENT_WORK, obj="case_client"),
     "cases:detail": Rule(allowed=CLIENT_WORK, obj="case"),
     "cases:edit": Rule(allowed=CLIENT_WORK, obj="case"),
+    "cases:draft_new": Rule(allowed=CLIENT_WORK, obj="case_client", method="post", get=405, data=_DRAFT),
+    "cases:draft": Rule(allowed=CLIENT_WORK, obj="case", method="post", get=405, data=_DRAFT),
     "cases:transition": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
     # The approval of a proposed closing: the coordinator only.
     "cases:closing_decide": Rule(allowed=frozenset({C}), obj="case", method="post", ok=400, get=405),

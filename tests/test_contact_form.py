@@ -98,7 +98,8 @@ def test_error_is_in_english_for_english_users(logged_in):
 
 def test_save_and_new_returns_to_empty_form(logged_in):
     response = logged_in.post(reverse("contacts:create"), _post_data(save_and_new="1", anonymous_persons="1"))
-    assert response["Location"] == reverse("contacts:create")
+    contact = Contact.objects.get()
+    assert response["Location"] == f"{reverse('contacts:create')}?after={contact.pk}"
 
 
 def test_author_edits_own_contact(logged_in, own_contact, own_client):

@@ -21,7 +21,8 @@ from reports import services as report_services
 from reports.models import ReportType
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, sign_in, with_authenticator
 from tests.factories import ContactFactory
-from tests.test_url_access import ACCESS, ANONYMOUS, OBJECTS, PREFIX_RULES, URL_NAMES, A, C, M, world  # noqa: F401
+from tests.test_url_access import ACCESS, ANONYMOUS, OBJECTS, PREFIX_RULES, URL_NAMES, A, C, M
+from tests.test_url_access import world as access_table_world  # noqa: F401 (a fixture, used by name)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,6 +38,9 @@ LONG_FILE = "Zapis_z_jednani_na_uradu_prace_a_OSPOD_2026-12-06_konecna_verze_pod
 
 # Where an element lies outside the viewport without a scrolling box of its own to hold it.
 OVERFLOW_SCRIPT = """() => {
+  // What a person may unfold must fit too: every <details> opened, the collapsed menu shown.
+  document.querySelectorAll("details").forEach((details) => { details.open = true; });
+  document.querySelectorAll(".collapse").forEach((part) => part.classList.add("show"));
   const width = window.innerWidth;
   const found = [];
   if (document.documentElement.scrollWidth > width) {
@@ -99,6 +103,14 @@ def _long_words(world) -> None:
     CaseNote.objects.create(case=shared, author=shared.assistant, text=LONG_ADDRESS, shared_with_police=True)
 
 
+@pytest.fixture
+def records(request):
+    """The access table's records (its fixture `world`), with long words added."""
+    world = request.getfixturevalue("access_table_world")
+    _long_words(world)
+    return world
+
+
 def _report_pages(world) -> dict[str, list[str]]:
     """Report jobs live in the access table's `reports:` namespace row: their pages by role."""
     month = {"start": "2026-03-01", "end": "2026-03-31", "breakdown": "all", "format": "csv"}
@@ -150,11 +162,10 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
 
 
-def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
+def test_every_page_fits_a_phone_for_every_role(browser, live_server, records):
     started = time.monotonic()
-    _long_words(world)
-    extra = _report_pages(world)
-    users = world["users"]
+    extra = _report_pages(records)
+    users = records["users"]
     problems: dict[str, list[str]] = {}
     visited = 0
     for role in [ANONYMOUS, *users]:
@@ -165,7 +176,7 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
                 user.set_password(PASSWORD)
                 user.save(update_fields=["password"])
                 sign_in(page, live_server, user, with_authenticator(user))
-            for path in _pages_of(role, world, extra):
+            for path in _pages_of(role, records, extra):
                 visited += 1
                 found = _overflows(page, f"{live_server.url}{path}")
                 if found:
@@ -178,32 +189,33 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, world):
     assert problems == {}, "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
 
 
-def test_screenshots_of_the_key_pages_at_375px(browser, live_server, world):
+def test_screenshots_of_the_key_pages_at_375px(browser, live_server, records):
     """The key pages, photographed for a person to look at; each must also fit."""
-    _long_words(world)
-    extra = _report_pages(world)
+    extra = _report_pages(records)
     pages = {
         A: {
             "start": "/",
             "contact-form": reverse("contacts:create"),
             "contact-list": reverse("contacts:list"),
-            "client-detail": reverse("clients:detail", kwargs={"pk": world["own_client"].pk}),
-            "case-detail": reverse("cases:detail", kwargs={"pk": world["own_case"].pk}),
+            "client-detail": reverse("clients:detail", kwargs={"pk": records["own_client"].pk}),
+            "case-detail": reverse("cases:detail", kwargs={"pk": records["own_case"].pk}),
         },
         C: {"reports": reverse("reports:list"), "report-job": extra[C][0], "dashboard": reverse("reports:dashboard")},
     }
     problems = {}
     for role, named in pages.items():
         context, page = _phone_context(browser)
-        user = world["users"][role]
+        user = records["users"][role]
         try:
             sign_in(page, live_server, user, with_authenticator(user))
             for name, path in named.items():
-                found = _overflows(page, f"{live_server.url}{path}")
+                page.goto(f"{live_server.url}{path}")
+                _shot(page, name)  # as it first appears: the check below unfolds every part
+                found = page.evaluate(OVERFLOW_SCRIPT)
                 if found:
                     problems[path] = found
-                _shot(page, name)
             if role == A:
+                page.goto(f"{live_server.url}/")
                 page.get_by_role("button", name="Zobrazit nabídku").click()
                 page.locator("#main-nav.show").wait_for()
                 _shot(page, "menu-open")
@@ -234,7 +246,8 @@ def test_quick_contact_save_is_in_reach_on_a_phone(browser, live_server, alice):
                 """() => {
                   const field = document.activeElement, bar = document.querySelector('.form-actions');
                   if (bar.contains(field)) return null;
-                  return [field.id || field.name || field.outerHTML.slice(0, 60), field.getBoundingClientRect().bottom, bar.getBoundingClientRect().top];
+                  const named = field.id || field.name || field.outerHTML.slice(0, 60);
+                  return [named, field.getBoundingClientRect().bottom, bar.getBoundingClientRect().top];
                 }"""
             )
             if where is None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_can
+from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_list, record_view
 from clients.selectors import visible_clients
@@ -83,14 +84,14 @@ def _render_form(request: AuthenticatedHttpRequest, form: ContactForm, formset: 
     )
 
 
-def _initial_after(user, after: str) -> dict:
+def _initial_after(user: User, after: str) -> dict[str, object]:
     """A fresh form after saving a contact ("Log another contact", ?after=<pk>): the same service,
     project and locality, and the same day, starting when that contact ended (now, if it was
     today). Nothing about its people. Taken only from a contact the user may see."""
     last = visible_contacts(user).filter(pk=after).first() if after.isdigit() and len(after) < 10 else None
     if last is None:
         return {}
-    initial = {"service": last.service_id, "project": last.project_id, "locality": last.locality_id}
+    initial: dict[str, object] = {"service": last.service_id, "project": last.project_id, "locality": last.locality_id}
     started = timezone.localtime(last.occurred_at)
     if started.date() != timezone.localdate():
         ended = started + datetime.timedelta(minutes=last.duration_minutes)

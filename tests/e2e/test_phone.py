@@ -20,7 +20,6 @@ from reports import jobs
 from reports import services as report_services
 from reports.models import ReportType
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, sign_in, with_authenticator
-from tests.factories import ContactFactory
 from tests.test_url_access import ACCESS, ANONYMOUS, OBJECTS, PREFIX_RULES, URL_NAMES, A, C, M
 from tests.test_url_access import world as access_table_world  # noqa: F401 (a fixture, used by name)
 
@@ -317,13 +316,3 @@ def test_log_another_contact_after_saving(browser, live_server, alice):
         assert timezone.localtime(second.occurred_at).date() == yesterday.date()
     finally:
         context.close()
-
-
-def test_log_another_keeps_nothing_of_a_contact_out_of_reach(client, alice, oscar):
-    """The form takes its day and service only from a contact the user may see."""
-    foreign = ContactFactory(assistant=oscar, occurred_at=timezone.now() - datetime.timedelta(days=3))
-    client.force_login(alice)
-    response = client.get(reverse("contacts:create"), {"after": foreign.pk})
-    assert response.status_code == 200
-    shown = response.context["form"].initial["occurred_at"]
-    assert timezone.localtime(shown).date() == timezone.localdate()

@@ -3,9 +3,11 @@ without sideways scrolling; the quick contact's save button in reach; "log anoth
 
 One browser context per role, one page reused for all of that role's pages; the records in the
 URLs are the access table's own (its `world`), with long unbroken words and file names added so
-that wrapping is tested too. Screenshots of the key pages go to test-artifacts/e2e/phone-*.png."""
+that wrapping is tested too. Screenshots of the key pages go to test-artifacts/e2e/phone-*.png
+(of every page walked, with LIAISON_PHONE_SHOTS=1)."""
 
 import datetime
+import os
 import time
 
 import pytest
@@ -178,6 +180,8 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, records):
             for path in _pages_of(role, records, extra):
                 visited += 1
                 found = _overflows(page, f"{live_server.url}{path}")
+                if os.environ.get("LIAISON_PHONE_SHOTS"):  # to look at every page: one picture each
+                    _shot(page, f"{role}{path}".strip("/").replace("/", "-"))
                 if found:
                     problems[f"{role} {path}"] = found
         finally:

@@ -234,8 +234,10 @@ def test_quick_contact_save_is_in_reach_on_a_phone(browser, live_server, alice):
         page.goto(f"{live_server.url}/contacts/new/")
         save = page.locator("form.contact-form button[type=submit]").first
         assert save.inner_text() == "Uložit"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         # At the top of the form, without scrolling, the save button is on the screen and not covered.
         assert _on_screen_and_uncovered(page, save)
+        page.screenshot(path=str(ARTIFACTS / "phone-contact-form-screen.png"))  # what the phone shows first
         # Half-way down the optional fields it is still there.
         page.locator("#id_locality").scroll_into_view_if_needed()
         assert _on_screen_and_uncovered(page, save)

@@ -125,25 +125,32 @@ def _report_pages(world) -> dict[str, list[str]]:
     return pages
 
 
-def _pages_of(role: str, world, extra: dict[str, list[str]]) -> list[str]:
-    """Every page of the access table that the role opens with a GET and gets 200."""
+def _pages_of(role: str, world, extra: dict[str, list[str]]) -> list[tuple[str, int]]:
+    """Every page of the access table that the role opens with a GET, with the answer expected:
+    200, and for a signed-in role also a refusal (403) and a page that does not exist (404)."""
     pages = []
+    refused = None
     for name, rule in sorted(ACCESS.items()):
         if name not in URL_NAMES or name in FILES or rule.method != "get":
             continue
+        own_kwargs = OBJECTS[rule.obj](world)[0] if rule.obj else {}
         opens = rule.anonymous == 200 if role == ANONYMOUS else role in rule.allowed and rule.ok == 200
         if opens:
-            own_kwargs = OBJECTS[rule.obj](world)[0] if rule.obj else {}
-            pages.append(reverse(name, kwargs=own_kwargs))
+            pages.append((reverse(name, kwargs=own_kwargs), 200))
+        elif role != ANONYMOUS and role not in rule.allowed and refused is None:
+            refused = (reverse(name, kwargs=own_kwargs), rule.denied)
     admin = PREFIX_RULES["admin:"]
     if role in admin.allowed:
-        pages.append(reverse(admin.sample))
-    return pages + extra.get(role, [])
+        pages.append((reverse(admin.sample), 200))
+    pages += [(path, 200) for path in extra.get(role, [])]
+    if role != ANONYMOUS:
+        pages += [refused, ("/neexistujici-stranka/", 404)] if refused else [("/neexistujici-stranka/", 404)]
+    return pages
 
 
-def _overflows(page, url: str) -> list[str]:
+def _overflows(page, url: str, status: int = 200) -> list[str]:
     response = page.goto(url)
-    assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    assert response is not None and response.status == status, f"{url} answered {response and response.status}"
     assert response.headers["content-type"].startswith("text/html"), url
     return page.evaluate(OVERFLOW_SCRIPT)
 
@@ -177,9 +184,9 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, records):
                 user.set_password(PASSWORD)
                 user.save(update_fields=["password"])
                 sign_in(page, live_server, user, with_authenticator(user))
-            for path in _pages_of(role, records, extra):
+            for path, status in _pages_of(role, records, extra):
                 visited += 1
-                found = _overflows(page, f"{live_server.url}{path}")
+                found = _overflows(page, f"{live_server.url}{path}", status)
                 if os.environ.get("LIAISON_PHONE_SHOTS"):  # to look at every page: one picture each
                     _shot(page, f"{role}{path}".strip("/").replace("/", "-"))
                 if found:

@@ -21,7 +21,7 @@ from contacts.models import Contact
 from reports import jobs
 from reports import services as report_services
 from reports.models import ReportType
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, sign_in, with_authenticator
+from tests.e2e.conftest import ARTIFACTS, sign_in, with_authenticator
 from tests.test_url_access import ACCESS, ANONYMOUS, OBJECTS, PREFIX_RULES, URL_NAMES, A, C, M
 from tests.test_url_access import world as access_table_world  # noqa: F401 (a fixture, used by name)
 
@@ -181,8 +181,6 @@ def test_every_page_fits_a_phone_for_every_role(browser, live_server, records):
         try:
             if role != ANONYMOUS:
                 user = users[role]
-                user.set_password(PASSWORD)
-                user.save(update_fields=["password"])
                 sign_in(page, live_server, user, with_authenticator(user))
             for path, status in _pages_of(role, records, extra):
                 visited += 1

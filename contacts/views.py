@@ -1,15 +1,19 @@
 """Contact records: quick entry, list with filters, detail, edit."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
+from accounts.models import User
 from accounts.roles import Role
 from accounts.sessions import leaves_session_expiry
 from audit.services import record_list, record_view
@@ -93,11 +97,26 @@ def _form_data(request: AuthenticatedHttpRequest, object_key: str) -> tuple:
     return (drafts.draft_data(draft) if draft else None), draft
 
 
+def _initial_after(user: User, after: str) -> dict[str, object]:
+    """A fresh form after saving a contact ("Log another contact", ?after=<pk>): the same service,
+    project and locality, and the same day, starting when that contact ended (now, if it was
+    today). Nothing about its people. Taken only from a contact the user may see."""
+    last = visible_contacts(user).filter(pk=after).first() if after.isdigit() and len(after) < 10 else None
+    if last is None:
+        return {}
+    initial: dict[str, object] = {"service": last.service_id, "project": last.project_id, "locality": last.locality_id}
+    started = timezone.localtime(last.occurred_at)
+    if started.date() != timezone.localdate():
+        ended = started + datetime.timedelta(minutes=last.duration_minutes)
+        initial["occurred_at"] = ended if ended.date() == started.date() else started
+    return initial
+
+
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    initial = {}
+    initial = _initial_after(request.user, request.GET.get("after", "")) if request.method == "GET" else {}
     client_id = request.GET.get("client", "")
     chosen = visible_clients(request.user).filter(pk=client_id).first() if client_id.isdigit() else None
     data, draft = _form_data(request, drafts.new_key())
@@ -123,7 +142,7 @@ def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             drafts.draft_discard(request.user, Draft.Kind.CONTACT, drafts.new_key())
             messages.success(request, _("The contact was saved."))
             if "save_and_new" in request.POST:
-                return redirect("contacts:create")
+                return redirect(f"{reverse('contacts:create')}?after={contact.pk}")
             return redirect("contacts:detail", pk=contact.pk)
     return _render_form(request, form, formset, draft=draft)
 

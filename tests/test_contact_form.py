@@ -98,7 +98,8 @@ def test_error_is_in_english_for_english_users(logged_in):
 
 def test_save_and_new_returns_to_empty_form(logged_in):
     response = logged_in.post(reverse("contacts:create"), _post_data(save_and_new="1", anonymous_persons="1"))
-    assert response["Location"] == reverse("contacts:create")
+    contact = Contact.objects.get()
+    assert response["Location"] == f"{reverse('contacts:create')}?after={contact.pk}"
 
 
 def test_author_edits_own_contact(logged_in, own_contact, own_client):
@@ -262,3 +263,30 @@ def test_editing_replaces_the_activities(logged_in, alice, own_contact, own_clie
     )
     assert logged_in.post(reverse("contacts:edit", args=[own_contact.pk]), data).status_code == 302
     assert sorted(own_contact.activities.values_list("minutes", flat=True)) == [20, 40]
+
+
+def test_log_another_starts_where_the_last_contact_of_an_earlier_day_ended(logged_in, own_contact):
+    """ "Log another contact" (?after=): the same day and service; a contact of today: now."""
+    started = timezone.localtime() - datetime.timedelta(days=2)
+    own_contact.occurred_at = started.replace(hour=9, minute=0, second=0, microsecond=0)
+    own_contact.save(update_fields=["occurred_at"])
+    initial = logged_in.get(reverse("contacts:create"), {"after": own_contact.pk}).context["form"].initial
+    assert timezone.localtime(initial["occurred_at"]) == own_contact.occurred_at + datetime.timedelta(
+        minutes=own_contact.duration_minutes
+    )
+    assert initial["service"] == own_contact.service_id
+    assert "clients" not in initial
+    own_contact.occurred_at = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    own_contact.save(update_fields=["occurred_at"])
+    initial = logged_in.get(reverse("contacts:create"), {"after": own_contact.pk}).context["form"].initial
+    assert abs(initial["occurred_at"] - timezone.now()) < datetime.timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("after", ["foreign", "987654321", "99999999999999999999", "x"])
+def test_log_another_takes_nothing_from_a_contact_out_of_reach(logged_in, foreign_contact, after):
+    foreign_contact.occurred_at = timezone.now() - datetime.timedelta(days=3)
+    foreign_contact.save(update_fields=["occurred_at"])
+    after = str(foreign_contact.pk) if after == "foreign" else after
+    response = logged_in.get(reverse("contacts:create"), {"after": after})
+    assert response.status_code == 200
+    assert timezone.localtime(response.context["form"].initial["occurred_at"]).date() == timezone.localdate()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.selectors import organisation_access_changes
 from audit.services import record_list
+from cases.selectors import transfers_waiting
 from common.http import AuthenticatedHttpRequest
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list, visible_contacts
@@ -34,4 +35,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role.can_supervise():
         # Separation of duties: a coordinator sees who changed the accounts of the organisation.
         context["access_changes"] = organisation_access_changes(request.user)[:20]
+        # Only the sending organisation and the number of cases: no person is named here.
+        context["transfers_waiting"] = list(transfers_waiting(request.user)[:20])
     return render(request, "home.html", context)

@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from cases import transfers
@@ -35,11 +35,11 @@ class TransferSerializer(serializers.ModelSerializer):
     client_initials = serializers.SerializerMethodField()
     client_birth_year = serializers.SerializerMethodField()
     client_sex = serializers.SerializerMethodField()
-    from_organisation = serializers.StringRelatedField()
-    to_organisation = serializers.StringRelatedField()
+    from_organisation: serializers.StringRelatedField[Organisation] = serializers.StringRelatedField()
+    to_organisation: serializers.StringRelatedField[Organisation] = serializers.StringRelatedField()
     case_count = serializers.IntegerField(read_only=True)
-    requested_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    requested_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    decided_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = ClientTransfer

@@ -13,14 +13,19 @@ from .selectors import visible_cases
 from .transfers import transfer_destinations
 
 
+class CaseChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Case) -> str:
+        return f"{obj.title} ({obj.get_status_display()})"
+
+
 class TransferForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(
+    to_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Receiving organisation"),
         queryset=None,
         empty_label=_("Choose the organisation"),
         help_text=_("Only organisations that keep client files and have a coordinator to decide."),
     )
-    cases = forms.ModelMultipleChoiceField(
+    cases: CaseChoiceField = CaseChoiceField(
         label=_("Cases to transfer"),
         queryset=None,
         required=False,
@@ -41,11 +46,6 @@ class TransferForm(forms.Form):
         cases = visible_cases(user).filter(client=client).order_by("-opened_at", "-id")
         cast(forms.ModelMultipleChoiceField, self.fields["cases"]).queryset = cases
         self.initial.setdefault("cases", [case.pk for case in cases if case.status != CaseStatus.CLOSED])
-        cast(forms.ModelMultipleChoiceField, self.fields["cases"]).label_from_instance = _case_label  # type: ignore[method-assign]
-
-
-def _case_label(case: Case) -> str:
-    return f"{case.title} ({case.get_status_display()})"
 
 
 class TransferRejectForm(forms.Form):

@@ -30,10 +30,10 @@ class ClientTransfer(models.Model):
         "cases.Case", blank=True, related_name="transfers", verbose_name=_("cases transferred")
     )
     from_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("from organisation")
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("sending organisation")
     )
     to_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("to organisation")
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving organisation")
     )
     note = EncryptedTextField(_("note for the receiving organisation"), max_length=2000, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=TransferState.choices, default=TransferState.PENDING)

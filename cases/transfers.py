@@ -51,7 +51,7 @@ def transfer_destinations(user: User):
             members__role=Role.COORDINATOR,
             members__is_active=True,
         )
-        .exclude(pk=user.organisation_id)
+        .exclude(pk=user.organisation_id or 0)
         .distinct()
         .order_by("name")
     )

@@ -320,7 +320,7 @@ def test_every_step_is_in_the_audit_trail(carol, otto, moving):
         (AuditAction.TRANSFER_REQUESTED, carol.pk, str(third.pk)),
         (AuditAction.TRANSFER_ACCEPTED, otto.pk, str(third.pk)),
     ]
-    assert all(e.content_type.model == "clienttransfer" for e in events)
+    assert all(e.content_type is not None and e.content_type.model == "clienttransfer" for e in events)
 
 
 # -- the pages -------------------------------------------------------------------------------

@@ -29,9 +29,9 @@ class Migration(migrations.Migration):
                 ('cases', models.ManyToManyField(blank=True, related_name='transfers', to='cases.case', verbose_name='cases transferred')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='clients.client', verbose_name='client')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('from_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='from organisation')),
+                ('from_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='sending organisation')),
                 ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('to_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='to organisation')),
+                ('to_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='receiving organisation')),
             ],
             options={
                 'verbose_name': 'client transfer',

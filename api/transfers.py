@@ -4,7 +4,9 @@
 from functools import partial
 from typing import Any, cast
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -15,7 +17,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from cases import transfers
-from cases.models import Case, ClientTransfer
+from cases.models import Case, ClientTransfer, TransferState
 from cases.selectors import transfer_summary, transfers_for_list, visible_cases
 from clients.models import Client
 from clients.selectors import visible_clients
@@ -23,7 +25,7 @@ from common.filters import column_range
 
 from .permissions import role_can
 from .serializers import _service_call
-from .validation import _DIGITS, RangeCheckedFilterBackend, RangeCheckedLookupMixin
+from .validation import _DIGITS, RangeCheckedLookupMixin
 from .views import AuditedListMixin, AuditedRetrieveMixin, _is_schema_generation
 
 
@@ -111,13 +113,25 @@ class TransferViewSet(
 
     serializer_class = TransferSerializer
     permission_classes = [IsAuthenticated, role_can(Role.can_supervise)]
-    filter_backends = [RangeCheckedFilterBackend]
-    filterset_fields = ["state"]
 
     def get_queryset(self):
         if _is_schema_generation(self):
             return ClientTransfer.objects.none()
         return transfers_for_list(self.request.user)
+
+    def filter_queryset(self, queryset):
+        state = self.request.query_params.get("state")
+        if self.action != "list" or state is None:
+            return queryset
+        if state not in TransferState.values:
+            raise serializers.ValidationError(
+                {"state": [_("Choose one of: %(states)s.") % {"states": ", ".join(TransferState.values)}]}
+            )
+        return queryset.filter(state=state)
+
+    @extend_schema(parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=TransferState.values, required=False)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def initial(self, request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -70,6 +70,14 @@ def test_create_list_and_accept(api, carol, otto, moving):
     assert actions == [AuditAction.TRANSFER_REQUESTED, AuditAction.TRANSFER_ACCEPTED]
 
 
+def test_the_list_filters_by_state(api, carol, otto, moving):
+    _create(api, carol, otto, moving)
+    assert len(api.get(reverse("api:transfer-list"), {"state": "pending"}).json()["results"]) == 1
+    assert api.get(reverse("api:transfer-list"), {"state": "accepted"}).json()["results"] == []
+    response = api.get(reverse("api:transfer-list"), {"state": "9" * 30})
+    assert response.status_code == 400 and "state" in response.json()
+
+
 def test_refusals_are_400_in_czech_and_save_nothing(api, carol, otto, moving):
     response = _create(api, carol, otto, moving, cases=[])
     assert response.status_code == 400

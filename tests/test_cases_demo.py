@@ -3,8 +3,8 @@
 from django.core.management import call_command
 
 from accounts.models import User
-from cases.models import Case, CaseNote, CaseTransition, PoliceFeedback, Referral, Task
-from cases.selectors import visible_cases
+from cases.models import Case, CaseNote, CaseTransition, ClientTransfer, PoliceFeedback, Referral, Task
+from cases.selectors import transfers_waiting, visible_cases
 
 
 def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, settings, tmp_path):
@@ -19,5 +19,9 @@ def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, setting
     shared = visible_cases(officer)
     assert shared.count() >= 2
     assert PoliceFeedback.objects.filter(case__in=shared).exists()
+    # A client moving from Ostrava to Brno waits for the decision of DROM's coordinator.
+    waiting = list(transfers_waiting(User.objects.get(username="koordinator.brno")))
+    assert len(waiting) == 1 and waiting[0].from_organisation.name == "Člověk v tísni, o.p.s."
     call_command("seed_demo", password="demo-heslo-123")
+    assert ClientTransfer.objects.count() == 1
     assert [m.objects.count() for m in (Case, CaseTransition, CaseNote, Task, Referral, PoliceFeedback)] == counts

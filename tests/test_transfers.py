@@ -23,11 +23,13 @@ from clients.selectors import visible_clients
 from contacts import services as contact_services
 from contacts.selectors import visible_contacts
 from contacts.services import ActivityInput
+from groupwork import services as groupwork_services
 from tests.factories import (
     CaseFactory,
     ClientFactory,
     ConsentFactory,
     ContactFactory,
+    GroupActivityFactory,
     ServiceUseFactory,
     TaskFactory,
     UserFactory,
@@ -228,6 +230,32 @@ def test_the_sender_edits_an_old_contact_without_losing_the_transferred_client(c
     )
     assert set(contact.clients.all()) == {stay, moving["client"]}
     assert contact.case_id == moving["open_case"].pk
+
+
+def test_the_senders_group_activities_keep_the_transferred_participant_unnamed(carol, alice, otto, moving, client):
+    stay = ClientFactory(organisation=alice.organisation, created_by=alice)
+    activity = GroupActivityFactory(author=alice, participants=[moving["client"], stay])
+    transfers.transfer_accept(by=otto, transfer=_request(carol, moving, otto))
+    client.force_login(alice)
+    for url in (reverse("groupwork:detail", args=[activity.pk]), reverse("groupwork:list")):
+        page = client.get(url).content.decode()
+        assert "klient předaný jiné organizaci" in page and "Dvořáková" not in page
+        assert reverse("clients:detail", args=[moving["client"].pk]) not in page
+    groupwork_services.group_activity_update(
+        by=alice,
+        group_activity=activity,
+        occurred_at=activity.occurred_at,
+        minutes=60,
+        service=activity.service,
+        project=None,
+        activity_type=activity.activity_type,
+        topic=activity.topic,
+        locality=None,
+        description="",
+        participants=[stay],  # the form offers only the clients the editor sees
+        head_count={},
+    )
+    assert set(activity.participants.all()) == {stay, moving["client"]}
 
 
 def test_a_withdrawn_consent_stops_the_acceptance(carol, alice, otto, moving, client):

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from cases import transfers
 from cases.models import Case, ClientTransfer, TransferState
-from cases.selectors import transfer_summary, transfers_for_list, visible_cases
+from cases.selectors import transfer_destinations, transfer_summary, transfers_for_list, visible_cases
 from clients.models import Client
 from clients.selectors import visible_clients
 from common.filters import column_range
@@ -91,7 +91,7 @@ class TransferRequestSerializer(serializers.Serializer):
         if user is not None and user.is_authenticated:
             # (The stubs type RelatedField.queryset so that assigning a QuerySet is refused.)
             cast(serializers.RelatedField, self.fields["client"]).queryset = visible_clients(user)  # type: ignore[arg-type]
-            destinations = transfers.transfer_destinations(user)
+            destinations = transfer_destinations(user)
             cast(serializers.RelatedField, self.fields["to_organisation"]).queryset = destinations  # type: ignore[arg-type]
             cases = cast(serializers.ManyRelatedField, self.fields["cases"]).child_relation
             cases.queryset = visible_cases(user)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id, police_region_id
 from clients.models import Client, Consent
@@ -149,3 +149,18 @@ def transfer_summary(transfer: ClientTransfer) -> dict[str, object]:
         "birth_year": client.birth_year,
         "sex": client.get_sex_display(),
     }
+
+
+def transfer_destinations(user: User) -> QuerySet[Organisation]:
+    """The organisations a client may be transferred to: those that keep client files and have
+    an active coordinator to decide, except the user's own."""
+    return (
+        Organisation.objects.filter(
+            kind__in=[Organisation.Kind.NGO, Organisation.Kind.MUNICIPALITY],
+            members__role=Role.COORDINATOR,
+            members__is_active=True,
+        )
+        .exclude(pk=user.organisation_id or 0)
+        .distinct()
+        .order_by("name")
+    )

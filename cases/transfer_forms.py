@@ -9,8 +9,7 @@ from accounts.models import User
 from clients.models import Client
 
 from .models import Case, CaseStatus
-from .selectors import visible_cases
-from .transfers import transfer_destinations
+from .selectors import transfer_destinations, visible_cases
 
 
 class CaseChoiceField(forms.ModelMultipleChoiceField):

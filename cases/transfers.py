@@ -32,6 +32,7 @@ from clients.participation import EndReason
 from clients.selectors import visible_clients
 
 from .models import Case, CaseStatus, ClientTransfer, Task, TransferState
+from .selectors import transfer_destinations
 
 
 def _coordinator_organisation_id(user: User) -> int:
@@ -40,21 +41,6 @@ def _coordinator_organisation_id(user: User) -> int:
     if organisation_id is None or not Role(user.role).can_supervise():
         raise PermissionDenied
     return organisation_id
-
-
-def transfer_destinations(user: User):
-    """The organisations a client may be transferred to: those that keep client files and have
-    an active coordinator to decide, except the user's own."""
-    return (
-        Organisation.objects.filter(
-            kind__in=[Organisation.Kind.NGO, Organisation.Kind.MUNICIPALITY],
-            members__role=Role.COORDINATOR,
-            members__is_active=True,
-        )
-        .exclude(pk=user.organisation_id or 0)
-        .distinct()
-        .order_by("name")
-    )
 
 
 def _consent_stands(client_id: int) -> bool:

@@ -418,3 +418,25 @@ def test_transfers_older_than_a_day_still_wait(carol, otto, moving):
     transfer = _request(carol, moving, otto)
     ClientTransfer.objects.filter(pk=transfer.pk).update(requested_at=timezone.now() - datetime.timedelta(days=40))
     assert list(transfers_waiting(otto)) == [transfer]
+
+
+def test_the_receivers_access_export_leaves_out_the_senders_records(carol, alice, otto, moving):
+    from gdpr.access_export import client_data
+
+    ContactFactory(assistant=alice, clients=[moving["client"]], note="Poznámka odesílatele")
+    transfer = _request(carol, moving, otto)
+    transfers.transfer_accept(by=otto, transfer=transfer)
+    data = client_data(Client.objects.get(pk=moving["client"].pk))
+    assert data["contacts"] == []  # the sender's contact stays the sender's
+    assert [section["case"]["název"] for section in data["cases"]] == ["Lichva v Ostravě"]
+    assert len(data["transfers"]) == 1 and data["transfers"][0]["stav"] == "Přijato"
+
+
+def test_the_moved_cases_timeline_leaves_out_the_senders_contacts(carol, alice, otto, moving):
+    from cases.timeline import case_timeline
+
+    ContactFactory(assistant=alice, clients=[moving["client"]], case=moving["open_case"])
+    assert [e.kind for e in case_timeline(moving["open_case"])].count("contact") == 1
+    transfers.transfer_accept(by=otto, transfer=_request(carol, moving, otto))
+    moved = visible_cases(otto).get(pk=moving["open_case"].pk)
+    assert "contact" not in [e.kind for e in case_timeline(moved)]

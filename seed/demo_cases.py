@@ -110,7 +110,7 @@ def seed_pending_transfer() -> None:
     to take her over with her open cases, and DROM's coordinator has yet to decide. Idempotent."""
     coordinator = User.objects.filter(username="koordinator.ostrava").first()
     receiver = User.objects.filter(username="koordinator.brno").first()
-    if coordinator is None or receiver is None or ClientTransfer.objects.exists():
+    if coordinator is None or receiver is None or receiver.organisation is None or ClientTransfer.objects.exists():
         return
     client = (
         Client.objects.filter(organisation=coordinator.organisation, identity=Client.Identity.NAMED)

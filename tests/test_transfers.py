@@ -440,3 +440,20 @@ def test_the_moved_cases_timeline_leaves_out_the_senders_contacts(carol, alice, 
     transfers.transfer_accept(by=otto, transfer=_request(carol, moving, otto))
     moved = visible_cases(otto).get(pk=moving["open_case"].pk)
     assert "contact" not in [e.kind for e in case_timeline(moved)]
+
+
+def test_the_senders_contact_export_no_longer_names_the_transferred_client(carol, alice, otto, moving):
+    from django.utils import translation
+
+    from contacts.models import Contact
+    from reports.exports import contact_rows
+
+    stay = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Eva", last_name="Bílá")
+    ContactFactory(assistant=alice, clients=[moving["client"], stay])
+    transfers.transfer_accept(by=otto, transfer=_request(carol, moving, otto))
+    with translation.override("cs"):
+        rows = [" | ".join(str(cell) for cell in row) for row in contact_rows(visible_contacts(carol))]
+    assert len(rows) == 1
+    assert "klient předaný jiné organizaci" in rows[0] and "Eva Bílá" in rows[0]
+    assert "Dvořáková" not in rows[0]
+    assert Contact.objects.filter(clients=moving["client"]).count() == 1  # still counted

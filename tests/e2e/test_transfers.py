@@ -94,7 +94,11 @@ def test_a_transfer_rejected(page, live_server, carol, otto, moving):
     assert transfer.state == TransferState.REJECTED
     page.context.clear_cookies()
     sign_in(page, live_server, carol, with_authenticator(carol))
-    page.goto(f"{live_server.url}/transfers/{transfer.pk}/")
+    page.goto(f"{live_server.url}/transfers/")
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("link", name="M. D.").click()
+    assert page.url.endswith(f"/transfers/{transfer.pk}/")
     assert "Nemáme v Brně volnou kapacitu." in page.content() and "Odmítnuto" in page.content()
     assert page.goto(f"{live_server.url}/clients/{client.pk}/").status == 200
     assert page.goto(f"{live_server.url}/cases/{case.pk}/").status == 200

@@ -182,6 +182,7 @@ def test_accepting_moves_the_client_and_the_chosen_cases(carol, alice, otto, mov
 
 def test_after_acceptance_the_sender_keeps_its_contacts_but_not_the_client_file(carol, alice, otto, moving, client):
     contact = ContactFactory(assistant=alice, clients=[moving["client"]], case=moving["open_case"])
+    TaskFactory(case=moving["closed_case"], assignee=alice)  # a task left on the sender's closed case
     transfer = _request(carol, moving, otto)
     transfers.transfer_accept(by=otto, transfer=transfer)
 
@@ -199,8 +200,16 @@ def test_after_acceptance_the_sender_keeps_its_contacts_but_not_the_client_file(
             assert "Dvořáková" not in page
             assert reverse("clients:detail", args=[moving["client"].pk]) not in page
     # The closed case left with the sender no longer names or links the client either.
-    page = client.get(reverse("cases:detail", args=[moving["closed_case"].pk])).content.decode()
-    assert "Dvořáková" not in page and reverse("clients:detail", args=[moving["client"].pk]) not in page
+    for url in (
+        reverse("cases:detail", args=[moving["closed_case"].pk]),
+        reverse("cases:edit", args=[moving["closed_case"].pk]),
+        reverse("cases:list"),
+        reverse("cases:my_tasks"),
+        reverse("contacts:edit", args=[contact.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Dvořáková" not in page, url
+        assert reverse("clients:detail", args=[moving["client"].pk]) not in page, url
     client.force_login(otto)
     assert client.get(reverse("clients:detail", args=[moving["client"].pk])).status_code == 200
 

@@ -466,3 +466,33 @@ def test_the_senders_contact_export_no_longer_names_the_transferred_client(carol
     assert "klient předaný jiné organizaci" in rows[0] and "Eva Bílá" in rows[0]
     assert "Dvořáková" not in rows[0]
     assert Contact.objects.filter(clients=moving["client"]).count() == 1  # still counted
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_acceptances_at_once_take_the_client_over_once(carol, otto, moving):
+    """Both run at the same moment on their own connections; the second waits for the first on
+    the transfer's row lock, then finds it decided."""
+    import threading
+
+    transfer = _request(carol, moving, otto)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept() -> None:
+        start.wait()
+        try:
+            transfers.transfer_accept(by=otto, transfer=ClientTransfer.objects.get(pk=transfer.pk))
+            outcomes.append("accepted")
+        except ValidationError as refused:
+            outcomes.append(refused.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["O tomto předání už bylo rozhodnuto: Přijato.", "accepted"]
+    assert AuditEvent.objects.filter(action=AuditAction.TRANSFER_ACCEPTED).count() == 1
+    assert Client.objects.get(pk=moving["client"].pk).organisation_id == otto.organisation_id

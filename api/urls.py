@@ -2,12 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import auth, groupwork, logout, reports, views
+from . import auth, groupwork, logout, reports, transfers, views
 
 router = DefaultRouter()
 router.register("clients", views.ClientViewSet, basename="client")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("cases", views.CaseViewSet, basename="case")
+router.register("transfers", transfers.TransferViewSet, basename="transfer")
 router.register("group-activities", groupwork.GroupActivityViewSet, basename="groupactivity")
 router.register("report-jobs", reports.ReportJobViewSet, basename="reportjob")
 router.register("reference/regions", views.RegionViewSet, basename="region")

@@ -50,6 +50,10 @@ class AuditAction(models.TextChoices):
     ADMIN_LIST = "admin_list", _("List in the administration")
     ACCESS_CHANGE = "access_change", _("Change of role or organisation")
     DEVICES_REMOVED = "devices_removed", _("Second-factor devices removed")
+    TRANSFER_REQUESTED = "transfer_requested", _("Client transfer requested")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Client transfer accepted")
+    TRANSFER_REJECTED = "transfer_rejected", _("Client transfer rejected")
+    TRANSFER_CANCELLED = "transfer_cancelled", _("Client transfer withdrawn")
 
 
 class AuditEvent(AppendOnlyModel):

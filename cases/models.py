@@ -11,6 +11,9 @@ from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
 from common.versioning import VersionField
 
+# A client's transfer to another organisation lives in its own module; found here too.
+from .transfer_models import ClientTransfer, TransferState  # noqa: F401
+
 
 class CrimeType(models.Model):
     """Reference data: a crime under the Criminal Code no. 40/2009 Sb."""

@@ -1,13 +1,14 @@
 """Reads of victim-support cases, scoped to the person asking."""
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id, police_region_id
-from clients.models import Consent
+from clients.models import Client, Consent
 
-from .models import Attachment, Case, CaseStatus, Referral, Task
+from .models import Attachment, Case, CaseStatus, ClientTransfer, Referral, Task, TransferState
 
 
 def active_police_sharing_consent() -> Exists:
@@ -116,3 +117,64 @@ def case_assignable_users(user: User) -> QuerySet[User]:
     return User.objects.filter(
         organisation_id=organisation_id, is_active=True, role__in=[Role.ASSISTANT, Role.COORDINATOR]
     ).order_by("last_name", "first_name")
+
+
+def visible_transfers(user: User) -> QuerySet[ClientTransfer]:
+    """Coordinators see the transfers from and to their organisation; nobody else sees any.
+    A transfer shows only its summary (`transfer_summary`): the receiver decides on it before
+    it may see the client file."""
+    organisation_id = client_work_organisation_id(user)
+    if organisation_id is None or not Role(user.role).can_supervise():
+        return ClientTransfer.objects.none()
+    return ClientTransfer.objects.filter(
+        Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+    )
+
+
+def transfers_for_list(user: User) -> QuerySet[ClientTransfer]:
+    """Visible transfers with what a list row shows, in a constant number of queries."""
+    return (
+        visible_transfers(user)
+        .select_related("client", "from_organisation", "to_organisation", "requested_by", "decided_by")
+        .annotate(case_count=Count("cases", distinct=True))
+        .order_by("-requested_at", "-id")
+    )
+
+
+def transfers_waiting(user: User) -> QuerySet[ClientTransfer]:
+    """The transfers to the user's organisation that wait for its coordinator's decision."""
+    organisation_id = client_work_organisation_id(user)
+    return transfers_for_list(user).filter(to_organisation_id=organisation_id, state=TransferState.PENDING)
+
+
+def transfer_summary(transfer: ClientTransfer) -> dict[str, object]:
+    """What the receiving coordinator learns of a client before accepting: the initials, the
+    year of birth and sex, never the full name, contacts or notes of the client file. Both sides
+    see the same summary; after an accepted transfer it is all the sender has of the client."""
+    client = transfer.client
+    if client.identity == Client.Identity.NAMED:
+        initials = " ".join(f"{name[0]}." for name in (client.first_name, client.last_name) if name)
+    elif client.identity == Client.Identity.PSEUDONYM:
+        initials = f"{client.nickname[:1]}." if client.nickname else ""
+    else:
+        initials = ""
+    return {
+        "initials": initials or str(_("anonymous")),
+        "birth_year": client.birth_year,
+        "sex": client.get_sex_display(),
+    }
+
+
+def transfer_destinations(user: User) -> QuerySet[Organisation]:
+    """The organisations a client may be transferred to: those that keep client files and have
+    an active coordinator to decide, except the user's own."""
+    return (
+        Organisation.objects.filter(
+            kind__in=[Organisation.Kind.NGO, Organisation.Kind.MUNICIPALITY],
+            members__role=Role.COORDINATOR,
+            members__is_active=True,
+        )
+        .exclude(pk=user.organisation_id or 0)
+        .distinct()
+        .order_by("name")
+    )

@@ -88,7 +88,10 @@ def case_timeline(case: Case) -> list[Entry]:
         )
         for n in case.notes.select_related("author")
     ]
-    for c in case.contacts.select_related("authority", "assistant").prefetch_related("activities__activity_type"):
+    # The contacts of the organisation that has the case: after a transfer to another
+    # organisation the sender's contacts stay the sender's records.
+    contacts = case.contacts.filter(organisation_id=case.organisation_id)
+    for c in contacts.select_related("authority", "assistant").prefetch_related("activities__activity_type"):
         activities = ", ".join(f"{a.activity_type.name} {a.minutes} min" for a in c.activities.all())
         summary = f"{c.authority} – {activities}" if c.authority_id else activities
         entries.append(Entry(c.occurred_at, "contact", _("Contact"), summary, str(c.assistant)))

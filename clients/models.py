@@ -166,6 +166,7 @@ class Consent(models.Model):
     class Purpose(models.TextChoices):
         PROCESSING = "processing", _("Processing of personal data")
         POLICE_SHARING = "police_sharing", _("Sharing with the police")
+        TRANSFER = "transfer", _("Transfer to another organisation")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)

@@ -35,7 +35,9 @@ def contacts_for_list(user: User) -> QuerySet[Contact]:
         .prefetch_related(
             Prefetch(
                 "clients",
-                queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year"),
+                queryset=Client.objects.only(
+                    "id", "organisation_id", "identity", "first_name", "last_name", "nickname", "birth_year"
+                ),
             ),
             Prefetch(
                 "activities",

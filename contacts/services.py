@@ -228,6 +228,17 @@ def contact_create(
     return _save(contact, clients=list(clients), topics=topics, activities=list(activities))
 
 
+def _keep_transferred(stored: Contact, clients: list[Client], case: Case | None) -> tuple[list[Client], Case | None]:
+    """A client (and a case) transferred to another organisation is out of the editor's sight
+    and of the form's choices, yet the record keeps naming them: the sender's statistics count
+    the work done with the client before the transfer."""
+    transferred = [c for c in stored.clients.all() if c.organisation_id != stored.organisation_id]
+    clients = [*clients, *(c for c in transferred if c.pk not in {kept.pk for kept in clients})]
+    if case is None and stored.case is not None and stored.case.organisation_id != stored.organisation_id:
+        case = stored.case
+    return clients, case
+
+
 @transaction.atomic
 def contact_update(
     *,
@@ -256,6 +267,7 @@ def contact_update(
         raise PermissionDenied
     stored = Contact.objects.select_for_update().get(pk=contact.pk)
     clients, topics = list(clients), list(topics)
+    clients, case = _keep_transferred(stored, clients, case)
     check_version(
         stored,
         version,

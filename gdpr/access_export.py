@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent, HistoryEntry
-from cases.models import Case
+from cases.models import Case, ClientTransfer
 from clients.models import Client, Consent, ParticipantSheet, ServiceUse
 from common.record_keys import RecordKeyField
 from contacts.models import Contact
@@ -108,25 +108,33 @@ def _accesses(client: Client) -> list[dict]:
 
 def client_data(client: Client) -> dict:
     consents = list(Consent.objects.filter(client=client).select_related("recorded_by", "withdrawn_by"))
+    # The records of the organisation that keeps the file: after a transfer between organisations
+    # the sender's contacts, group activities and closed cases stay the sender's, as the pages say.
+    own = {"organisation_id": client.organisation_id}
     contacts = list(
-        Contact.objects.filter(clients=client)
+        Contact.objects.filter(clients=client, **own)
         .select_related("assistant", "authority", "locality__municipality", "organisation", "case")
         .prefetch_related("topics", "clients")
         .order_by("occurred_at", "id")
     )
     group_activities = list(
-        GroupActivity.objects.filter(participants=client)
+        GroupActivity.objects.filter(participants=client, **own)
         .select_related("author", "service", "project", "activity_type", "locality__municipality")
         .order_by("occurred_at", "id")
     )
     cases = list(
-        Case.objects.filter(client=client)
+        Case.objects.filter(client=client, **own)
         .select_related("organisation", "assistant", "region", "locality__municipality", "client")
         .prefetch_related("crime_types")
         .order_by("opened_at", "id")
     )
     service_uses = list(ServiceUse.objects.filter(client=client).select_related("service", "recorded_by"))
     sheets = list(ParticipantSheet.objects.filter(client=client))
+    transfers = list(
+        ClientTransfer.objects.filter(client=client)
+        .select_related("from_organisation", "to_organisation", "requested_by", "decided_by")
+        .order_by("requested_at", "id")
+    )
     rows: dict[type[models.Model], list] = {
         Client: [client.pk],
         Consent: [c.pk for c in consents],
@@ -135,6 +143,7 @@ def client_data(client: Client) -> dict:
         Contact: [c.pk for c in contacts],
         GroupActivity: [g.pk for g in group_activities],
         Case: [c.pk for c in cases],
+        ClientTransfer: [t.pk for t in transfers],
     }
     case_sections = []
     for case in cases:
@@ -155,6 +164,7 @@ def client_data(client: Client) -> dict:
         # Likewise the other participants and the anonymous head count of a group activity.
         "group_activities": [record_as_dict(g, skip=("participants", "organisation")) for g in group_activities],
         "cases": case_sections,
+        "transfers": [record_as_dict(t, skip=("client", "cases")) for t in transfers],
         "history": _history(rows),
         "accesses": _accesses(client),
     }

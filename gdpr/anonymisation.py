@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from audit.history import anonymise_history
-from cases.models import Case
+from cases.models import Case, ClientTransfer
 from clients.models import Client, Consent, ParticipantSheet, ServiceUse, Sex
 from common import drafts
 from common.models import Draft
@@ -135,6 +135,10 @@ def anonymise_client(client: Client) -> None:
     sheets = ParticipantSheet.objects.filter(client=client)
     touched.add(ParticipantSheet, sheets.values_list("pk", flat=True))
     sheets.delete()
+    # The notes between the coordinators of a transfer may describe the client.
+    transfers = ClientTransfer.objects.filter(client=client)
+    touched.add(ClientTransfer, transfers.values_list("pk", flat=True))
+    transfers.update(note="", reason="")
     contacts = Contact.objects.filter(clients=client)
     contact_ids = list(contacts.values_list("pk", flat=True))
     Contact.objects.filter(pk__in=contact_ids).update(note="", outcome="")

@@ -54,7 +54,9 @@ def group_activities_for_list(user: User) -> QuerySet[GroupActivity]:
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Client.objects.only("id", "identity", "first_name", "last_name", "nickname", "birth_year"),
+                queryset=Client.objects.only(
+                    "id", "organisation_id", "identity", "first_name", "last_name", "nickname", "birth_year"
+                ),
             )
         )
         .annotate(anonymous_sum=_anonymous_sum())

@@ -63,6 +63,7 @@ def _save(
     participants: Iterable[Client],
     head_count: HeadCount,
     type_changed: bool,
+    transferred: frozenset[int] = frozenset(),
 ) -> GroupActivity:
     participants = list(participants)
     cells = _checked_head_count(head_count)
@@ -70,7 +71,10 @@ def _save(
     in_use = activity_types_for(group_activity.service).filter(pk=group_activity.activity_type_id)
     if type_changed and not in_use.exists():
         raise ValidationError({"activity_type": _("Choose an activity type in use of the chosen service.")})
-    if any(client.organisation_id != group_activity.organisation_id for client in participants):
+    if any(
+        client.organisation_id != group_activity.organisation_id and client.pk not in transferred
+        for client in participants
+    ):
         raise ValidationError({"participants": _("Choose clients of your organisation.")})
     if not participants and not cells and not group_activity.activity_type.without_client:
         raise ValidationError(
@@ -152,7 +156,18 @@ def group_activity_update(
     group_activity.topic = topic.strip()
     group_activity.locality = locality
     group_activity.description = description
-    return _save(group_activity, participants=participants, head_count=head_count, type_changed=type_changed)
+    # A participant since transferred to another organisation is out of the editor's sight and
+    # of the form's choices, yet the record keeps counting the person (the sender's statistics).
+    transferred = [c for c in group_activity.participants.all() if c.organisation_id != group_activity.organisation_id]
+    participants = list(participants)
+    participants += [c for c in transferred if c.pk not in {p.pk for p in participants}]
+    return _save(
+        group_activity,
+        participants=participants,
+        head_count=head_count,
+        type_changed=type_changed,
+        transferred=frozenset(c.pk for c in transferred),
+    )
 
 
 @transaction.atomic

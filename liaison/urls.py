@@ -22,6 +22,7 @@ urlpatterns = [
     path("gdpr/", include("gdpr.urls")),
     path("cases/", include("cases.urls")),
     path("police/", include("cases.police_urls")),
+    path("transfers/", include("cases.transfer_urls")),
     path("reports/", include("reports.urls")),
     path("attention/", include("attention.urls")),
     # The language switch works on the sign-in page too.

@@ -10,7 +10,7 @@ from attention.selectors import shown_records, shown_sections
 from audit.selectors import organisation_access_changes
 from audit.services import record_list
 from cases.models import Case
-from cases.selectors import cases_waiting_for_approval
+from cases.selectors import cases_waiting_for_approval, transfers_waiting
 from common.http import AuthenticatedHttpRequest
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list
@@ -42,4 +42,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["waiting_count"] = len(shown) if len(shown) < WAITING_SHOWN else waiting.count()
         if shown:  # the rows name the clients: a list read of those cases
             record_list(request, Case, shown)
+        # Only the sending organisation and the number of cases: no person is named here.
+        context["transfers_waiting"] = list(transfers_waiting(request.user)[:20])
     return render(request, "home.html", context)

@@ -66,21 +66,23 @@ def _local_time_text(field: str) -> RawSQL:
     return RawSQL(sql, [zone] * sql.count("%s"), output_field=TextField())  # noqa: S611 - fixed SQL, values as parameters
 
 
-def _client_names(anonymous: str) -> RawSQL:
+def _client_names(anonymous: str, transferred: str) -> RawSQL:
     """The clients of the contact, named as `client_display_name` names them, joined by "; "
     in the order the export always had (surname, first name, nickname, year, identity, id)."""
     link = Contact.clients.through._meta.db_table
     before, _middle, after = anonymous.partition("%(id)s")
     sql = (
-        "SELECT COALESCE(string_agg(CASE k.identity"  # noqa: S608 - table names from the models, values as parameters
-        " WHEN %s THEN btrim(k.first_name || ' ' || k.last_name)"
-        " WHEN %s THEN '„' || k.nickname || '“' || COALESCE(' (' || NULLIF(k.birth_year, 0) || ')', '')"
+        "SELECT COALESCE(string_agg(CASE"  # noqa: S608 - table names from the models, values as parameters
+        f' WHEN k.organisation_id <> "{Contact._meta.db_table}"."organisation_id" THEN %s'
+        " WHEN k.identity = %s THEN btrim(k.first_name || ' ' || k.last_name)"
+        " WHEN k.identity = %s THEN '„' || k.nickname || '“' || COALESCE(' (' || NULLIF(k.birth_year, 0) || ')', '')"
         " ELSE %s || k.id || %s END, '; '"
         " ORDER BY k.last_name, k.first_name, k.nickname, k.birth_year, k.identity, k.id), '')"
         f' FROM "{link}" l JOIN "{Client._meta.db_table}" k ON k.id = l.client_id'
         f' WHERE l.contact_id = "{Contact._meta.db_table}"."id"'
     )
-    params = [Client.Identity.NAMED, Client.Identity.PSEUDONYM, before, after]
+    # A client transferred to another organisation is no longer named in the sender's export.
+    params = [transferred, Client.Identity.NAMED, Client.Identity.PSEUDONYM, before, after]
     return RawSQL(sql, params, output_field=TextField())  # noqa: S611 - fixed SQL, values as parameters
 
 
@@ -167,7 +169,9 @@ def contact_rows(contacts: QuerySet[Contact]) -> SqlRows:
             default=Value(""),
             output_field=TextField(),
         ),
-        export_clients=_client_names(_("Anonymous client no. %(id)s")),
+        export_clients=_client_names(
+            _("Anonymous client no. %(id)s"), _("a client transferred to another organisation")
+        ),
         export_anonymous=F("anonymous_persons"),
         export_topics=_topic_names(),
         export_outcome=F("outcome"),

@@ -29,7 +29,7 @@ from programmes.models import Funder
 from programmes.services import starting_service
 from programmes.vocabulary import FunderKind
 
-from .demo_cases import seed_case_work
+from .demo_cases import seed_case_work, seed_pending_transfer
 from .demo_clients import seed_funder_fields
 from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
@@ -76,6 +76,7 @@ USERS = [
     ("koordinator.brno", "Petr", "Kučera", "DROM, romské středisko", Role.COORDINATOR, "Brno"),
     ("asistent2.brno", "Marek", "Daniel", "DROM, romské středisko", Role.ASSISTANT, "Brno"),
     ("asistent.ostrava", "Lucie", "Baláková", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Ostrava"),
+    ("koordinator.ostrava", "Ivana", "Kotlárová", "Člověk v tísni, o.p.s.", Role.COORDINATOR, None),
     ("asistent.plzen", "Tomáš", "Lakatoš", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Plzeň"),
     ("asistent.olomouc", "Eva", "Šarközi", "Člověk v tísni, o.p.s.", Role.ASSISTANT, "Olomouc"),
     ("asistent.vzajemne", "Pavel", "Gabčo", "Vzájemné soužití, o.s.", Role.ASSISTANT, "Ostrava"),
@@ -137,6 +138,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
         if not RefusedApplicant.objects.filter(organisation=org).exists():
             _seed_refused_applicants(org)
     seed_case_work(rng)
+    seed_pending_transfer()
     seed_observations(rng)
     seed_group_activities()
     return users

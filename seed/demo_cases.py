@@ -12,6 +12,7 @@ from cases.models import (
     CaseNote,
     CaseStatus,
     CaseTransition,
+    ClientTransfer,
     PoliceFeedback,
     Referral,
     ReferralService,
@@ -20,6 +21,7 @@ from cases.models import (
     Task,
     VictimRight,
 )
+from cases.transfers import transfer_request
 from clients.models import Client, Consent
 
 from .vocabulary import CASE_CLOSING_OUTCOMES, FEEDBACK, INTERNAL_NOTES, SHARED_NOTES, TASKS
@@ -119,3 +121,33 @@ def seed_case_work(rng: random.Random) -> None:
             reviewed = start + datetime.timedelta(days=15)
             PoliceFeedback.objects.filter(pk=feedback.pk).update(created_at=reviewed)
             Case.objects.filter(pk=case.pk).update(police_reviewed_at=reviewed, police_reviewed_by=officer)
+
+
+def seed_pending_transfer() -> None:
+    """A client of Člověk v tísni in Ostrava moves to Brno: the Ostrava coordinator asked DROM
+    to take her over with her open cases, and DROM's coordinator has yet to decide. Idempotent."""
+    coordinator = User.objects.filter(username="koordinator.ostrava").first()
+    receiver = User.objects.filter(username="koordinator.brno").first()
+    if coordinator is None or receiver is None or receiver.organisation is None or ClientTransfer.objects.exists():
+        return
+    client = (
+        Client.objects.filter(organisation=coordinator.organisation, identity=Client.Identity.NAMED)
+        .order_by("pk")
+        .first()
+    )
+    if client is None:
+        return
+    if not client.consents.active(Consent.Purpose.TRANSFER).exists():
+        Consent.objects.create(
+            client=client,
+            purpose=Consent.Purpose.TRANSFER,
+            given_on=timezone.localdate() - datetime.timedelta(days=2),
+            recorded_by=coordinator,
+        )
+    transfer_request(
+        by=coordinator,
+        client=client,
+        to_organisation=receiver.organisation,
+        cases=client.cases.exclude(status=CaseStatus.CLOSED),
+        note="Klientka se stěhuje k sestře do Brna a chce pokračovat ve spolupráci tam.",
+    )

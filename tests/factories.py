@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import AssistantProfile, Locality, Organisation, Region, User
 from accounts.roles import Role
-from cases.models import Case, CaseNote, CaseTransition, CrimeType, PoliceFeedback, Referral, Task
+from cases.models import Case, CaseNote, CaseTransition, ClientTransfer, CrimeType, PoliceFeedback, Referral, Task
 from clients.models import Client, Consent, RefusalReason, RefusedApplicant, ServiceUse
 from contacts.models import Activity, Authority, Contact
 from groupwork.models import AnonymousAttendance, GroupActivity
@@ -272,3 +272,27 @@ def activity_rows(*rows, prefix: str = "activities") -> dict:
         data[f"{prefix}-{i}-minutes"] = str(minutes)
         data[f"{prefix}-{i}-work"] = work[0] if work else "direct"
     return data
+
+
+class ClientTransferFactory(factory.django.DjangoModelFactory):
+    """A transfer waiting for a decision, of a client who consented to it."""
+
+    class Meta:
+        model = ClientTransfer
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    from_organisation = factory.SelfAttribute("client.organisation")
+    to_organisation = factory.SubFactory(OrganisationFactory)
+    requested_by = factory.SelfAttribute("client.created_by")
+    note = "Klientka se stěhuje do Brna."
+
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted is not False:
+            ConsentFactory(client=obj.client, purpose=Consent.Purpose.TRANSFER)
+
+    @factory.post_generation
+    def cases(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.cases.set(extracted)

@@ -20,8 +20,8 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from cases.models import Attachment, Case
-from cases.selectors import open_tasks_of, visible_cases
+from cases.models import Attachment, Case, ClientTransfer
+from cases.selectors import open_tasks_of, visible_cases, visible_transfers
 from clients.models import Client, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
@@ -120,6 +120,10 @@ PAGE_READS: dict[str, Reads] = {
     "gdpr:access_export_json": Reads(AuditAction.ACCESS_EXPORT, Client, lambda w, u: [w["own_client"]]),
     "gdpr:access_export_pdf": Reads(AuditAction.ACCESS_EXPORT, Client, lambda w, u: [w["own_client"]]),
     "gdpr:client_erase": _view(Client, "own_client"),
+    # A transfer names the client by initials, year of birth and sex: a read of the transfer.
+    "transfers:list": _list(ClientTransfer, lambda w, u: list(visible_transfers(u))),
+    "transfers:create": _view(Client, "own_client"),
+    "transfers:detail": _view(ClientTransfer, "incoming_transfer"),
 }
 
 # Routes that show nobody's data, or only write (their refusal shows the form just posted).
@@ -165,6 +169,9 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "cases:attachment_add": _WRITE,
     "cases:task_toggle": _WRITE,
     "cases:referral_state": _WRITE,
+    "transfers:accept": _WRITE,
+    "transfers:reject": _WRITE,
+    "transfers:cancel": _WRITE,
     "reports:list": "report jobs: their type, period and state",
     "reports:dashboard": "counts, small cells suppressed",
     "reports:create": "an empty form",
@@ -217,6 +224,8 @@ API_READS: dict[str, Reads] = {
     "api:case-list": _list(Case, lambda w, u: list(visible_cases(u)), roles=frozenset({A, C, P})),
     "api:case-detail": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
     "api:case-timeline": Reads(AuditAction.VIEW, Case, _own_or_shared_case, roles=frozenset({A, C, P})),
+    "api:transfer-list": _list(ClientTransfer, lambda w, u: list(visible_transfers(u)), roles=frozenset({C})),
+    "api:transfer-detail": _view(ClientTransfer, "incoming_transfer", roles=frozenset({C})),
 }
 _REFERENCE = "reference data"
 API_NO_PERSON_DATA: dict[str, str] = {
@@ -242,6 +251,10 @@ API_NO_PERSON_DATA: dict[str, str] = {
     "api:topic-detail": _REFERENCE,
     "api:crimetype-list": _REFERENCE,
     "api:crimetype-detail": _REFERENCE,
+    # Writes; each is audited as a transfer event (tests/test_api_transfers.py).
+    "api:transfer-accept": "a write: answers the decided transfer's summary",
+    "api:transfer-reject": "a write: answers the decided transfer's summary",
+    "api:transfer-cancel": "a write: answers the withdrawn transfer's summary",
 }
 
 

@@ -4,8 +4,8 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.roles import Role
-from cases.models import Case, CaseNote, CaseStatus, CaseTransition, PoliceFeedback, Referral, Task
-from cases.selectors import cases_waiting_for_approval, visible_cases
+from cases.models import Case, CaseNote, CaseStatus, CaseTransition, ClientTransfer, PoliceFeedback, Referral, Task
+from cases.selectors import cases_waiting_for_approval, transfers_waiting, visible_cases
 
 
 def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, settings, tmp_path):
@@ -31,4 +31,9 @@ def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, setting
     assert list(cases_waiting_for_approval(coordinator)) == [waiting]
     call_command("seed_demo", password="demo-heslo-123")
     assert Case.objects.filter(status=CaseStatus.CLOSING_PROPOSED).count() == 1
+    # A client moving from Ostrava to Brno waits for the decision of DROM's coordinator.
+    waiting = list(transfers_waiting(User.objects.get(username="koordinator.brno")))
+    assert len(waiting) == 1 and waiting[0].from_organisation.name == "Člověk v tísni, o.p.s."
+    call_command("seed_demo", password="demo-heslo-123")
+    assert ClientTransfer.objects.count() == 1
     assert [m.objects.count() for m in (Case, CaseTransition, CaseNote, Task, Referral, PoliceFeedback)] == counts

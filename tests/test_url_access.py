@@ -34,10 +34,12 @@ from observations.models import PassedTo
 from tests.factories import (
     CaseFactory,
     ClientFactory,
+    ClientTransferFactory,
     ConsentFactory,
     ContactFactory,
     GroupActivityFactory,
     ObservationFactory,
+    OrganisationFactory,
     ReferralFactory,
     RefusedApplicantFactory,
     ServiceUseFactory,
@@ -159,6 +161,20 @@ ACCESS: dict[str, Rule] = {
     # The police liaison officer's review: a case not shared with the police is 404 like a foreign one.
     "police:case_list": Rule(allowed=frozenset({P})),
     "police:case_detail": Rule(allowed=frozenset({P}), obj="shared_case"),
+    # Client transfers between organisations: coordinators only (fuller tests: tests/test_transfers.py).
+    "transfers:list": Rule(allowed=frozenset({C})),
+    "transfers:create": Rule(allowed=frozenset({C}), obj="case_client"),
+    "transfers:detail": Rule(allowed=frozenset({C}), obj="transfer"),
+    "transfers:accept": Rule(allowed=frozenset({C}), obj="incoming_transfer", method="post", ok=302, get=405),
+    "transfers:reject": Rule(
+        allowed=frozenset({C}),
+        obj="incoming_transfer",
+        method="post",
+        ok=302,
+        get=405,
+        data={"reason": "Nemáme volnou kapacitu."},
+    ),
+    "transfers:cancel": Rule(allowed=frozenset({C}), obj="outgoing_transfer", method="post", ok=302, get=405),
     # Reports and dashboards; a job's own scope differs per role, so job pages are in PREFIX_RULES.
     "reports:list": Rule(allowed=frozenset({C, M})),
     "reports:dashboard": Rule(allowed=frozenset({A, C, P, M})),
@@ -325,6 +341,27 @@ def _calendar_token_kwargs(world):
     return {"token": world["calendar_token"]}, [{"token": "wrong"}, {"token": "x" * len(world["calendar_token"])}]
 
 
+def _transfer_kwargs(world):
+    # Incoming and outgoing transfers are the coordinator's; one between two other organisations is not.
+    return {"pk": world["incoming_transfer"].pk}, [{"pk": world["foreign_transfer"].pk}]
+
+
+def _incoming_transfer_kwargs(world):
+    # Only the receiver decides: neither a foreign transfer nor the organisation's own outgoing one.
+    return {"pk": world["incoming_transfer"].pk}, [
+        {"pk": world["foreign_transfer"].pk},
+        {"pk": world["outgoing_transfer"].pk},
+    ]
+
+
+def _outgoing_transfer_kwargs(world):
+    # Only the sender withdraws: neither a foreign transfer nor an incoming one.
+    return {"pk": world["outgoing_transfer"].pk}, [
+        {"pk": world["foreign_transfer"].pk},
+        {"pk": world["incoming_transfer"].pk},
+    ]
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -352,6 +389,9 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "assignment": _assignment_kwargs,
     "staff_time": _staff_time_kwargs,
     "group_activity": _group_activity_kwargs,
+    "transfer": _transfer_kwargs,
+    "incoming_transfer": _incoming_transfer_kwargs,
+    "outgoing_transfer": _outgoing_transfer_kwargs,
 }
 
 
@@ -441,6 +481,23 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "foreign_refused_applicant": RefusedApplicantFactory(recorded_by=oscar),
         **programme_records(alice, oscar),
         "calendar_token": calendar_token_reset(user=alice),
+        **_transfers(alice, oscar),
+    }
+
+
+def _transfers(alice, oscar) -> dict:
+    """A transfer to Alice's organisation, one from it, and one between two other organisations."""
+    third = OrganisationFactory()
+    return {
+        "incoming_transfer": ClientTransferFactory(
+            client=ClientFactory(organisation=oscar.organisation, created_by=oscar), to_organisation=alice.organisation
+        ),
+        "outgoing_transfer": ClientTransferFactory(
+            client=ClientFactory(organisation=alice.organisation, created_by=alice), to_organisation=oscar.organisation
+        ),
+        "foreign_transfer": ClientTransferFactory(
+            client=ClientFactory(organisation=oscar.organisation, created_by=oscar), to_organisation=third
+        ),
     }
 
 

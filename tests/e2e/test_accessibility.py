@@ -43,6 +43,8 @@ PAGES_BY_ROLE = {
         "/programme/staff-time/new/",
         "/programme/staff-time/import/",
         "/programme/staff-time/summary/",
+        "/transfers/",
+        "/transfers/new/{client_pk}/",
     ],
     "police_officer": ["/", "/police/cases/", "{police_case}", "/reports/dashboard/"],
     "ministry_analyst": ["/", "/accounts/assistants/", "/reports/", "/reports/new/national/", "/reports/dashboard/"],

@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     ADMIN_LIST = "admin_list", _("List in the administration")
     ACCESS_CHANGE = "access_change", _("Change of role or organisation")
     DEVICES_REMOVED = "devices_removed", _("Second-factor devices removed")
+    MERGE = "merge", _("Merge of client files")
 
 
 class AuditEvent(AppendOnlyModel):

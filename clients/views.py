@@ -17,7 +17,7 @@ from audit.services import record_list, record_view
 from cases.selectors import visible_cases
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
-from common.submissions import once_per_submission
+from common.submissions import FIELD_NAME, earlier, once_per_submission, valid_key
 from common.versioning import is_version_conflict
 from contacts.selectors import contacts_for_list
 from groupwork.selectors import group_activities_of_client
@@ -29,6 +29,7 @@ from .forms import (
     ClientForm,
     ConsentForm,
     ConsentWithdrawForm,
+    NewClientForm,
     RefusalFilterForm,
     RefusedApplicantForm,
     ServiceUseEndForm,
@@ -39,6 +40,7 @@ from .selectors import (
     client_consents,
     client_participant_sheet,
     client_service_uses,
+    possible_duplicates,
     refusals_by_reason,
     search_clients,
     visible_clients,
@@ -47,6 +49,7 @@ from .selectors import (
 
 PICKER_LIMIT = 10
 SEARCH_LIMIT = 50
+DUPLICATE_LIMIT = 10
 
 
 def _get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> Client:
@@ -135,12 +138,40 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-@once_per_submission
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None)
+    """A new client file. When the person resembles clients of the organisation already
+    recorded (possible_duplicates), the form comes back listing them, and saves only once the
+    user ticks that it is a different person (or opens the existing file instead)."""
+    form = NewClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["different_person"]:
+        # A repeated POST of a form already saved goes on to its record, not to a warning about it.
+        key = request.POST.get(FIELD_NAME, "")
+        if not (valid_key(key) and earlier(request.user, key)):
+            data = form.cleaned_data
+            duplicates = list(
+                possible_duplicates(
+                    request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    nickname=data["nickname"],
+                    birth_year=data["birth_year"],
+                )[: DUPLICATE_LIMIT + 1]
+            )
+            if duplicates:
+                shown = duplicates[:DUPLICATE_LIMIT]
+                record_list(request, Client, shown)
+                return render(
+                    request,
+                    "clients/client_form.html",
+                    {"form": form, "duplicates": shown, "more_duplicates": len(duplicates) > DUPLICATE_LIMIT},
+                )
+    return _client_create_save(request, form)
+
+
+@once_per_submission
+def _client_create_save(request: AuthenticatedHttpRequest, form: NewClientForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        client = services.client_create(by=request.user, **data)
+        client = services.client_create(by=request.user, **form.client_data())
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form})

@@ -76,6 +76,13 @@ class Organisation(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("region")
     )
+    # No record of its work can be older (contacts.models.Contact.clean); empty when not known.
+    founded_on = models.DateField(
+        _("in operation since"),
+        null=True,
+        blank=True,
+        help_text=_("The day the organisation started; no contact can be recorded before it."),
+    )
 
     class Meta:
         ordering = ["name"]

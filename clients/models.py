@@ -153,6 +153,10 @@ def _target_group_errors(target_groups: list[str] | None) -> dict[str, str | Pro
     return {}
 
 
+# No consent of a client of the programme is older; an earlier date is a typing mistake.
+EARLIEST_CONSENT_YEAR = 2000
+
+
 class ConsentQuerySet(models.QuerySet):
     def active(self, purpose: str) -> "ConsentQuerySet":
         """The consents to `purpose` that stand: given and not withdrawn. Every check of a
@@ -207,6 +211,18 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_on})"
+
+    def clean(self) -> None:
+        """A consent cannot be given before the programme existed nor in the future (1850 is a typo)."""
+        errors: dict[str, str | Promise] = {}
+        for name in ("given_on", "withdrawn_on"):
+            day = getattr(self, name)
+            if day is not None and day > timezone.localdate():
+                errors[name] = _("The date cannot be in the future.")
+            elif day is not None and day.year < EARLIEST_CONSENT_YEAR:
+                errors[name] = _("The date cannot be before the year %(year)s.") % {"year": EARLIEST_CONSENT_YEAR}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_active(self) -> bool:

@@ -208,12 +208,23 @@ def test_a_report_job_shows_its_period_and_time_the_czech_way(client, carol):
         requested_by=carol,
         organisation=carol.organisation,
         report_type="activity",
-        parameters={"start": "2026-11-01", "end": "2026-11-28", "breakdown": "all", "format": "csv"},
+        parameters={"start": "2026-11-01", "end": "2026-11-30", "breakdown": "all", "format": "csv"},
+    )
+    part = ReportJob.objects.create(
+        requested_by=carol,
+        organisation=carol.organisation,
+        report_type="activity",
+        parameters={"start": "2026-11-02", "end": "2026-11-28", "breakdown": "all", "format": "csv"},
     )
     client.force_login(carol)
     body = client.get(reverse("reports:list")).content.decode()
     local = timezone.localtime(job.created_at)
     assert f"{local.day}. {local.month}. {local.year} {local.hour}:{local.minute:02d}" in body
+    assert "listopad 2026" in body  # a whole month
+    assert "2. 11. 2026 – 28. 11. 2026" in body
+    assert "2026-11-01" not in body
+    detail = client.get(reverse("reports:detail", args=[part.pk])).content.decode()
+    assert "2. 11. 2026 – 28. 11. 2026" in detail
 
 
 def test_the_audit_trail_shows_local_time(client, carol):

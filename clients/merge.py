@@ -111,7 +111,7 @@ def _move_participant_sheet(
 
 
 def _refuse_anonymised(relation: ForeignObjectRel, kept: Client, merged: Client, by: User, withdrawn: list[int]) -> int:
-    """Nothing to move: an anonymised file is refused before anything moves (see _refusals), and
+    """Nothing to move: an anonymised file is refused before anything moves (see merge_refusals), and
     an anonymisation record is append-only."""
     if _records(relation, merged).exists():
         raise ValidationError(_("An anonymised client file cannot be merged."))
@@ -212,7 +212,9 @@ def _fill_kept_fields(kept: Client, merged: Client) -> None:
     kept.save()
 
 
-def _refusals(kept: Client, merged: Client) -> list[str]:
+def merge_refusals(kept: Client, merged: Client) -> list[str]:
+    """Why the two files cannot be merged as they are (empty when they can): shown on the
+    confirmation page, and checked again by client_merge with both files locked."""
     problems: list[str] = []
     if kept.pk == merged.pk:
         problems.append(_("A client file cannot be merged with itself."))
@@ -236,21 +238,16 @@ def _refusals(kept: Client, merged: Client) -> list[str]:
     return problems
 
 
-def merge_refusals(kept: Client, merged: Client) -> list[str]:
-    """Why the two files cannot be merged as they are (empty when they can), for the confirmation page."""
-    return _refusals(kept, merged)
-
-
 @transaction.atomic
 def client_merge(*, by: User, kept: Client, merged: Client, request: HttpRequest | None = None) -> ClientMerge:
     """Move every record of `merged` to `kept`, record the merge (a ClientMerge row and an audit
     event naming both ids) and delete the emptied file. Raises ValidationError, saving nothing,
-    when the files cannot be merged (see _refusals). Both files are locked for the whole move."""
+    when the files cannot be merged (see merge_refusals). Both files are locked for the whole move."""
     locked = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk]).order_by("pk")}
     if merged.pk not in locked or kept.pk not in locked:
         raise ValidationError(_("The client file no longer exists."))
     kept, merged = locked[kept.pk], locked[merged.pk]
-    problems = _refusals(kept, merged)
+    problems = merge_refusals(kept, merged)
     if problems:
         raise ValidationError(problems)
     _fill_kept_fields(kept, merged)

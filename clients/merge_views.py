@@ -71,8 +71,8 @@ def merge_confirm(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> 
             messages.success(request, _("The client files were merged. Everything is now in this file."))
             return redirect("clients:detail", pk=kept.pk)
     else:
-        record_list(request, Client, [kept, merged])  # the page shows both files
         errors = merge_refusals(kept, merged)
+    record_list(request, Client, [kept, merged])  # the page shows both files
     return render(
         request,
         "clients/merge_confirm.html",

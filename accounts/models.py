@@ -85,6 +85,13 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("An open case whose client had no contact for this many days appears on the start page."),
     )
+    # No record of its work can be older (contacts.models.Contact.clean); empty when not known.
+    founded_on = models.DateField(
+        _("in operation since"),
+        null=True,
+        blank=True,
+        help_text=_("The day the organisation started; no contact can be recorded before it."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -245,6 +245,11 @@ class ContactSerializer(ColumnRangeSerializerMixin, ModelCleanMixin, serializers
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # The same one message as Contact.clean() for a duration below one minute (the column's
+        # own range would otherwise say "at least 0").
+        extra_kwargs = {
+            "duration_minutes": {"error_messages": {"min_value": _("The duration must be at least one minute.")}}
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -54,6 +54,7 @@ class AuditAction(models.TextChoices):
     TRANSFER_ACCEPTED = "transfer_accepted", _("Client transfer accepted")
     TRANSFER_REJECTED = "transfer_rejected", _("Client transfer rejected")
     TRANSFER_CANCELLED = "transfer_cancelled", _("Client transfer withdrawn")
+    MERGE = "merge", _("Merge of client files")
 
 
 class AuditEvent(AppendOnlyModel):

@@ -79,6 +79,18 @@ class ClientForm(VersionedFormMixin, forms.ModelForm):
         return [self[name] for name in PARTICIPANT_QUESTIONS]
 
 
+class NewClientForm(ClientForm):
+    """The form of a new client: when the person resembles a client already recorded, the
+    page lists them and saves only once the user confirms that this is somebody else."""
+
+    different_person = forms.BooleanField(
+        label=_("It is a different person: save the new client file anyway"), required=False
+    )
+
+    def client_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "different_person")}
+
+
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent

@@ -153,6 +153,10 @@ def _target_group_errors(target_groups: list[str] | None) -> dict[str, str | Pro
     return {}
 
 
+# No consent of a client of the programme is older; an earlier date is a typing mistake.
+EARLIEST_CONSENT_YEAR = 2000
+
+
 class ConsentQuerySet(models.QuerySet):
     def active(self, purpose: str) -> "ConsentQuerySet":
         """The consents to `purpose` that stand: given and not withdrawn. Every check of a
@@ -208,6 +212,18 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given_on})"
+
+    def clean(self) -> None:
+        """A consent cannot be given before the programme existed nor in the future (1850 is a typo)."""
+        errors: dict[str, str | Promise] = {}
+        for name in ("given_on", "withdrawn_on"):
+            day = getattr(self, name)
+            if day is not None and day > timezone.localdate():
+                errors[name] = _("The date cannot be in the future.")
+            elif day is not None and day.year < EARLIEST_CONSENT_YEAR:
+                errors[name] = _("The date cannot be before the year %(year)s.") % {"year": EARLIEST_CONSENT_YEAR}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_active(self) -> bool:
@@ -286,3 +302,32 @@ class RefusedApplicant(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class ClientMerge(models.Model):
+    """Two client files of one person made one: the merged-away file's records moved to `kept`
+    and the file itself was deleted. Names nobody: the removed file is an id, as in the audit
+    trail; its old values stay in the history of changes."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    kept = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="merges", verbose_name=_("kept file"))
+    merged_client_id = models.PositiveIntegerField(_("number of the merged-away file"))
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged by")
+    )
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    # How many records of each relation moved ({"contacts.Contact.clients": 3, ...}).
+    moved = models.JSONField(_("records moved"), default=dict, blank=True)
+    # Consents of the merged-away file that were live beside a live consent of the same purpose
+    # in the kept file: recorded as withdrawn by the merge (the earlier given one stands).
+    withdrawn_consent_ids = models.JSONField(_("consents withdrawn by the merge"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("merge of client files")
+        verbose_name_plural = _("merges of client files")
+
+    def __str__(self) -> str:
+        return f"{self.merged_client_id} → {self.kept_id}"

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from django.db.models import Count, F, Func, QuerySet, TextField
+from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
 
 from accounts.models import User
 from accounts.scoping import client_work_organisation_id
@@ -49,6 +49,41 @@ def search_clients(user: User, query: str) -> QuerySet[Client]:
         word = folded(word)
         clients = clients.filter(search_text__contains=word if len(word) >= 3 else f" {word}")
     return clients
+
+
+class Folded(Func):
+    """Lower case without diacritics in PostgreSQL, like `folded` and the search index."""
+
+    template = "lower(public.unaccent('public.unaccent'::regdictionary, %(expressions)s))"
+    output_field = TextField()
+
+
+def possible_duplicates(
+    user: User, *, first_name: str = "", last_name: str = "", nickname: str = "", birth_year: int | None = None
+) -> QuerySet[Client]:
+    """Clients of the user's organisation who may be the person about to be recorded: the same
+    first and last name, or the same nickname and year of birth, whatever the case and the
+    diacritics ("Vesela" resembles "Veselá"). Nothing is looked for without a full name or a
+    nickname with a year."""
+    first_name, last_name, nickname = first_name.strip(), last_name.strip(), nickname.strip()
+    condition = Q()
+    if first_name and last_name:
+        condition |= Q(first_folded=Folded(Value(first_name)), last_folded=Folded(Value(last_name)))
+    if nickname and birth_year:
+        condition |= Q(nickname_folded=Folded(Value(nickname)), birth_year=birth_year)
+    if not condition:
+        return Client.objects.none()
+    return (
+        visible_clients(user)
+        .annotate(
+            first_folded=Folded(F("first_name")),
+            last_folded=Folded(F("last_name")),
+            nickname_folded=Folded(F("nickname")),
+        )
+        .filter(condition)
+        .select_related("locality__municipality")
+        .order_by("created_at", "id")
+    )
 
 
 def client_consents(client: Client) -> QuerySet[Consent]:

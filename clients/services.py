@@ -187,13 +187,16 @@ def client_update(
 def consent_record(
     *, client: Client, purpose: str, given_on: datetime.date, recorded_by: User, note: str = ""
 ) -> Consent:
+    """Raises ValidationError (by field) for an impossible date, ConsentError for a consent the
+    client's history does not allow; nothing is saved then."""
+    consent = Consent(client=client, purpose=purpose, given_on=given_on, recorded_by=recorded_by, note=note)
+    consent.clean()  # the dates (the form runs it too; any other route gets the same rule)
     if Consent.objects.select_for_update().active(purpose).filter(client=client).exists():
         raise ConsentError(_("This consent is already recorded and has not been withdrawn."))
     try:
         with transaction.atomic():
-            return Consent.objects.create(
-                client=client, purpose=purpose, given_on=given_on, recorded_by=recorded_by, note=note
-            )
+            consent.save()
+            return consent
     except IntegrityError as exc:  # a colleague recorded the same consent a moment ago
         raise ConsentError(_("This consent is already recorded and has not been withdrawn.")) from exc
 
@@ -205,6 +208,8 @@ def consent_withdraw(*, consent: Consent, withdrawn_on: datetime.date, withdrawn
         raise ConsentError(_("This consent has already been withdrawn."))
     if withdrawn_on < consent.given_on:
         raise ConsentError(_("A consent cannot be withdrawn before the day it was given."))
+    if withdrawn_on > timezone.localdate():
+        raise ConsentError(_("The date cannot be in the future."))
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_by = withdrawn_by
     consent.withdrawn_at = timezone.now()

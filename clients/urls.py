@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import merge_views, views
 
 app_name = "clients"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/services/new/", views.service_use_add, name="service_use_add"),
     path("<int:pk>/services/<int:use_pk>/end/", views.service_use_end, name="service_use_end"),
+    path("<int:pk>/merge/", merge_views.merge_choose, name="merge_choose"),
+    path("<int:pk>/merge/<int:other_pk>/", merge_views.merge_confirm, name="merge_confirm"),
 ]

@@ -21,7 +21,7 @@ from common import drafts
 from common.http import AuthenticatedHttpRequest
 from common.models import Draft
 from common.pagination import paginate, querystring_without_page
-from common.submissions import once_per_submission
+from common.submissions import FIELD_NAME, earlier, once_per_submission, valid_key
 from common.versioning import is_version_conflict
 from contacts.selectors import contacts_for_list
 from groupwork.selectors import group_activities_of_client
@@ -33,6 +33,7 @@ from .forms import (
     ClientForm,
     ConsentForm,
     ConsentWithdrawForm,
+    NewClientForm,
     RefusalFilterForm,
     RefusedApplicantForm,
     ServiceUseEndForm,
@@ -43,6 +44,7 @@ from .selectors import (
     client_consents,
     client_participant_sheet,
     client_service_uses,
+    possible_duplicates,
     refusals_by_reason,
     search_clients,
     visible_clients,
@@ -51,6 +53,7 @@ from .selectors import (
 
 PICKER_LIMIT = 10
 SEARCH_LIMIT = 50
+DUPLICATE_LIMIT = 10
 
 
 def _get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> Client:
@@ -139,13 +142,39 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_can(Role.can_work_with_clients)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
-@once_per_submission
 def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new client file. When the person resembles clients of the organisation already
+    recorded (possible_duplicates), the form comes back listing them, and saves only once the
+    user ticks that it is a different person (or opens the existing file instead)."""
     data, draft = _form_data(request, drafts.new_key())
-    form = ClientForm(data)
+    form = NewClientForm(data)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["different_person"]:
+        # A repeated POST of a form already saved goes on to its record, not to a warning about it.
+        key = request.POST.get(FIELD_NAME, "")
+        if not (valid_key(key) and earlier(request.user, key)):
+            values = form.cleaned_data
+            duplicates = list(
+                possible_duplicates(
+                    request.user,
+                    first_name=values["first_name"],
+                    last_name=values["last_name"],
+                    nickname=values["nickname"],
+                    birth_year=values["birth_year"],
+                )[: DUPLICATE_LIMIT + 1]
+            )
+            if duplicates:
+                shown = duplicates[:DUPLICATE_LIMIT]
+                record_list(request, Client, shown)
+                return _render_form(
+                    request, form, None, duplicates=shown, more_duplicates=len(duplicates) > DUPLICATE_LIMIT
+                )
+    return _client_create_save(request, form, draft)
+
+
+@once_per_submission
+def _client_create_save(request: AuthenticatedHttpRequest, form: NewClientForm, draft) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        client = services.client_create(by=request.user, **data)
+        client = services.client_create(by=request.user, **form.client_data())
         drafts.draft_discard(request.user, Draft.Kind.CLIENT, drafts.new_key())
         messages.success(request, _("The client was saved."))
         return redirect("clients:detail", pk=client.pk)
@@ -160,13 +189,12 @@ def _form_data(request: AuthenticatedHttpRequest, object_key: str) -> tuple:
     return (drafts.draft_data(draft) if draft else None), draft
 
 
-def _render_form(request: AuthenticatedHttpRequest, form: ClientForm, draft, client=None) -> HttpResponse:
+def _render_form(request: AuthenticatedHttpRequest, form: ClientForm, draft, client=None, **extra) -> HttpResponse:
     if draft is not None:
         drafts.without_errors(form)
     draft_url = reverse("clients:draft", args=[client.pk]) if client else reverse("clients:draft_new")
-    return render(
-        request, "clients/client_form.html", {"form": form, "client": client, "draft": draft, "draft_url": draft_url}
-    )
+    context = {"form": form, "client": client, "draft": draft, "draft_url": draft_url, **extra}
+    return render(request, "clients/client_form.html", context)
 
 
 @role_can(Role.can_work_with_clients)

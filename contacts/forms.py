@@ -82,6 +82,12 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("duration_minutes", 30)
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # Contact.clean() gives the one message for a duration or a head count out of range; the
+        # model fields' own validators would add a contradicting one ("at least 0").
+        # (A ModelForm hook that the stubs leave out.)
+        return {*super()._get_validation_exclusions(), "duration_minutes", "anonymous_persons"}  # type: ignore[misc]
+
     def _offer_service_and_project(self) -> None:
         own = Q(pk=self.instance.service_id) if self.instance.pk else Q(pk__in=[])
         services = visible_services(self.user).filter(

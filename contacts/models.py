@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +59,17 @@ MAX_DURATION_MINUTES = 24 * 60
 # The assistant programme began in the 2000s; an earlier date is a typing mistake (and a year
 # like 0007 has no time zone offset that a client of the API could read back).
 EARLIEST_CONTACT_YEAR = 2000
+# Older records of work are not kept (nor funded): an older date is a typing mistake.
+MAX_CONTACT_AGE_YEARS = 10
+
+
+def earliest_contact_day() -> datetime.date:
+    """The first day a contact may be dated today: ten years back."""
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - MAX_CONTACT_AGE_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - MAX_CONTACT_AGE_YEARS, day=28)
 
 
 class Contact(models.Model):
@@ -163,6 +174,15 @@ class Contact(models.Model):
                 errors["occurred_at"] = _("The date cannot be before the year %(year)s.") % {
                     "year": EARLIEST_CONTACT_YEAR
                 }
+            elif (day := timezone.localtime(self.occurred_at).date()) < earliest_contact_day():
+                earliest = formats.date_format(earliest_contact_day(), "SHORT_DATE_FORMAT")
+                errors["occurred_at"] = _(
+                    "A contact cannot be recorded more than %(years)s years back (before %(day)s)."
+                ) % {"years": MAX_CONTACT_AGE_YEARS, "day": earliest}
+            elif self.organisation_id is not None and (founded := self.organisation.founded_on) and day < founded:
+                errors["occurred_at"] = _(
+                    "The organisation has been working only since %(day)s: a contact cannot be before that."
+                ) % {"day": formats.date_format(founded, "SHORT_DATE_FORMAT")}
             elif self.follow_up_on is not None and self.follow_up_on < timezone.localtime(self.occurred_at).date():
                 errors["follow_up_on"] = _("The follow-up date cannot be before the contact.")
         if errors:

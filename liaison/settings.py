@@ -215,6 +215,8 @@ LANGUAGE_CODE = "cs"
 LANGUAGES = [("cs", _("Czech")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Prague"
+# Czech short dates with spaces ("28. 11. 2026"): liaison/formats/cs/formats.py.
+FORMAT_MODULE_PATH = ["liaison.formats"]
 USE_I18N = True
 USE_TZ = True
 

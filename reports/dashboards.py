@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -69,7 +69,7 @@ def _monthly_series(contacts, today: datetime.date) -> tuple[list[str], list[int
     )
     counts = {row["month"].date(): (row["n"], row["key"]) for row in rows}
     return (
-        [month.strftime("%Y-%m") for month in months],
+        [formats.date_format(month, "YEAR_MONTH_FORMAT") for month in months],
         [counts.get(month, (0, 0))[0] for month in months],
         [counts.get(month, (0, 0))[1] for month in months],
     )

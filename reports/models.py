@@ -1,8 +1,10 @@
 """Report jobs: a statistics or export file that the worker makes in the background."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -96,6 +98,20 @@ class ReportJob(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.state == JobState.DONE and bool(self.result_file)
+
+    @property
+    def period_display(self) -> str:
+        """The period as people read it: "listopad 2026" for a whole month, else
+        "1. 11. 2026 – 15. 11. 2026" (the active language's formats)."""
+        try:
+            start = datetime.date.fromisoformat(self.parameters.get("start", ""))
+            end = datetime.date.fromisoformat(self.parameters.get("end", ""))
+        except (TypeError, ValueError):
+            return "–"
+        next_day = end + datetime.timedelta(days=1)
+        if start.day == 1 and next_day.day == 1 and (start.year, start.month) == (end.year, end.month):
+            return formats.date_format(start, "YEAR_MONTH_FORMAT")
+        return f"{formats.date_format(start, 'SHORT_DATE_FORMAT')} – {formats.date_format(end, 'SHORT_DATE_FORMAT')}"
 
     @property
     def download_name(self) -> str:

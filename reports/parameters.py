@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +147,12 @@ def validate_period(start: datetime.date, end: datetime.date) -> None:
         raise ValidationError(
             _("The period must lie between the year %(first)s and the end of next year.") % {"first": EARLIEST_YEAR},
             code="period_out_of_range",
+        )
+    if start > timezone.localdate():
+        raise ValidationError(
+            _("A report period cannot start in the future (after %(today)s).")
+            % {"today": formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")},
+            code="period_in_future",
         )
     try:
         limit = start.replace(year=start.year + MAX_PERIOD_YEARS)

@@ -42,7 +42,8 @@ def cases_in_period(cases: QuerySet[Case], params: ReportParameters) -> QuerySet
 
 
 def month_label(month) -> str:
-    return formats.date_format(month, "Y-m")
+    """A month as people name it: "listopad 2026" (the nominative, YEAR_MONTH_FORMAT)."""
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def _region_keys(with_unknown: bool) -> list[tuple[object, str]]:

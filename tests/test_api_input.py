@@ -5,6 +5,7 @@ Security review finding: `GET /api/v1/cases/11/timeline/?crime_types=92233720368
 500 on the demo (SQLite), and the timeline applied the case list's filters to one case.
 """
 
+import datetime
 import importlib
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.generics import GenericAPIView
 from rest_framework.serializers import IntegerField
 from rest_framework.test import APIClient
@@ -316,7 +318,10 @@ def test_a_contact_before_the_programme_is_refused(api, alice, when):
     assert response.json() == {"occurred_at": ["Datum nemůže být před rokem 2000."]}
     later = api.post(
         reverse("api:contact-list"),
-        _contact_payload(occurred_at="2000-01-01T00:00:00Z", anonymous_persons=1),
+        # The earliest a contact may be is ten years back (contacts.models.earliest_contact_day).
+        _contact_payload(
+            occurred_at=(timezone.now() - datetime.timedelta(days=365 * 9)).isoformat(), anonymous_persons=1
+        ),
         format="json",
     )
     assert later.status_code == 201

@@ -96,6 +96,8 @@ PAGE_READS: dict[str, Reads] = {
     "clients:consent_withdraw": _view(Consent, "own_consent"),
     "clients:service_use_add": _view(Client, "own_client"),
     "clients:service_use_end": _view(ServiceUse, "own_service_use"),
+    "clients:merge_choose": _view(Client, "own_client"),
+    "clients:merge_confirm": _list(Client, lambda w, u: [w["own_client"], w["shared_case"].client]),
     "contacts:list": _list(Contact, lambda w, u: list(visible_contacts(u))),
     "contacts:detail": _view(Contact, "own_contact"),
     "contacts:edit": _view(Contact, "own_contact"),

@@ -80,3 +80,11 @@ def test_short_words_match_the_beginning_of_a_name(alice, people):
     assert _found(alice, "ho") == {people["horvath"].pk}
     assert _found(alice, "Ža") == {people["horvath"].pk}
     assert _found(alice, "va") == set()
+
+
+def test_search_finds_czech_surnames_typed_without_diacritics(alice):
+    vesela = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Eva", last_name="Veselá")
+    dudova = ClientFactory(organisation=alice.organisation, created_by=alice, first_name="Ilona", last_name="Dudová")
+    assert _found(alice, "vesela") == {vesela.pk}
+    assert _found(alice, "dudova") == {dudova.pk}
+    assert _found(alice, "DUDOVÁ ilona") == {dudova.pk}

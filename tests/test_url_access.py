@@ -113,6 +113,9 @@ ACCESS: dict[str, Rule] = {
     "clients:consent_withdraw": Rule(allowed=CLIENT_WORK, obj="consent"),
     "clients:service_use_add": Rule(allowed=CLIENT_WORK, obj="client"),
     "clients:service_use_end": Rule(allowed=CLIENT_WORK, obj="service_use"),
+    # Merging two client files: coordinators of the organisation (tests/test_client_merge.py).
+    "clients:merge_choose": Rule(allowed=frozenset({C}), obj="client"),
+    "clients:merge_confirm": Rule(allowed=frozenset({C}), obj="client_pair"),
     "clients:refused_list": Rule(allowed=CLIENT_WORK),
     "clients:refused_create": Rule(allowed=CLIENT_WORK),
     "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
@@ -248,6 +251,12 @@ def _client_kwargs(world):
     return {"pk": world["own_client"].pk}, {"pk": world["foreign_client"].pk}
 
 
+def _client_pair_kwargs(world):
+    """Two files of the own organisation; either of them another organisation's is out of scope."""
+    own, other, foreign = world["own_client"].pk, world["shared_case"].client.pk, world["foreign_client"].pk
+    return {"pk": own, "other_pk": other}, [{"pk": own, "other_pk": foreign}, {"pk": foreign, "other_pk": other}]
+
+
 def _refused_applicant_kwargs(world):
     return {"pk": world["own_refused_applicant"].pk}, {"pk": world["foreign_refused_applicant"].pk}
 
@@ -369,6 +378,7 @@ def _reset_link_kwargs(world):
 
 OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
+    "client_pair": _client_pair_kwargs,
     "consent": _consent_kwargs,
     "service_use": _service_use_kwargs,
     "refused_applicant": _refused_applicant_kwargs,

@@ -29,7 +29,10 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	DEBUG=$${DEBUG:-1} PY=$(PY) exec scripts/run-local.sh
 
-# The whole suite against real PostgreSQL and Redis.
+# The whole suite against real PostgreSQL and Redis, in TEST_PROCESSES processes (pytest-xdist;
+# each gets its own test database and Redis database). PYTEST_ARGS=tests/test_x.py runs one file.
+TEST_PROCESSES ?= 2
+PYTEST_ARGS ?= -n $(TEST_PROCESSES) --durations=15
 test: install node_modules/.installed lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) scripts/check_services.py

@@ -11,6 +11,7 @@ refuses 02:30 with a Czech message and stores nothing, and takes 03:30.
 import csv
 import io
 import uuid
+from typing import Any
 
 import requests
 
@@ -41,7 +42,7 @@ def _post_contact(session: requests.Session, url: str, data: dict) -> requests.R
 
 
 def _api_contact(stack, token: str, choices: dict, occurred_at: str, outcome: str) -> requests.Response:
-    payload = {
+    payload: dict[str, Any] = {
         "occurred_at": occurred_at,
         "duration_minutes": 45,
         "authority": int(choices["authority"]),

@@ -29,11 +29,10 @@ def test_demo_has_cases_with_history_and_shared_cases_for_the_police(db, setting
     coordinator = User.objects.filter(organisation=waiting.organisation, role=Role.COORDINATOR).first()
     assert coordinator is not None
     assert list(cases_waiting_for_approval(coordinator)) == [waiting]
+    # A client moving from Ostrava to Brno waits for the decision of DROM's coordinator.
+    transfers = list(transfers_waiting(User.objects.get(username="koordinator.brno")))
+    assert len(transfers) == 1 and transfers[0].from_organisation.name == "Člověk v tísni, o.p.s."
     call_command("seed_demo", password="demo-heslo-123")
     assert Case.objects.filter(status=CaseStatus.CLOSING_PROPOSED).count() == 1
-    # A client moving from Ostrava to Brno waits for the decision of DROM's coordinator.
-    waiting = list(transfers_waiting(User.objects.get(username="koordinator.brno")))
-    assert len(waiting) == 1 and waiting[0].from_organisation.name == "Člověk v tísni, o.p.s."
-    call_command("seed_demo", password="demo-heslo-123")
     assert ClientTransfer.objects.count() == 1
     assert [m.objects.count() for m in (Case, CaseTransition, CaseNote, Task, Referral, PoliceFeedback)] == counts

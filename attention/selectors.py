@@ -18,14 +18,16 @@ from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from cases.models import Case, CaseStatus, PoliceFeedback
-from cases.selectors import open_tasks_of, visible_cases
+from cases.models import Case, CaseStatus, ClientTransfer, PoliceFeedback
+from cases.selectors import cases_waiting_for_approval, open_tasks_of, transfers_waiting, visible_cases
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
@@ -52,6 +54,8 @@ class Item:
     on: datetime.date | None = None
     overdue: bool = False
     clients: list[Client] = field(default_factory=list)
+    # The link's text where the clients' names are not it (a row of no person, or a longer one).
+    label: str = ""
 
     @property
     def client_names(self) -> str:
@@ -71,6 +75,10 @@ class Section:
     model: type[Model]
     rows: QuerySet
     item: Callable[[Any], Item]
+    # The page of all of them, linked when the section shows fewer than it counts.
+    more_url: str = ""
+    # False where a row names no person: the start page and the digest record no read of them.
+    person_data: bool = True
 
 
 @dataclass(frozen=True)
@@ -281,6 +289,50 @@ def police_awaiting_review(user: User, today: datetime.date) -> Section | None:
     return Section("police_awaiting_review", _("Shared cases awaiting police feedback"), Case, rows, item)
 
 
+def closings_to_approve(user: User, today: datetime.date) -> Section | None:
+    """The coordinator's: cases of the organisation whose closing waits for approval, longest
+    waiting first, each with its client, title, assistant and the day the closing was proposed."""
+    if not Role(user.role).can_supervise():
+        return None
+    rows = cases_waiting_for_approval(user)
+
+    def item(case) -> Item:
+        return Item(
+            record=case,
+            url=reverse("cases:detail", args=[case.pk]),
+            label=f"{case.client.display_name} – {case.title}",
+            what=str(_("proposed by %(assistant)s") % {"assistant": case.assistant}),
+            on=timezone.localtime(case.proposed_at).date() if case.proposed_at else None,
+            clients=[case.client],
+        )
+
+    more_url = reverse("cases:list") + f"?status={CaseStatus.CLOSING_PROPOSED}"
+    title = _("Cases waiting for your approval of closing")
+    return Section("waiting_for_approval", title, Case, rows, item, more_url=more_url)
+
+
+def incoming_transfers(user: User, today: datetime.date) -> Section | None:
+    """The coordinator's: transfers of clients to the organisation waiting for its decision. The
+    receiver may not know the client before accepting: a row says only the sending
+    organisation, the day and the number of cases, so it is no read of person data."""
+    if not Role(user.role).can_supervise():
+        return None
+    rows = transfers_waiting(user).select_related(None).select_related("from_organisation")
+
+    def item(transfer) -> Item:  # annotated with its number of cases (`case_count`)
+        when = date_format(timezone.localtime(transfer.requested_at).date(), "SHORT_DATE_FORMAT")
+        label = ngettext(
+            "From %(organisation)s (%(when)s), %(counter)s case",
+            "From %(organisation)s (%(when)s), %(counter)s cases",
+            transfer.case_count,
+        ) % {"organisation": transfer.from_organisation, "when": when, "counter": transfer.case_count}
+        return Item(record=transfer, url=reverse("transfers:detail", args=[transfer.pk]), what="", label=label)
+
+    title = _("Client transfers waiting for your decision")
+    more_url = reverse("transfers:list")
+    return Section("transfers_waiting", title, ClientTransfer, rows, item, more_url=more_url, person_data=False)
+
+
 SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     follow_ups,
     tasks,
@@ -288,6 +340,8 @@ SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     police_feedback,
     withdrawn_consents,
     police_awaiting_review,
+    closings_to_approve,
+    incoming_transfers,
 ]
 
 
@@ -319,5 +373,7 @@ def shown_records(shown: list[ShownSection]) -> dict[type[Model], list[Model]]:
     """The records shown, per record type, in the order shown (for `audit.services.record_list`)."""
     records: dict[type[Model], list[Model]] = {}
     for entry in shown:
+        if not entry.section.person_data:
+            continue
         records.setdefault(entry.section.model, []).extend(item.record for item in entry.items)
     return records

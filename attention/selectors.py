@@ -37,6 +37,8 @@ from contacts.selectors import visible_contacts
 DAYS_AHEAD = 14
 # Police feedback and withdrawn consents are news for this long.
 NEWS_DAYS = 30
+# Consents given for a time are listed this many days before and after their last day.
+EXPIRY_DAYS = 30
 # Rows a section shows on the start page and in the digest; the count says how many there are.
 SHOWN = 10
 
@@ -232,12 +234,9 @@ def police_feedback(user: User, today: datetime.date) -> Section | None:
     return Section("police_feedback", _("New feedback from the police"), Case, rows, item)
 
 
-def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
-    """Consents withdrawn in the last 30 days: of the clients of the assistant's open cases, or of
-    any client of the coordinator's organisation. (A consent has no expiry date: it stands
-    until it is withdrawn.)"""
-    if not _client_work(user):
-        return None
+def _consent_clients(user: User) -> QuerySet[Client]:
+    """Whose consents the user is told of: the clients of the assistant's open cases, or any
+    client of the coordinator's organisation."""
     clients = visible_clients(user)
     if not Role(user.role).can_supervise():
         clients = clients.filter(
@@ -245,8 +244,16 @@ def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
                 visible_cases(user).filter(client_id=OuterRef("pk"), assistant=user).exclude(status=CaseStatus.CLOSED)
             )
         )
+    return clients
+
+
+def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
+    """Consents withdrawn in the last 30 days: of the clients of the assistant's open cases, or of
+    any client of the coordinator's organisation."""
+    if not _client_work(user):
+        return None
     rows = (
-        Consent.objects.filter(client__in=clients, withdrawn_at__gte=_since(NEWS_DAYS))
+        Consent.objects.filter(client__in=_consent_clients(user), withdrawn_at__gte=_since(NEWS_DAYS))
         .select_related("client")
         .only("id", "purpose", "withdrawn_on", "withdrawn_at", "client", *(f"client__{n}" for n in CLIENT_NAME_FIELDS))
         .order_by("-withdrawn_at", "-id")
@@ -262,6 +269,46 @@ def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
         )
 
     return Section("withdrawn_consents", _("Consents withdrawn in the last 30 days"), Consent, rows, item)
+
+
+def expiring_consents(user: User, today: datetime.date) -> Section | None:
+    """Consents given for a time that ends within 30 days or ended in the last 30 days, of the
+    same clients as withdrawn consents; the soonest first. A withdrawn consent is not listed,
+    nor an expired one that the client has given again (a later consent of its purpose stands)."""
+    if not _client_work(user):
+        return None
+    renewed = (
+        Consent.objects.standing(today)
+        .filter(client_id=OuterRef("client_id"), purpose=OuterRef("purpose"))
+        .exclude(pk=OuterRef("pk"))
+    )
+    rows = (
+        Consent.objects.filter(
+            client__in=_consent_clients(user),
+            withdrawn_at__isnull=True,
+            valid_until__gte=today - datetime.timedelta(days=EXPIRY_DAYS),
+            valid_until__lte=today + datetime.timedelta(days=EXPIRY_DAYS),
+        )
+        .exclude(Exists(renewed))
+        .select_related("client")
+        .only("id", "purpose", "valid_until", "client", *(f"client__{n}" for n in CLIENT_NAME_FIELDS))
+        .order_by("valid_until", "id")
+    )
+
+    def item(consent: Consent) -> Item:
+        expired = consent.valid_until is not None and consent.valid_until < today
+        what = _("%(purpose)s: expired") if expired else _("%(purpose)s: expires")
+        return Item(
+            record=consent,
+            url=reverse("clients:detail", args=[consent.client_id]),
+            what=str(what % {"purpose": consent.get_purpose_display()}),
+            on=consent.valid_until,
+            overdue=expired,
+            clients=[consent.client],
+        )
+
+    title = _("Consents that expire within 30 days or expired in the last 30 days")
+    return Section("expiring_consents", title, Consent, rows, item)
 
 
 def police_awaiting_review(user: User, today: datetime.date) -> Section | None:
@@ -339,6 +386,7 @@ SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     quiet_cases,
     police_feedback,
     withdrawn_consents,
+    expiring_consents,
     police_awaiting_review,
     closings_to_approve,
     incoming_transfers,

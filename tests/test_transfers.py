@@ -323,6 +323,32 @@ def test_a_withdrawn_consent_stops_the_acceptance(carol, alice, otto, moving, cl
     assert ClientTransfer.objects.get(pk=transfer.pk).state == TransferState.REJECTED
 
 
+def test_an_expired_consent_to_the_transfer_counts_as_not_given(carol, alice, otto, moving, client):
+    consent = moving["client"].consents.active(Consent.Purpose.TRANSFER).get()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=yesterday)
+    with pytest.raises(ValidationError) as refused:
+        _request(carol, moving, otto)
+    assert "souhlas s předáním" in refused.value.messages[0]
+    assert not ClientTransfer.objects.exists()
+    # Requested while it stood, accepted after it expired: refused, and the page says why.
+    Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.localdate())
+    transfer = _request(carol, moving, otto)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=yesterday)
+    expired = "Souhlasu klienta s předáním skončila platnost, proto je nelze přijmout. Předání odmítněte."
+    with pytest.raises(ValidationError) as refused:
+        transfers.transfer_accept(by=otto, transfer=transfer)
+    assert refused.value.messages == [expired]
+    _unchanged(moving, alice)
+    client.force_login(otto)
+    page = client.get(reverse("transfers:detail", args=[transfer.pk])).content.decode()
+    assert expired in page and "odvolal" not in page
+    response = client.post(reverse("transfers:accept", args=[transfer.pk]), follow=True)
+    assert expired in response.content.decode()
+    _unchanged(moving, alice)
+    assert ClientTransfer.objects.get(pk=transfer.pk).state == TransferState.PENDING
+
+
 def test_a_case_reopened_meanwhile_stops_the_acceptance(carol, alice, otto, moving):
     transfer = _request(carol, moving, otto)
     moving["closed_case"].status = CaseStatus.IN_PROGRESS

@@ -102,7 +102,7 @@ class CrimeTypeSerializer(serializers.ModelSerializer):
 class ConsentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consent
-        fields = ["id", "purpose", "given_on", "withdrawn_on", "is_active"]
+        fields = ["id", "purpose", "given_on", "valid_until", "withdrawn_on", "is_active"]
         read_only_fields = fields
 
 

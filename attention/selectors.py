@@ -18,14 +18,16 @@ from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from cases.models import Case, CaseStatus, PoliceFeedback
-from cases.selectors import open_tasks_of, visible_cases
+from cases.models import Case, CaseStatus, ClientTransfer, PoliceFeedback
+from cases.selectors import cases_waiting_for_approval, open_tasks_of, transfers_waiting, visible_cases
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
@@ -35,6 +37,8 @@ from contacts.selectors import visible_contacts
 DAYS_AHEAD = 14
 # Police feedback and withdrawn consents are news for this long.
 NEWS_DAYS = 30
+# Consents given for a time are listed this many days before and after their last day.
+EXPIRY_DAYS = 30
 # Rows a section shows on the start page and in the digest; the count says how many there are.
 SHOWN = 10
 
@@ -52,6 +56,8 @@ class Item:
     on: datetime.date | None = None
     overdue: bool = False
     clients: list[Client] = field(default_factory=list)
+    # The link's text where the clients' names are not it (a row of no person, or a longer one).
+    label: str = ""
 
     @property
     def client_names(self) -> str:
@@ -71,6 +77,10 @@ class Section:
     model: type[Model]
     rows: QuerySet
     item: Callable[[Any], Item]
+    # The page of all of them, linked when the section shows fewer than it counts.
+    more_url: str = ""
+    # False where a row names no person: the start page and the digest record no read of them.
+    person_data: bool = True
 
 
 @dataclass(frozen=True)
@@ -224,12 +234,9 @@ def police_feedback(user: User, today: datetime.date) -> Section | None:
     return Section("police_feedback", _("New feedback from the police"), Case, rows, item)
 
 
-def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
-    """Consents withdrawn in the last 30 days: of the clients of the assistant's open cases, or of
-    any client of the coordinator's organisation. (A consent has no expiry date: it stands
-    until it is withdrawn.)"""
-    if not _client_work(user):
-        return None
+def _consent_clients(user: User) -> QuerySet[Client]:
+    """Whose consents the user is told of: the clients of the assistant's open cases, or any
+    client of the coordinator's organisation."""
     clients = visible_clients(user)
     if not Role(user.role).can_supervise():
         clients = clients.filter(
@@ -237,8 +244,16 @@ def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
                 visible_cases(user).filter(client_id=OuterRef("pk"), assistant=user).exclude(status=CaseStatus.CLOSED)
             )
         )
+    return clients
+
+
+def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
+    """Consents withdrawn in the last 30 days: of the clients of the assistant's open cases, or of
+    any client of the coordinator's organisation."""
+    if not _client_work(user):
+        return None
     rows = (
-        Consent.objects.filter(client__in=clients, withdrawn_at__gte=_since(NEWS_DAYS))
+        Consent.objects.filter(client__in=_consent_clients(user), withdrawn_at__gte=_since(NEWS_DAYS))
         .select_related("client")
         .only("id", "purpose", "withdrawn_on", "withdrawn_at", "client", *(f"client__{n}" for n in CLIENT_NAME_FIELDS))
         .order_by("-withdrawn_at", "-id")
@@ -254,6 +269,46 @@ def withdrawn_consents(user: User, today: datetime.date) -> Section | None:
         )
 
     return Section("withdrawn_consents", _("Consents withdrawn in the last 30 days"), Consent, rows, item)
+
+
+def expiring_consents(user: User, today: datetime.date) -> Section | None:
+    """Consents given for a time that ends within 30 days or ended in the last 30 days, of the
+    same clients as withdrawn consents; the soonest first. A withdrawn consent is not listed,
+    nor an expired one that the client has given again (a later consent of its purpose stands)."""
+    if not _client_work(user):
+        return None
+    renewed = (
+        Consent.objects.standing(today)
+        .filter(client_id=OuterRef("client_id"), purpose=OuterRef("purpose"))
+        .exclude(pk=OuterRef("pk"))
+    )
+    rows = (
+        Consent.objects.filter(
+            client__in=_consent_clients(user),
+            withdrawn_at__isnull=True,
+            valid_until__gte=today - datetime.timedelta(days=EXPIRY_DAYS),
+            valid_until__lte=today + datetime.timedelta(days=EXPIRY_DAYS),
+        )
+        .exclude(Exists(renewed))
+        .select_related("client")
+        .only("id", "purpose", "valid_until", "client", *(f"client__{n}" for n in CLIENT_NAME_FIELDS))
+        .order_by("valid_until", "id")
+    )
+
+    def item(consent: Consent) -> Item:
+        expired = consent.valid_until is not None and consent.valid_until < today
+        what = _("%(purpose)s: expired") if expired else _("%(purpose)s: expires")
+        return Item(
+            record=consent,
+            url=reverse("clients:detail", args=[consent.client_id]),
+            what=str(what % {"purpose": consent.get_purpose_display()}),
+            on=consent.valid_until,
+            overdue=expired,
+            clients=[consent.client],
+        )
+
+    title = _("Consents that expire within 30 days or expired in the last 30 days")
+    return Section("expiring_consents", title, Consent, rows, item)
 
 
 def police_awaiting_review(user: User, today: datetime.date) -> Section | None:
@@ -281,13 +336,60 @@ def police_awaiting_review(user: User, today: datetime.date) -> Section | None:
     return Section("police_awaiting_review", _("Shared cases awaiting police feedback"), Case, rows, item)
 
 
+def closings_to_approve(user: User, today: datetime.date) -> Section | None:
+    """The coordinator's: cases of the organisation whose closing waits for approval, longest
+    waiting first, each with its client, title, assistant and the day the closing was proposed."""
+    if not Role(user.role).can_supervise():
+        return None
+    rows = cases_waiting_for_approval(user)
+
+    def item(case) -> Item:
+        return Item(
+            record=case,
+            url=reverse("cases:detail", args=[case.pk]),
+            label=f"{case.client.display_name} – {case.title}",
+            what=str(_("proposed by %(assistant)s") % {"assistant": case.assistant}),
+            on=timezone.localtime(case.proposed_at).date() if case.proposed_at else None,
+            clients=[case.client],
+        )
+
+    more_url = reverse("cases:list") + f"?status={CaseStatus.CLOSING_PROPOSED}"
+    title = _("Cases waiting for your approval of closing")
+    return Section("waiting_for_approval", title, Case, rows, item, more_url=more_url)
+
+
+def incoming_transfers(user: User, today: datetime.date) -> Section | None:
+    """The coordinator's: transfers of clients to the organisation waiting for its decision. The
+    receiver may not know the client before accepting: a row says only the sending
+    organisation, the day and the number of cases, so it is no read of person data."""
+    if not Role(user.role).can_supervise():
+        return None
+    rows = transfers_waiting(user).select_related(None).select_related("from_organisation")
+
+    def item(transfer) -> Item:  # annotated with its number of cases (`case_count`)
+        when = date_format(timezone.localtime(transfer.requested_at).date(), "SHORT_DATE_FORMAT")
+        label = ngettext(
+            "From %(organisation)s (%(when)s), %(counter)s case",
+            "From %(organisation)s (%(when)s), %(counter)s cases",
+            transfer.case_count,
+        ) % {"organisation": transfer.from_organisation, "when": when, "counter": transfer.case_count}
+        return Item(record=transfer, url=reverse("transfers:detail", args=[transfer.pk]), what="", label=label)
+
+    title = _("Client transfers waiting for your decision")
+    more_url = reverse("transfers:list")
+    return Section("transfers_waiting", title, ClientTransfer, rows, item, more_url=more_url, person_data=False)
+
+
 SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     follow_ups,
     tasks,
     quiet_cases,
     police_feedback,
     withdrawn_consents,
+    expiring_consents,
     police_awaiting_review,
+    closings_to_approve,
+    incoming_transfers,
 ]
 
 
@@ -319,5 +421,7 @@ def shown_records(shown: list[ShownSection]) -> dict[type[Model], list[Model]]:
     """The records shown, per record type, in the order shown (for `audit.services.record_list`)."""
     records: dict[type[Model], list[Model]] = {}
     for entry in shown:
+        if not entry.section.person_data:
+            continue
         records.setdefault(entry.section.model, []).extend(item.record for item in entry.items)
     return records

@@ -82,7 +82,9 @@ def _detail(request: AuthenticatedHttpRequest, transfer: ClientTransfer, reject_
             "summary": transfer_summary(transfer),
             "cases": transfer.cases.order_by("-opened_at", "-id") if incoming and not transfer.is_pending else None,
             "incoming": incoming,
-            "consent_stands": transfer.client.consents.active(Consent.Purpose.TRANSFER).exists(),
+            "consent_gone": ""
+            if transfer.client.consents.active(Consent.Purpose.TRANSFER).exists()
+            else transfers.consent_gone_message(transfer.client_id),
             "reject_form": reject_form or TransferRejectForm(),
             # After an accepted transfer the client file is the receiver's: a link to it.
             "client_visible": visible_clients(request.user).filter(pk=transfer.client_id).exists(),

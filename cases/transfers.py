@@ -49,6 +49,15 @@ def _consent_stands(client_id: int) -> bool:
     return Consent.objects.active(Consent.Purpose.TRANSFER).filter(client_id=client_id).select_for_update().exists()
 
 
+def consent_gone_message(client_id: int) -> str:
+    """Why a transfer cannot be accepted once the consent to it no longer stands: a consent
+    neither standing nor withdrawn has expired."""
+    consents = Consent.objects.filter(client_id=client_id, purpose=Consent.Purpose.TRANSFER)
+    if consents.filter(withdrawn_at__isnull=True).exists():
+        return str(_("The client's consent to the transfer has expired, so it cannot be accepted. Reject it instead."))
+    return str(_("The client withdrew the consent to the transfer, so it cannot be accepted. Reject it instead."))
+
+
 def _open_cases_left_behind(client_id: int, organisation_id: int, chosen_ids: set[int]) -> list[Case]:
     return list(
         Case.objects.filter(client_id=client_id, organisation_id=organisation_id)
@@ -141,16 +150,15 @@ def _decided(locked: ClientTransfer, transfer: ClientTransfer, *, state: str, by
 @transaction.atomic
 def transfer_accept(*, by: User, transfer: ClientTransfer, request: HttpRequest | None = None) -> ClientTransfer:
     """The receiving coordinator takes over the client and the chosen cases (see the module's
-    rules). Refused, with nothing changed, when the client's consent was withdrawn meanwhile."""
+    rules). Refused, with nothing changed, when the client's consent was withdrawn meanwhile or
+    has expired."""
     organisation_id = _coordinator_organisation_id(by)
     locked = _lock_pending(transfer, organisation_field="to_organisation_id", organisation_id=organisation_id)
     client = Client.objects.select_for_update().get(pk=locked.client_id)
     if client.organisation_id != locked.from_organisation_id:
         raise ValidationError(_("The client is no longer with the sending organisation."))
     if not _consent_stands(client.pk):
-        raise ValidationError(
-            _("The client withdrew the consent to the transfer, so it cannot be accepted. Reject it instead.")
-        )
+        raise ValidationError(consent_gone_message(client.pk))
     case_ids = set(locked.cases.values_list("pk", flat=True))
     moving = Case.objects.select_for_update().filter(pk__in=case_ids)
     if moving.exclude(client=client, organisation_id=locked.from_organisation_id).exists():

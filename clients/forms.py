@@ -94,8 +94,8 @@ class NewClientForm(ClientForm):
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
-        fields = ["purpose", "given_on", "note"]
-        widgets = {"given_on": DateInput}
+        fields = ["purpose", "given_on", "valid_until", "note"]
+        widgets = {"given_on": DateInput, "valid_until": DateInput}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

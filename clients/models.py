@@ -1,10 +1,13 @@
 """Clients: the people assistants help. Never an ethnicity field, by design."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -159,9 +162,16 @@ EARLIEST_CONSENT_YEAR = 2000
 
 class ConsentQuerySet(models.QuerySet):
     def active(self, purpose: str) -> "ConsentQuerySet":
-        """The consents to `purpose` that stand: given and not withdrawn. Every check of a
-        consent reads it through here (e.g. `client.consents.active(Consent.Purpose.POLICE_SHARING)`)."""
-        return self.filter(purpose=purpose, withdrawn_at__isnull=True)
+        """The consents to `purpose` that stand: given, not withdrawn and not expired. Every check
+        of a consent reads it through here (e.g. `client.consents.active(Consent.Purpose.POLICE_SHARING)`)."""
+        return self.standing().filter(purpose=purpose)
+
+    def standing(self, today: datetime.date | None = None) -> "ConsentQuerySet":
+        """The consents of any purpose that stand `today`: a consent is valid through its last day."""
+        today = today or timezone.localdate()
+        return self.filter(withdrawn_at__isnull=True).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
+        )
 
 
 class Consent(models.Model):
@@ -175,6 +185,13 @@ class Consent(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     given_on = models.DateField(_("given on"))
+    # A consent given for a time only; it no longer stands after this day. Empty: until withdrawn.
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the consent stands. Leave empty for a consent given until it is withdrawn."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
@@ -199,14 +216,20 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             # At most one live consent per purpose: a new one needs the old one withdrawn first.
+            # A consent with an expiry stops standing by itself, which no index can tell: those
+            # are checked by `clients.services.consent_record` under a lock of the client.
             models.UniqueConstraint(
                 fields=["client", "purpose"],
-                condition=models.Q(withdrawn_at__isnull=True),
+                condition=models.Q(withdrawn_at__isnull=True, valid_until__isnull=True),
                 name="consent_one_active_per_purpose",
             ),
             models.CheckConstraint(
                 condition=models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gte=models.F("given_on")),
                 name="consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("given_on")),
+                name="consent_valid_until_after_given",
             ),
         ]
 
@@ -222,12 +245,21 @@ class Consent(models.Model):
                 errors[name] = _("The date cannot be in the future.")
             elif day is not None and day.year < EARLIEST_CONSENT_YEAR:
                 errors[name] = _("The date cannot be before the year %(year)s.") % {"year": EARLIEST_CONSENT_YEAR}
+        if self.valid_until is not None and self.given_on is not None and self.valid_until < self.given_on:
+            errors["valid_until"] = _("The consent cannot be valid until a day before it was given (%(given_on)s).") % {
+                "given_on": date_format(self.given_on, "SHORT_DATE_FORMAT")
+            }
         if errors:
             raise ValidationError(errors)
 
     @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
     def is_active(self) -> bool:
-        return self.withdrawn_at is None
+        """Whether it stands: the rule of `ConsentQuerySet.standing`, for one consent in hand."""
+        return self.withdrawn_at is None and not self.is_expired
 
 
 # As for contacts: an earlier date is a typing mistake.

@@ -185,13 +185,24 @@ def client_update(
 
 @transaction.atomic
 def consent_record(
-    *, client: Client, purpose: str, given_on: datetime.date, recorded_by: User, note: str = ""
+    *,
+    client: Client,
+    purpose: str,
+    given_on: datetime.date,
+    recorded_by: User,
+    note: str = "",
+    valid_until: datetime.date | None = None,
 ) -> Consent:
     """Raises ValidationError (by field) for an impossible date, ConsentError for a consent the
-    client's history does not allow; nothing is saved then."""
-    consent = Consent(client=client, purpose=purpose, given_on=given_on, recorded_by=recorded_by, note=note)
+    client's history does not allow; nothing is saved then. A consent that expired no longer
+    stands, so a new one of its purpose may be recorded."""
+    consent = Consent(
+        client=client, purpose=purpose, given_on=given_on, valid_until=valid_until, recorded_by=recorded_by, note=note
+    )
     consent.clean()  # the dates (the form runs it too; any other route gets the same rule)
-    if Consent.objects.select_for_update().active(purpose).filter(client=client).exists():
+    # The client's row is the lock: the index cannot tell a consent with an expiry that stands.
+    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
+    if Consent.objects.active(purpose).filter(client=client).exists():
         raise ConsentError(_("This consent is already recorded and has not been withdrawn."))
     try:
         with transaction.atomic():

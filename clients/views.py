@@ -254,6 +254,7 @@ def consent_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 client=client,
                 purpose=form.cleaned_data["purpose"],
                 given_on=form.cleaned_data["given_on"],
+                valid_until=form.cleaned_data["valid_until"],
                 note=form.cleaned_data["note"],
                 recorded_by=request.user,
             )

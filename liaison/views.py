@@ -9,13 +9,9 @@ from attention.count import store_total
 from attention.selectors import shown_records, shown_sections
 from audit.selectors import organisation_access_changes
 from audit.services import record_list
-from cases.models import Case
-from cases.selectors import cases_waiting_for_approval, transfers_waiting
 from common.http import AuthenticatedHttpRequest
 from contacts.models import Contact
 from contacts.selectors import contacts_for_list
-
-WAITING_SHOWN = 20  # cases waiting for approval on the start page; the case list has them all
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -25,7 +21,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context["attention"] = attention
     context["attention_total"] = total = sum(entry.total for entry in attention)
     store_total(request.user, total)
-    # The start page lists records with their clients' names: one list read per record type.
+    # The start page lists records with their clients' names: one list read per record type
+    # (not of the sections that name no person: the transfers waiting for a decision).
     records = shown_records(attention)
     if role.can_work_with_clients():
         mine = contacts_for_list(request.user).filter(assistant=request.user)
@@ -37,11 +34,4 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if role.can_supervise():
         # Separation of duties: a coordinator sees who changed the accounts of the organisation.
         context["access_changes"] = organisation_access_changes(request.user)[:20]
-        waiting = cases_waiting_for_approval(request.user)
-        context["waiting_for_approval"] = shown = list(waiting[:WAITING_SHOWN])
-        context["waiting_count"] = len(shown) if len(shown) < WAITING_SHOWN else waiting.count()
-        if shown:  # the rows name the clients: a list read of those cases
-            record_list(request, Case, shown)
-        # Only the sending organisation and the number of cases: no person is named here.
-        context["transfers_waiting"] = list(transfers_waiting(request.user)[:20])
     return render(request, "home.html", context)

@@ -158,6 +158,54 @@ def test_withdrawn_consents_of_the_assistants_cases(client, alice, carol, oscar)
     assert {item.record.pk for item in _section(response, "withdrawn_consents").items} == {consent.pk, other.pk}
 
 
+def test_consents_that_expire_soon_or_expired_lately(client, alice, carol, oscar):
+    marie = _client(alice)
+    CaseFactory(client=marie)
+    P = Consent.Purpose
+
+    def consent(who, purpose, valid_until, given=-60):
+        return ConsentFactory(
+            client=who, recorded_by=alice, purpose=purpose, given_on=_days(given), valid_until=valid_until
+        )
+
+    soon = consent(marie, P.POLICE_SHARING, _days(10))
+    lately = consent(marie, P.TRANSFER, _days(-5))
+    consent(marie, P.PROCESSING, _days(-40))  # expired long ago
+    karel = _client(alice, "Karel", "Holub")  # no open case of alice's: the coordinator's list only
+    karels = consent(karel, P.PROCESSING, _days(0))
+    far = _client(alice, "Jan", "Daleký")
+    CaseFactory(client=far)
+    consent(far, P.PROCESSING, _days(40))  # too far ahead
+    consent(far, P.POLICE_SHARING, None)  # until withdrawn
+    withdrawn = consent(far, P.TRANSFER, _days(3))
+    consent_withdraw(consent=withdrawn, withdrawn_on=TODAY, withdrawn_by=alice)
+    renewed = _client(alice, "Eva", "Malá")
+    CaseFactory(client=renewed)
+    consent(renewed, P.PROCESSING, _days(-3))
+    consent(renewed, P.PROCESSING, None, given=-1)  # given again since: nothing to do
+    foreign = ClientFactory(organisation=oscar.organisation, created_by=oscar)
+    CaseFactory(client=foreign, assistant=oscar)
+    foreigns = ConsentFactory(client=foreign, valid_until=_days(2))
+    client.force_login(alice)
+    response = client.get(reverse("home"))
+    section = _section(response, "expiring_consents")
+    # The ones that ended first, then the soonest to end.
+    assert [item.record.pk for item in section.items] == [lately.pk, soon.pk]
+    assert [(item.on, item.overdue) for item in section.items] == [(_days(-5), True), (_days(10), False)]
+    body = response.content.decode()
+    assert "Souhlasy, jejichž platnost skončí do 30 dnů nebo skončila v posledních 30 dnech" in body
+    assert "Předání jiné organizaci: platnost skončila" in body and "Sdílení s policií: platnost končí" in body
+    assert reverse("clients:detail", args=[marie.pk]) in body
+    client.force_login(carol)
+    section = _section(client.get(reverse("home")), "expiring_consents")
+    assert [item.record.pk for item in section.items] == [lately.pk, karels.pk, soon.pk]
+    # Another organisation's assistant: only the own client's.
+    client.force_login(oscar)
+    assert [item.record.pk for item in _section(client.get(reverse("home")), "expiring_consents").items] == [
+        foreigns.pk
+    ]
+
+
 def test_the_police_start_page_lists_shared_cases_awaiting_feedback(client, alice, police_officer):
     waiting = shared_case(client=_client(alice))
     reviewed = shared_case(client=_client(alice, "Karel", "Holub"))
@@ -208,13 +256,14 @@ def _grow(alice, n: int) -> None:
         PoliceFeedbackFactory(case=case)
         consent = ConsentFactory(client=marie, recorded_by=alice)
         consent_withdraw(consent=consent, withdrawn_on=TODAY, withdrawn_by=alice)
+        ConsentFactory(client=marie, recorded_by=alice, purpose=Consent.Purpose.TRANSFER, valid_until=_days(5))
 
 
 # 1 session, 2 user, 3 second-factor device, 4 organisation; per section its rows and, once it
-# has more than it shows, its count (follow-ups also the prefetch of their clients): 11; the
+# has more than it shows, its count (follow-ups also the prefetch of their clients): 13; the
 # recent contacts with their clients and activities: 3; per record type audited a content type
-# (until cached) and an INSERT: 6; the session's renewal: 3. At most 27 however many rows.
-MAX_HOME_QUERIES = 27
+# (until cached) and an INSERT: 6; the session's renewal: 3. At most 29 however many rows.
+MAX_HOME_QUERIES = 29
 
 
 @pytest.mark.parametrize("size", [2, 15])
@@ -224,7 +273,7 @@ def test_the_start_page_runs_a_bounded_number_of_queries(client, alice, size, dj
     client.get(reverse("cases:list"))  # content types cached, as in a running process
     with django_assert_max_num_queries(MAX_HOME_QUERIES):
         response = client.get(reverse("home"))
-    assert sum(entry.total for entry in response.context["attention"]) == 5 * size
+    assert sum(entry.total for entry in response.context["attention"]) == 6 * size
 
 
 def test_the_menu_counts_without_a_query_once_the_start_page_counted(client, alice, django_assert_num_queries):

@@ -198,24 +198,65 @@ def test_waiting_cases_are_the_coordinators_own_organisations(alice, carol, own_
     assert not cases_waiting_for_approval(alice).exists()  # an assistant approves nothing
 
 
+def _waiting_section(response):
+    return next((e for e in response.context["attention"] if e.section.key == "waiting_for_approval"), None)
+
+
 def test_the_start_page_lists_waiting_cases_with_the_client_and_a_link(client, alice, carol, drom):
     named = ClientFactory(organisation=drom, created_by=alice, first_name="Marie", last_name="Horvátová")
     case = CaseFactory(client=named, assistant=alice, status=S.IN_PROGRESS, title="Lichva – nevýhodná půjčka")
     _propose(case, alice)
     client.force_login(carol)
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    body = client.get(reverse("home")).content.decode()
-    assert "Případy čekající na vaše schválení uzavření" in body
-    assert f'href="{reverse("cases:detail", args=[case.pk])}">Marie Horvátová – Lichva – nevýhodná půjčka</a>' in body
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    # One of the start page's sections: counted in the menu and in the digest too.
+    section = re.search(
+        r'<section class="card[^"]*" aria-labelledby="attention-waiting_for_approval">.*?</section>', body, re.S
+    )
+    assert section, body
+    assert "Případy čekající na vaše schválení uzavření" in section.group(0)
+    link = f'href="{reverse("cases:detail", args=[case.pk])}">Marie Horvátová – Lichva – nevýhodná půjčka</a>'
+    assert link in section.group(0)
+    # The assistant who proposed it, and when.
+    proposed = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    assert f"{proposed} – navrhl(a) {alice}" in section.group(0)
+    assert response.context["attention_total"] == 1
     case_reads = AuditEvent.objects.filter(pk__gt=before, action=AuditAction.LIST, content_type__model="case")
     assert [event.object_ids for event in case_reads] == [[case.pk]]
     client.force_login(alice)
     assert "Případy čekající na vaše schválení uzavření" not in client.get(reverse("home")).content.decode()
 
 
-def test_the_start_page_says_when_nothing_waits(client, carol):
+def test_waiting_cases_are_in_the_menus_count_and_the_digest_with_first_names_only(alice, carol, drom, settings):
+    from django.core import mail
+
+    from attention import digest
+    from attention.selectors import attention_total
+
+    settings.SITE_URL = "https://liaison.example.cz"
+    named = ClientFactory(organisation=drom, created_by=alice, first_name="Marie", last_name="Horvátová")
+    case = CaseFactory(client=named, assistant=alice, status=S.IN_PROGRESS, title="Lichva – nevýhodná půjčka")
+    _propose(case, alice)
+    assert attention_total(carol) == 1 and attention_total(alice) == 0
+    carol.daily_digest, carol.email = True, "carol@example.cz"
+    carol.save(update_fields=["daily_digest", "email"])
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    assert digest.send_digest(carol)
+    (message,) = mail.outbox
+    assert "Případy čekající na vaše schválení uzavření: 1" in message.body
+    assert f"- Marie https://liaison.example.cz{reverse('cases:detail', args=[case.pk])}" in message.body
+    assert "Horvátová" not in message.body and "Lichva" not in message.body
+    reads = AuditEvent.objects.filter(pk__gt=before, action=AuditAction.LIST, content_type__model="case")
+    assert [(event.actor_id, event.object_ids) for event in reads] == [(carol.pk, [case.pk])]
+
+
+def test_the_start_page_has_no_waiting_section_when_nothing_waits(client, alice, carol, own_client):
+    CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS)  # open, not proposed
     client.force_login(carol)
-    assert "Žádný případ nečeká na vaše schválení." in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("home"))
+    assert _waiting_section(response).total == 0
+    assert "Případy čekající na vaše schválení uzavření" not in response.content.decode()
 
 
 def test_the_start_page_query_count_does_not_grow_with_waiting_cases(client, alice, carol, own_client):
@@ -338,15 +379,20 @@ def test_transitions_are_recorded_in_order(alice, carol, own_client):
     ]
 
 
-def test_the_start_page_links_to_all_waiting_cases_when_it_shows_only_some(
-    client, alice, carol, own_client, monkeypatch
-):
-    monkeypatch.setattr("liaison.views.WAITING_SHOWN", 1)
-    for _ in range(3):
+def test_the_start_page_links_to_all_waiting_cases_when_it_shows_only_some(client, alice, carol, own_client):
+    from attention.selectors import SHOWN
+
+    for _ in range(SHOWN + 1):
         _propose(CaseFactory(client=own_client, assistant=alice, status=S.IN_PROGRESS), alice)
     client.force_login(carol)
-    body = client.get(reverse("home")).content.decode()
-    assert body.count(f">{own_client.display_name} – ") == 1
-    assert f'href="{reverse("cases:list")}?status=closing_proposed">Celkem 3 případy čekají na schválení</a>' in body
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    assert body.count(f">{own_client.display_name} – ") == SHOWN
+    assert _waiting_section(response).total == SHOWN + 1
+    more = f'href="{reverse("cases:list")}?status=closing_proposed">Zobrazit vše ({SHOWN + 1})</a>'
+    assert more in body
     listed = client.get(reverse("cases:list"), {"status": S.CLOSING_PROPOSED}).content.decode()
-    assert listed.count("Čeká na schválení uzavření</span>") == 3
+    assert listed.count("Čeká na schválení uzavření</span>") == SHOWN + 1
+    # With no more than it shows, no link.
+    Case.objects.filter(pk=Case.objects.filter(status=S.CLOSING_PROPOSED).first().pk).update(status=S.IN_PROGRESS)
+    assert "?status=closing_proposed" not in client.get(reverse("home")).content.decode()

@@ -1,6 +1,8 @@
 """What the police liaison officer sees: only shared cases of the own region with a standing
 consent, never internal notes or attachments, never the client's contact details."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -207,3 +209,28 @@ def test_police_list_filters_by_status_crime_type_and_locality(client, police_of
     # Only localities of the officer's region are offered.
     body = client.get(reverse("police:case_list")).content.decode()
     assert "Ostrava" not in body and "Brno" in body
+
+
+def test_an_expired_consent_counts_as_not_given(client, police_officer, case, alice):
+    consent = case.client.consents.get(purpose=Consent.Purpose.POLICE_SHARING)
+    today = timezone.localdate()
+    # Through its last day the case is shared.
+    Consent.objects.filter(pk=consent.pk).update(valid_until=today)
+    client.force_login(police_officer)
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 200
+    # The day after, as if it had been withdrawn: gone from the police's view, nothing more shared.
+    Consent.objects.filter(pk=consent.pk).update(valid_until=today - datetime.timedelta(days=1))
+    assert client.get(reverse("police:case_detail", args=[case.pk])).status_code == 404
+    assert case.title not in client.get(reverse("police:case_list")).content.decode()
+    response = client.post(reverse("police:case_detail", args=[case.pk]), {"text": "x", "marks_reviewed": "on"})
+    assert response.status_code == 404 and not PoliceFeedback.objects.exists()
+    with pytest.raises(services.CaseError):
+        services.note_add(case=case, author=alice, text="y", shared_with_police=True)
+    assert not case.notes.exists()
+    # A case cannot be newly shared on it either.
+    other = CaseFactory(client=case.client, assistant=alice)
+    other.shared_with_police = True
+    with pytest.raises(services.CaseError):
+        fields = {name: getattr(other, name) for name in services.CASE_FIELDS if name != "crime_types"}
+        services.case_update(case=other, by=alice, **fields, crime_types=other.crime_types.all())
+    assert not Case.objects.get(pk=other.pk).shared_with_police

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.roles import Role
+from attention.selectors import attention_total
 from audit.models import AuditAction, AuditEvent
 from cases import transfers
 from cases.models import CaseStatus, ClientTransfer, TransferState
@@ -140,12 +141,46 @@ def test_until_accepted_the_receiver_sees_only_the_pending_transfer(carol, otto,
 
 
 def test_the_start_page_shows_the_waiting_transfer_without_naming_the_client(carol, otto, moving, client):
-    _request(carol, moving, otto)
+    transfer = _request(carol, moving, otto)
     client.force_login(otto)
-    page = client.get(reverse("home")).content.decode()
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    # One of the start page's sections: counted in the menu and in the digest too.
+    (entry,) = [e for e in response.context["attention"] if e.section.key == "transfers_waiting"]
+    assert entry.total == 1 and response.context["attention_total"] == 1
+    assert attention_total(otto) == 1  # the menu's count
+    assert 'aria-labelledby="attention-transfers_waiting"' in page
     assert "Předání klientů čekající na vaše rozhodnutí" in page
-    assert f"Od {carol.organisation.name}" in page and "1 případ" in page
-    assert "Dvořáková" not in page and "M. D." not in page
+    link = f'href="{reverse("transfers:detail", args=[transfer.pk])}">Od {carol.organisation.name} ('
+    assert link in page and "), 1 případ</a>" in page
+    assert "Dvořáková" not in page and "M. D." not in page and "Marie" not in page and "Lichva" not in page
+    # Nothing of a person is shown, so nothing is recorded as read (but the empty list of the
+    # coordinator's own recent contacts, which the start page always records).
+    reads = AuditEvent.objects.filter(pk__gt=before, action__in=[AuditAction.LIST, AuditAction.VIEW])
+    assert [(event.content_type.model, event.object_ids) for event in reads] == [("contact", [])]
+    # The sending side has nothing to decide.
+    client.force_login(carol)
+    assert "Předání klientů čekající na vaše rozhodnutí" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_digest_tells_of_a_waiting_transfer_by_count_and_link_only(carol, otto, moving, settings):
+    from django.core import mail
+
+    from attention import digest
+
+    settings.SITE_URL = "https://liaison.example.cz"
+    transfer = _request(carol, moving, otto)
+    otto.daily_digest, otto.email = True, "otto@example.cz"
+    otto.save(update_fields=["daily_digest", "email"])
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    assert digest.send_digest(otto)
+    (message,) = mail.outbox
+    assert "Předání klientů čekající na vaše rozhodnutí: 1" in message.body
+    assert f"- https://liaison.example.cz{reverse('transfers:detail', args=[transfer.pk])}\n" in message.body
+    for secret in ("Marie", "Dvořáková", "M. D.", "Lichva", "1985", carol.organisation.name):
+        assert secret not in message.body and secret not in message.subject
+    assert not AuditEvent.objects.filter(pk__gt=before).exists()
 
 
 def test_assistants_and_others_see_no_transfers(alice, oscar, otto, carol, moving):
@@ -286,6 +321,32 @@ def test_a_withdrawn_consent_stops_the_acceptance(carol, alice, otto, moving, cl
     # It can still be rejected.
     transfers.transfer_reject(by=otto, transfer=transfer, reason="Klient souhlas odvolal.")
     assert ClientTransfer.objects.get(pk=transfer.pk).state == TransferState.REJECTED
+
+
+def test_an_expired_consent_to_the_transfer_counts_as_not_given(carol, alice, otto, moving, client):
+    consent = moving["client"].consents.active(Consent.Purpose.TRANSFER).get()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=yesterday)
+    with pytest.raises(ValidationError) as refused:
+        _request(carol, moving, otto)
+    assert "souhlas s předáním" in refused.value.messages[0]
+    assert not ClientTransfer.objects.exists()
+    # Requested while it stood, accepted after it expired: refused, and the page says why.
+    Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.localdate())
+    transfer = _request(carol, moving, otto)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=yesterday)
+    expired = "Souhlasu klienta s předáním skončila platnost, proto je nelze přijmout. Předání odmítněte."
+    with pytest.raises(ValidationError) as refused:
+        transfers.transfer_accept(by=otto, transfer=transfer)
+    assert refused.value.messages == [expired]
+    _unchanged(moving, alice)
+    client.force_login(otto)
+    page = client.get(reverse("transfers:detail", args=[transfer.pk])).content.decode()
+    assert expired in page and "odvolal" not in page
+    response = client.post(reverse("transfers:accept", args=[transfer.pk]), follow=True)
+    assert expired in response.content.decode()
+    _unchanged(moving, alice)
+    assert ClientTransfer.objects.get(pk=transfer.pk).state == TransferState.PENDING
 
 
 def test_a_case_reopened_meanwhile_stops_the_acceptance(carol, alice, otto, moving):

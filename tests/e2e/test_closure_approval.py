@@ -25,7 +25,7 @@ def _propose(page, live_server, case: Case, outcome: str) -> None:
 
 def _open_from_the_start_page(page, live_server, case: Case) -> None:
     page.goto(f"{live_server.url}/")
-    section = page.locator("section[aria-labelledby=waiting-heading]")
+    section = page.locator("section[aria-labelledby=attention-waiting_for_approval]")
     link = section.get_by_role("link", name=f"Olga Rácová – {TITLE}")
     assert link.count() == 1, section.inner_text()
     assert axe_violations(page) == []
@@ -78,9 +78,11 @@ def test_assistant_proposes_coordinator_returns_then_approves(page, browser, axe
         CaseStatus.CLOSING_PROPOSED,
         CaseStatus.CLOSED,
     ]
-    # Nothing waits any more on the start page.
+    # Nothing waits any more on the start page: the section is gone, the rest of the page is there.
     coordinator.goto(f"{live_server.url}/")
-    assert "Žádný případ nečeká na vaše schválení." in coordinator.content()
+    assert coordinator.locator("#attention").count() == 1
+    assert coordinator.locator("section[aria-labelledby=attention-waiting_for_approval]").count() == 0
+    assert "Případy čekající na vaše schválení uzavření" not in coordinator.content()
 
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     timeline = page.locator("section[aria-labelledby=timeline-heading]").inner_text()

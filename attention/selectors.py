@@ -164,7 +164,7 @@ def hearings(user: User, today: datetime.date) -> Section | None:
         return Item(
             record=hearing.case,
             url=reverse("cases:detail", args=[hearing.case_id]),
-            what=f"{local:%H:%M} {hearing.get_kind_display()}, {hearing.place}",
+            what=f"{local.hour}:{local.minute:02d} {hearing.get_kind_display()}, {hearing.place}",
             on=local.date(),
             clients=[hearing.case.client],
         )

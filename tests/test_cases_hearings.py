@@ -283,7 +283,7 @@ def test_the_start_page_lists_the_next_two_weeks_of_hearings(client, alice, bob,
     section = _section(response)
     assert [item.record for item in section.items] == [case, case, case] and section.total == 3
     assert [item.on for item in section.items] == [TODAY, TODAY + datetime.timedelta(days=2), last_day.starts_at.date()]
-    assert section.items[1].what == "08:00 Výslech na policii, Okresní soud Brno-venkov"
+    assert section.items[1].what == "8:00 Výslech na policii, Okresní soud Brno-venkov"
     body = response.content.decode()
     assert "Jednání v příštích 14 dnech" in body and case.client.display_name in body
     assert soon.pk and today_early.pk

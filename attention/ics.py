@@ -1,4 +1,6 @@
-"""A minimal iCalendar (RFC 5545) writer for the calendar feed: all-day events only.
+"""A minimal iCalendar (RFC 5545) writer for the calendar feed: all-day events, and events at a
+time (hearings) written in UTC (section 3.3.5, form #2), so that no VTIMEZONE is needed and the
+calendar program shows them in its own zone, summer and winter time alike.
 
 Written by hand rather than with a library: text values are escaped (backslash, semicolon,
 comma, line breaks; section 3.3.11), lines end in CRLF and are folded at 75 octets without
@@ -12,11 +14,16 @@ LINE_OCTETS = 75
 
 @dataclass(frozen=True)
 class Event:
+    """An all-day event on `on`, or with `starts_at` (aware) an event at that time lasting
+    `duration`; `on` is then its local day, by which the feed sorts."""
+
     uid: str
     on: datetime.date
     summary: str
     url: str
     description: str = ""
+    starts_at: datetime.datetime | None = None
+    duration: datetime.timedelta = datetime.timedelta(hours=1)
 
 
 def escape_text(value: str) -> str:
@@ -46,9 +53,29 @@ def _date(value: datetime.date) -> str:
     return value.strftime("%Y%m%d")
 
 
+def _utc(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _duration(value: datetime.timedelta) -> str:
+    """A positive duration in minutes (section 3.3.6), e.g. PT1H30M."""
+    minutes = max(1, int(value.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+
+
+def _when(event: Event) -> list[str]:
+    if event.starts_at is None:
+        return [
+            f"DTSTART;VALUE=DATE:{_date(event.on)}",
+            f"DTEND;VALUE=DATE:{_date(event.on + datetime.timedelta(days=1))}",
+        ]
+    return [f"DTSTART:{_utc(event.starts_at)}", f"DURATION:{_duration(event.duration)}"]
+
+
 def calendar(*, name: str, events: list[Event], stamp: datetime.datetime) -> str:
     """The whole VCALENDAR; `stamp` (aware) is the DTSTAMP of every event."""
-    utc = stamp.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    utc = _utc(stamp)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -62,12 +89,12 @@ def calendar(*, name: str, events: list[Event], stamp: datetime.datetime) -> str
             "BEGIN:VEVENT",
             f"UID:{escape_text(event.uid)}",
             f"DTSTAMP:{utc}",
-            f"DTSTART;VALUE=DATE:{_date(event.on)}",
-            f"DTEND;VALUE=DATE:{_date(event.on + datetime.timedelta(days=1))}",
+            *_when(event),
             f"SUMMARY:{escape_text(event.summary)}",
             f"URL;VALUE=URI:{event.url}",
             f"DESCRIPTION:{escape_text(event.description or event.url)}",
-            "TRANSP:TRANSPARENT",
+            # A deadline leaves the day free; a hearing takes its hour.
+            "TRANSP:TRANSPARENT" if event.starts_at is None else "TRANSP:OPAQUE",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

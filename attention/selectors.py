@@ -26,8 +26,8 @@ from django_stubs_ext import StrOrPromise
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from cases.models import Case, CaseStatus, ClientTransfer, PoliceFeedback
-from cases.selectors import cases_waiting_for_approval, open_tasks_of, transfers_waiting, visible_cases
+from cases.models import Case, CaseStatus, ClientTransfer, Hearing, PoliceFeedback
+from cases.selectors import cases_waiting_for_approval, hearings_between, open_tasks_of, transfers_waiting, visible_cases
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
@@ -147,6 +147,39 @@ def tasks(user: User, today: datetime.date) -> Section | None:
         )
 
     return Section("tasks", _("Tasks: overdue and in the next 14 days"), Case, rows, item)
+
+
+def hearings(user: User, today: datetime.date) -> Section | None:
+    """Hearings and appointments at authorities from today for two weeks: of the assistant's own
+    cases, or of the coordinator's whole organisation; the trail names their cases."""
+    if not _client_work(user):
+        return None
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=DAYS_AHEAD + 1), datetime.time.min)
+    )
+    rows = hearings_between(user, start, end, own_cases_only=not Role(user.role).can_supervise()).only(
+        "id",
+        "kind",
+        "starts_at",
+        "place",
+        "case__id",
+        "case__organisation",
+        "case__client",
+        *(f"case__client__{name}" for name in CLIENT_NAME_FIELDS),
+    )
+
+    def item(hearing: Hearing) -> Item:
+        local = timezone.localtime(hearing.starts_at)
+        return Item(
+            record=hearing.case,
+            url=reverse("cases:detail", args=[hearing.case_id]),
+            what=f"{local.hour}:{local.minute:02d} {hearing.get_kind_display()}, {hearing.place}",
+            on=local.date(),
+            clients=[hearing.case.client],
+        )
+
+    return Section("hearings", _("Hearings in the next 14 days"), Case, rows, item)
 
 
 def quiet_cases(user: User, today: datetime.date) -> Section | None:
@@ -383,6 +416,7 @@ def incoming_transfers(user: User, today: datetime.date) -> Section | None:
 SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     follow_ups,
     tasks,
+    hearings,
     quiet_cases,
     police_feedback,
     withdrawn_consents,

@@ -99,7 +99,7 @@ def calendar_feed(request, token: str) -> HttpResponse:
     base_url = f"{request.scheme}://{request.get_host()}"
     with translation.override(user.language):
         body = calendar(
-            name=_("Liaison: follow-ups and tasks"),
+            name=_("Liaison: follow-ups, tasks and hearings"),
             events=feed_events(user, base_url=base_url, host=request.get_host().split(":")[0]),
             stamp=timezone.now(),
         )

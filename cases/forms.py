@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import Locality, Region, User
-from common.forms import DateInput, validate_not_in_future
+from common.forms import DateInput, LocalDateTimeField, validate_not_in_future
 from common.versioning import VersionedFormMixin
 
 from . import attachments
@@ -15,6 +15,7 @@ from .models import (
     CaseNote,
     CaseStatus,
     CrimeType,
+    Hearing,
     PoliceFeedback,
     Referral,
     ReferralState,
@@ -149,6 +150,18 @@ class TaskForm(forms.ModelForm):
         if due_on < timezone.localdate():
             raise forms.ValidationError(_("The due date cannot be in the past."))
         return due_on
+
+
+class HearingForm(forms.ModelForm):
+    """A hearing or an appointment; the rules of a plausible time and place are in cases.hearings."""
+
+    class Meta:
+        model = Hearing
+        fields = ["kind", "starts_at", "place", "accompanied", "note"]
+        # A local time on the nights the clocks change: an occurrence to choose, or a clear refusal.
+        field_classes = {"starts_at": LocalDateTimeField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": _("Internal: the police never see it.")}
 
 
 class ReferralForm(forms.ModelForm):

@@ -11,7 +11,8 @@ from common.crypto import EncryptedTextField
 from common.record_keys import RecordKeyField
 from common.versioning import VersionField
 
-# A client's transfer to another organisation lives in its own module; found here too.
+# Hearings and a client's transfer to another organisation live in their own modules; found here too.
+from .hearing_models import Hearing, HearingKind  # noqa: F401
 from .transfer_models import ClientTransfer, TransferState  # noqa: F401
 
 

@@ -2,7 +2,8 @@
 
 What the officer sees, and why: the case's facts (title, crime types, dates, locality, police
 reference and unit, status and its history, risk and vulnerability), the notes and attachments
-the assistants marked as shared, and the police's own feedback. The client appears by the name
+the assistants marked as shared, the hearings' kind, time and place in the timeline (never
+their internal note), and the police's own feedback. The client appears by the name
 or pseudonym the client file uses and the year of birth, nothing else: no phone, e-mail,
 address or client note, no other cases of the client, no contacts, tasks, referrals, rights
 checklist, internal notes or internal attachments. The police contact the victim through the

@@ -1,5 +1,7 @@
 """Reads of victim-support cases, scoped to the person asking."""
 
+import datetime
+
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -8,7 +10,7 @@ from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id, police_region_id
 from clients.models import Client, Consent
 
-from .models import Attachment, Case, CaseStatus, ClientTransfer, Referral, Task, TransferState
+from .models import Attachment, Case, CaseStatus, ClientTransfer, Hearing, Referral, Task, TransferState
 
 
 def active_police_sharing_consent() -> Exists:
@@ -96,6 +98,27 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
     if client_work_organisation_id(user) is None:
         return Referral.objects.none()
     return Referral.objects.filter(case__in=visible_cases(user))
+
+
+def visible_hearings(user: User) -> QuerySet[Hearing]:
+    """Hearings of the organisation's cases, for its staff (to list, edit and delete). The police
+    learn a shared case's hearings only from its police timeline: kind, time and place, never
+    the note (cases.timeline.police_timeline)."""
+    if client_work_organisation_id(user) is None:
+        return Hearing.objects.none()
+    return Hearing.objects.filter(case__in=visible_cases(user))
+
+
+def hearings_between(
+    user: User, start: datetime.datetime, end: datetime.datetime, *, own_cases_only: bool
+) -> QuerySet[Hearing]:
+    """The hearings from `start` (included) to `end` (excluded) of the cases the user is the
+    assistant of (`own_cases_only`) or of every case the user sees, soonest first, with the
+    case and its client."""
+    hearings = visible_hearings(user).filter(starts_at__gte=start, starts_at__lt=end)
+    if own_cases_only:
+        hearings = hearings.filter(case__assistant=user)
+    return hearings.select_related("case__client").order_by("starts_at", "id")
 
 
 def open_tasks_of(user: User) -> QuerySet[Task]:

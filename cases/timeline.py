@@ -1,5 +1,6 @@
 """One chronological story of a case, built from its transitions, notes, contacts, referrals,
-tasks, attachments and police feedback. The police timeline leaves out everything internal."""
+tasks, hearings, attachments and police feedback. The police timeline leaves out everything
+internal: of a hearing the police learn its kind, time and place, never its note."""
 
 import datetime
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from .selectors import visible_attachments
 @dataclass(frozen=True)
 class Entry:
     at: datetime.datetime
-    kind: str  # a CSS/semantic key: transition, assignment, note, contact, referral, task, attachment, feedback
+    # A CSS/semantic key: transition, assignment, note, contact, referral, task, hearing, attachment, feedback.
+    kind: str
     label: str  # what kind of event it is, for the reader
     text: str
     who: str = ""
@@ -110,13 +112,15 @@ def case_timeline(case: Case) -> list[Entry]:
         Entry(a.uploaded_at, "attachment", _("Attachment"), a.original_name, str(a.uploaded_by), a.shared_with_police)
         for a in case.attachments.select_related("uploaded_by")
     ]
+    entries += _hearing_entries(case, internal=True)
     entries += _feedback_entries(case)
     return sorted(entries, key=lambda e: e.at)
 
 
 def police_timeline(case: Case, *, viewer: User) -> list[Entry]:
     """What the police may read: status changes (without the assistants' comments), shared notes,
-    the attachments the officer `viewer` may see (the shared ones) and the police's own feedback."""
+    the attachments the officer `viewer` may see (the shared ones), the hearings' kind, time and
+    place (the police take part in many of them; never the note) and the police's own feedback."""
     entries = [Entry(t.at, "transition", _("Status"), _transition_text(t)) for t in case.transitions.all()]
     entries += [
         Entry(n.created_at, "note", _("Note shared with the police"), n.text, str(n.author), True)
@@ -126,8 +130,23 @@ def police_timeline(case: Case, *, viewer: User) -> list[Entry]:
         Entry(a.uploaded_at, "attachment", _("Attachment"), a.original_name, "", True)
         for a in visible_attachments(viewer).filter(case=case)
     ]
+    entries += _hearing_entries(case, internal=False)
     entries += _feedback_entries(case)
     return sorted(entries, key=lambda e: e.at)
+
+
+def _hearing_entries(case: Case, *, internal: bool) -> list[Entry]:
+    """A hearing stands in the story at its own time, ahead of today while it is to come."""
+    hearings = case.hearings.all() if internal else case.hearings.only("id", "case_id", "kind", "starts_at", "place")
+    entries = []
+    for hearing in hearings:
+        text = f"{hearing.get_kind_display()}, {hearing.place}"
+        if internal and hearing.accompanied:
+            text += "\n" + _("The assistant accompanies the client.")
+        if internal and hearing.note:
+            text += f"\n{_('Note')}: {hearing.note}"
+        entries.append(Entry(hearing.starts_at, "hearing", _("Hearing"), text, "", not internal))
+    return entries
 
 
 def _feedback_entries(case: Case) -> list[Entry]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hearing_views, views
 
 app_name = "cases"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/tasks/", views.task_add, name="task_add"),
     path("<int:pk>/referrals/", views.referral_add, name="referral_add"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:pk>/hearings/", hearing_views.hearing_add, name="hearing_add"),
+    path("hearings/<int:hearing_pk>/edit/", hearing_views.hearing_edit, name="hearing_edit"),
+    path("hearings/<int:hearing_pk>/delete/", hearing_views.hearing_delete, name="hearing_delete"),
     path("tasks/<int:task_pk>/toggle/", views.task_toggle, name="task_toggle"),
     path("referrals/<int:referral_pk>/state/", views.referral_state, name="referral_state"),
     path("attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),

@@ -1,4 +1,4 @@
-"""The demo's case histories: status changes, rights, notes, tasks, referrals, police reviews."""
+"""The demo's case histories: status changes, rights, notes, tasks, hearings, referrals, police reviews."""
 
 import datetime
 import random
@@ -13,6 +13,8 @@ from cases.models import (
     CaseStatus,
     CaseTransition,
     ClientTransfer,
+    Hearing,
+    HearingKind,
     PoliceFeedback,
     Referral,
     ReferralService,
@@ -29,6 +31,29 @@ from .vocabulary import CASE_CLOSING_OUTCOMES, FEEDBACK, INTERNAL_NOTES, SHARED_
 # The status path a demo case walked to reach its status: the ordinary path of cases/workflow.py.
 CASE_PATH: list[str] = [CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.REPORTED, CaseStatus.INVESTIGATION]
 
+# The hearings of the first demo cases: an interview a week ago, one appointment in a few days.
+HEARING_PLACES = {
+    HearingKind.POLICE_INTERVIEW: "Obvodní oddělení policie, Masná 2",
+    HearingKind.COURT_MAIN_HEARING: "Okresní soud, jednací síň č. 12",
+    HearingKind.OFFICE_MEETING: "Úřad práce, kontaktní pracoviště, přepážka 4",
+}
+HEARING_CASES = 4
+
+
+def _seed_hearings(case: Case, rng: random.Random, today: datetime.date) -> None:
+    for days, kind in ((-7, HearingKind.POLICE_INTERVIEW), (rng.randint(2, 10), rng.choice(list(HEARING_PLACES)))):
+        starts_at = timezone.make_aware(
+            datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(rng.choice([9, 10, 13])))
+        )
+        Hearing.objects.create(
+            case=case,
+            kind=kind,
+            starts_at=starts_at,
+            place=HEARING_PLACES[kind],
+            accompanied=True,
+            created_by=case.assistant,
+        )
+
 
 def seed_case_work(rng: random.Random) -> None:
     """History for demo cases that have none yet: status changes, rights, notes, tasks,
@@ -37,6 +62,7 @@ def seed_case_work(rng: random.Random) -> None:
     now = timezone.now()
     today = timezone.localdate()
     drom_shared = 0
+    with_hearings = 0
     # One case waits for the coordinator's approval of closing (the coordinator's start page lists it).
     waiting = Case.objects.filter(status=CaseStatus.CLOSING_PROPOSED).exists()
     coordinated = set(User.objects.filter(role=Role.COORDINATOR).values_list("organisation_id", flat=True))
@@ -105,6 +131,9 @@ def seed_case_work(rng: random.Random) -> None:
                 assignee=case.assistant,
                 created_by=case.assistant,
             )
+        if with_hearings < HEARING_CASES:
+            with_hearings += 1
+            _seed_hearings(case, rng, today)
         Referral.objects.create(
             case=case,
             service=rng.choice([ReferralService.VICTIM_SUPPORT, ReferralService.INTERVENTION_CENTRE]),

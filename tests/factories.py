@@ -7,7 +7,18 @@ from django.utils import timezone
 
 from accounts.models import AssistantProfile, Locality, Organisation, Region, User
 from accounts.roles import Role
-from cases.models import Case, CaseNote, CaseTransition, ClientTransfer, CrimeType, PoliceFeedback, Referral, Task
+from cases.models import (
+    Case,
+    CaseNote,
+    CaseTransition,
+    ClientTransfer,
+    CrimeType,
+    Hearing,
+    HearingKind,
+    PoliceFeedback,
+    Referral,
+    Task,
+)
 from clients.models import Client, Consent, RefusalReason, RefusedApplicant, ServiceUse
 from contacts.models import Activity, Authority, Contact
 from groupwork.models import AnonymousAttendance, GroupActivity
@@ -185,6 +196,22 @@ class TaskFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Úkol {n}")
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
     assignee = factory.SelfAttribute("case.assistant")
+    created_by = factory.SelfAttribute("case.assistant")
+
+
+class HearingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hearing
+
+    case = factory.SubFactory(CaseFactory)
+    kind = HearingKind.POLICE_INTERVIEW
+    # Three days ahead at half past nine, local time.
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=3), datetime.time(9, 30))
+        )
+    )
+    place = "OOP Brno-střed, Masná 2"
     created_by = factory.SelfAttribute("case.assistant")
 
 

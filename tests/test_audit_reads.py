@@ -16,11 +16,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import Client as PageClient
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from attention.selectors import hearings as hearings_section
 from audit.models import AuditAction, AuditEvent
-from cases.models import Attachment, Case, ClientTransfer
+from cases.models import Attachment, Case, ClientTransfer, Hearing
 from cases.selectors import open_tasks_of, visible_cases, visible_transfers
 from clients.models import Client, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
@@ -68,6 +70,12 @@ def _list(model: type[models.Model], records: Callable[[dict, Any], list], **kwa
     return Reads(AuditAction.LIST, model, records, **kwargs)
 
 
+def _hearing_cases(user) -> list:
+    """The cases of the hearings on the user's start page (the next 14 days)."""
+    section = hearings_section(user, timezone.localdate())
+    return [hearing.case for hearing in section.rows] if section else []
+
+
 def _own_or_shared_case(world, user):
     return [world["shared_case"] if user.role == P else world["own_case"]]
 
@@ -82,7 +90,7 @@ PAGE_READS: dict[str, Reads] = {
         lambda w, u: list(visible_contacts(u).filter(assistant=u)),
         roles=CLIENT_WORK,
         also=(
-            _list(Case, lambda w, u: [task.case for task in open_tasks_of(u)], roles=CLIENT_WORK),
+            _list(Case, lambda w, u: [task.case for task in open_tasks_of(u)] + _hearing_cases(u), roles=CLIENT_WORK),
             _list(
                 Case, lambda w, u: list(visible_cases(u).filter(police_reviewed_at__isnull=True)), roles=frozenset({P})
             ),
@@ -116,6 +124,9 @@ PAGE_READS: dict[str, Reads] = {
     "cases:create": _view(Client, "own_client"),
     "cases:detail": _view(Case, "own_case"),
     "cases:edit": _view(Case, "own_case"),
+    # The form and the confirmation show the hearing, with its internal note.
+    "cases:hearing_edit": _view(Hearing, "own_hearing"),
+    "cases:hearing_delete": _view(Hearing, "own_hearing"),
     "cases:attachment_download": Reads(AuditAction.DOWNLOAD, Attachment, lambda w, u: [w["shared_attachment"]]),
     "police:case_list": _list(Case, lambda w, u: list(visible_cases(u))),
     "police:case_detail": _view(Case, "shared_case"),
@@ -170,6 +181,7 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "cases:referral_add": _WRITE,
     "cases:attachment_add": _WRITE,
     "cases:task_toggle": _WRITE,
+    "cases:hearing_add": _WRITE,
     "cases:referral_state": _WRITE,
     "transfers:accept": _WRITE,
     "transfers:reject": _WRITE,

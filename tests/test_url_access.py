@@ -38,6 +38,7 @@ from tests.factories import (
     ConsentFactory,
     ContactFactory,
     GroupActivityFactory,
+    HearingFactory,
     ObservationFactory,
     OrganisationFactory,
     ReferralFactory,
@@ -156,6 +157,10 @@ ACCESS: dict[str, Rule] = {
     "cases:referral_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
     "cases:attachment_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
     "cases:task_toggle": Rule(allowed=CLIENT_WORK, obj="task", method="post", ok=302),
+    # Hearings: added on the case page, edited and deleted (after a confirmation) on their own pages.
+    "cases:hearing_add": Rule(allowed=CLIENT_WORK, obj="case", method="post", ok=400, get=405),
+    "cases:hearing_edit": Rule(allowed=CLIENT_WORK, obj="hearing"),
+    "cases:hearing_delete": Rule(allowed=CLIENT_WORK, obj="hearing"),
     "cases:referral_state": Rule(
         allowed=CLIENT_WORK, obj="referral", method="post", ok=302, data={"state": "sent", "on": _TODAY}
     ),
@@ -300,6 +305,10 @@ def _task_kwargs(world):
     return {"task_pk": world["own_task"].pk}, {"task_pk": world["foreign_task"].pk}
 
 
+def _hearing_kwargs(world):
+    return {"hearing_pk": world["own_hearing"].pk}, {"hearing_pk": world["foreign_hearing"].pk}
+
+
 def _referral_kwargs(world):
     return {"referral_pk": world["own_referral"].pk}, {"referral_pk": world["foreign_referral"].pk}
 
@@ -387,6 +396,7 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "case_client": _case_client_kwargs,
     "shared_case": _shared_case_kwargs,
     "task": _task_kwargs,
+    "hearing": _hearing_kwargs,
     "referral": _referral_kwargs,
     "shared_attachment": _shared_attachment_kwargs,
     "reset_link": _reset_link_kwargs,
@@ -462,6 +472,9 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "foreign_task": TaskFactory(case=foreign_case),
         "own_referral": ReferralFactory(case=own_case),
         "foreign_referral": ReferralFactory(case=foreign_case),
+        # In the next 14 days: the start page lists it (tests/test_audit_reads.py's "home").
+        "own_hearing": HearingFactory(case=own_case),
+        "foreign_hearing": HearingFactory(case=foreign_case),
         "shared_attachment": _pdf_attachment(shared, shared=True),
         "foreign_attachment": _pdf_attachment(foreign_case, shared=False),
     }

@@ -27,7 +27,13 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import Case, CaseStatus, ClientTransfer, Hearing, PoliceFeedback
-from cases.selectors import cases_waiting_for_approval, hearings_between, open_tasks_of, transfers_waiting, visible_cases
+from cases.selectors import (
+    cases_waiting_for_approval,
+    hearings_between,
+    open_tasks_of,
+    transfers_waiting,
+    visible_cases,
+)
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact

@@ -118,6 +118,20 @@ def _refuse_anonymised(relation: ForeignObjectRel, kept: Client, merged: Client,
     return 0
 
 
+def _move_transfers(relation: ForeignObjectRel, kept: Client, merged: Client, by: User, withdrawn: list[int]) -> int:
+    """The transfers of the file merged away (their history: requested, decided) follow it. A
+    transfer still waiting for a decision is refused before anything moves (merge_refusals): the
+    receiving organisation decides about one file, not a merged one."""
+    if _pending_transfers(relation, [kept, merged]):
+        raise ValidationError(_("A client file with a transfer waiting for a decision cannot be merged."))
+    return _move_foreign_key(relation, kept, merged, by, withdrawn)
+
+
+def _pending_transfers(relation: ForeignObjectRel, clients: list[Client]) -> bool:
+    # The transfer model lives in a layer above (cases): its state is read by name.
+    return relation.related_model._default_manager.filter(client__in=clients, state="pending").exists()
+
+
 Mover = Callable[[ForeignObjectRel, Client, Client, User, list[int]], int]
 
 
@@ -134,6 +148,7 @@ MERGE_RULES: dict[str, Rule] = {
     "clients.ParticipantSheet.client": Rule(_move_participant_sheet),
     "clients.ClientMerge.kept": Rule(_move_foreign_key, counted=False),
     "cases.Case.client": Rule(_move_foreign_key),
+    "cases.ClientTransfer.client": Rule(_move_transfers),
     "contacts.Contact.clients": Rule(_move_many_to_many),
     "groupwork.GroupActivity.participants": Rule(_move_many_to_many),
     "gdpr.Anonymisation.client": Rule(_refuse_anonymised, counted=False),
@@ -223,6 +238,9 @@ def merge_refusals(kept: Client, merged: Client) -> list[str]:
     anonymised = relations_to_client()["gdpr.Anonymisation.client"].related_model._default_manager
     if anonymised.filter(client__in=[kept, merged]).exists():
         problems.append(_("An anonymised client file cannot be merged."))
+    transfers = relations_to_client().get("cases.ClientTransfer.client")
+    if transfers is not None and _pending_transfers(transfers, [kept, merged]):
+        problems.append(_("A client file with a transfer waiting for a decision cannot be merged."))
     unhandled = sorted(set(relations_to_client()) - set(MERGE_RULES))
     if unhandled:
         problems.append(_("The merge does not know how to move: %(names)s.") % {"names": ", ".join(unhandled)})

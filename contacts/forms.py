@@ -28,7 +28,10 @@ class CaseChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Case) -> str:
         opened = date_format(timezone.localtime(obj.opened_at).date(), "SHORT_DATE_FORMAT")
-        return f"{obj.client.display_name} – {obj.title} ({opened})"
+        # A closed case left behind when its client was transferred names the client no more.
+        moved = obj.client.organisation_id != obj.organisation_id
+        name = _("a client transferred to another organisation") if moved else obj.client.display_name
+        return f"{name} – {obj.title} ({opened})"
 
 
 class ContactForm(VersionedFormMixin, forms.ModelForm):

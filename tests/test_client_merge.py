@@ -17,6 +17,7 @@ from gdpr.models import Anonymisation
 from tests.factories import (
     CaseFactory,
     ClientFactory,
+    ClientTransferFactory,
     ConsentFactory,
     ContactFactory,
     GroupActivityFactory,
@@ -56,6 +57,7 @@ def _fill_every_relation(alice, carol, kept, merged):
     )
     ParticipantSheet.objects.create(client=merged, education=Education.choices[0][0])
     CaseFactory(client=merged, assistant=alice)
+    ClientTransferFactory(client=merged, requested_by=carol, state="rejected", decided_at=timezone.now())
     ContactFactory(assistant=alice, clients=[merged])
     ContactFactory(assistant=alice, clients=[merged, kept])
     GroupActivityFactory(author=alice, participants=[merged])
@@ -244,3 +246,11 @@ def test_a_client_cannot_be_merged_with_itself(client, carol, two_files):
     kept, _merged = two_files
     client.force_login(carol)
     assert client.get(reverse("clients:merge_confirm", args=[kept.pk, kept.pk])).status_code == 404
+
+
+def test_a_file_with_a_transfer_waiting_for_a_decision_is_not_merged(alice, carol, two_files):
+    kept, merged = two_files
+    ClientTransferFactory(client=merged, requested_by=carol)
+    with pytest.raises(ValidationError, match="transfer waiting for a decision|předání čeká"):
+        client_merge(by=carol, kept=kept, merged=merged)
+    assert Client.objects.filter(pk=merged.pk).exists()

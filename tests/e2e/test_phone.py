@@ -30,7 +30,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PHONE = {"width": 375, "height": 667}  # an iPhone SE: the narrowest phone in common use
 
 # Rows of the access table that answer a file or a health probe, not a page.
-FILES = {"healthz", "gdpr:access_export_json", "gdpr:access_export_pdf", "cases:attachment_download"}
+FILES = {
+    "healthz",
+    "gdpr:access_export_json",
+    "gdpr:access_export_pdf",
+    "cases:attachment_download",
+    "attention:calendar_feed",  # an iCalendar file
+    "attention:count",  # a fragment for the menu
+    "accounts:session_left",  # JSON for the idle warning
+}
 
 # Long unbroken words as people really type them: a double surname, a web address, a scanned file.
 LONG_SURNAME = "Nejnezdevětadevadesáteronásobitelnějšího-Dvořáková"

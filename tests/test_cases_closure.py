@@ -394,5 +394,7 @@ def test_the_start_page_links_to_all_waiting_cases_when_it_shows_only_some(clien
     listed = client.get(reverse("cases:list"), {"status": S.CLOSING_PROPOSED}).content.decode()
     assert listed.count("Čeká na schválení uzavření</span>") == SHOWN + 1
     # With no more than it shows, no link.
-    Case.objects.filter(pk=Case.objects.filter(status=S.CLOSING_PROPOSED).first().pk).update(status=S.IN_PROGRESS)
+    one = Case.objects.filter(status=S.CLOSING_PROPOSED).first()
+    assert one is not None
+    Case.objects.filter(pk=one.pk).update(status=S.IN_PROGRESS)
     assert "?status=closing_proposed" not in client.get(reverse("home")).content.decode()

@@ -379,6 +379,9 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_SOCKET_TIMEOUT
 # Running tasks finish when the broker connection drops; their job rows say what happened.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 if REDIS_URL:
+    # kombu's Redis transport, freeing a prefetch slot whose acknowledgement Redis did not answer
+    # (liaison/broker.py): else a worker stops taking work after a hung Redis.
+    CELERY_BROKER_TRANSPORT = "liaison.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died unacknowledged goes back to the queue after this
         # long: longer than the longest task (the hard time limits) and its retry countdowns, or a

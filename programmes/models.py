@@ -270,7 +270,7 @@ class ReportingDeadline(models.Model):
         related_name="reporting_deadlines",
         verbose_name=_("service"),
     )
-    name = models.CharField(_("report"), max_length=200)
+    name = models.CharField(_("name of the report"), max_length=200)
     due_on = models.DateField(_("due date"))
     repeat = models.CharField(_("repetition"), max_length=10, choices=Repeat.choices, default=Repeat.NONE)
     period_start = models.DateField(_("period covered from"), null=True, blank=True)

@@ -245,3 +245,88 @@ def test_the_menu_count_and_the_digest_include_the_reports(carol, own, settings)
     (message,) = mail.outbox
     assert "Zprávy pro donory: po termínu a s termínem do měsíce: 1" in message.body
     assert f"https://liaison.example.cz{reverse('reports:create', args=['activity'])}" in message.body
+
+
+def test_the_list_page_query_count_does_not_grow_with_its_rows(client, carol, own):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project, service = own["own_project"], own["own_service"]
+    client.force_login(carol)
+    url = reverse("programmes:deadline_list")
+    client.get(url)  # the session and the menu's count settle first
+
+    def add(n: int) -> None:
+        for i in range(n):
+            _deadline(project, TODAY + datetime.timedelta(days=i))
+            deadlines.deadline_create(
+                organisation=service.organisation,
+                service=service,
+                name=f"Výkaz {i}",
+                due_on=TODAY - datetime.timedelta(days=i + 1),
+            )
+            deadlines.deadline_submit(deadline=_deadline(project, TODAY + datetime.timedelta(days=50 + i)), by=carol)
+
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add(5)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_coordinator_edits_a_deadline(client, carol, own):
+    deadline = _deadline(own["own_project"], datetime.date(2026, 12, 31))
+    client.force_login(carol)
+    url = reverse("programmes:deadline_edit", args=[deadline.pk])
+    assert "Průběžná zpráva" in client.get(url).content.decode()
+    saved = client.post(
+        url,
+        {
+            "name": "Roční výkaz služby pro MPSV",
+            "service": own["own_service"].pk,
+            "due_on": "2027-06-30",
+            "repeat": "year",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+    )
+    assert saved.status_code == 302
+    deadline.refresh_from_db()
+    assert (deadline.project, deadline.service, deadline.due_on, deadline.repeat) == (
+        None,
+        own["own_service"],
+        datetime.date(2027, 6, 30),
+        ReportingDeadline.Repeat.YEAR,
+    )
+    refused = client.post(
+        url,
+        {
+            "name": "Výkaz",
+            "service": own["own_service"].pk,
+            "due_on": "2026-12-01",
+            "repeat": "year",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+    )
+    assert refused.status_code == 400
+    assert "nemůže být před koncem období" in refused.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.name == "Roční výkaz služby pro MPSV"  # nothing half-saved
+
+
+def test_the_start_page_shows_the_reminder_and_records_no_read(client, carol, own):
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditEvent
+
+    ReportingDeadline.objects.all().delete()
+    _deadline(own["own_project"], TODAY + datetime.timedelta(days=3))
+    client.force_login(carol)
+    deadline_type = ContentType.objects.get_for_model(ReportingDeadline)
+    body = client.get("/").content.decode()
+    assert "Zprávy pro donory: po termínu a s termínem do měsíce" in body
+    assert "Průběžná zpráva – Projekt" in body and "termín do týdne" in body
+    assert not AuditEvent.objects.filter(content_type=deadline_type).exists()  # no person in it

@@ -38,6 +38,10 @@ from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
+from programmes.models import ReportingDeadline
+from programmes.selectors import open_deadlines
+from reports.models import ReportType
+from reports.selectors import report_types_for
 
 # Follow-ups and tasks this many days ahead are listed, besides every overdue one.
 DAYS_AHEAD = 14
@@ -45,6 +49,10 @@ DAYS_AHEAD = 14
 NEWS_DAYS = 30
 # Consents given for a time are listed this many days before and after their last day.
 EXPIRY_DAYS = 30
+# Reports to funders are listed from a month before their due date (and while overdue); the
+# digest's daily mail thus reminds of them a month and then a week before.
+REPORT_DAYS_AHEAD = 31
+REPORT_SOON_DAYS = 7
 # Rows a section shows on the start page and in the digest; the count says how many there are.
 SHOWN = 10
 
@@ -419,6 +427,41 @@ def incoming_transfers(user: User, today: datetime.date) -> Section | None:
     return Section("transfers_waiting", title, ClientTransfer, rows, item, more_url=more_url, person_data=False)
 
 
+def reporting_deadlines(user: User, today: datetime.date) -> Section | None:
+    """The coordinator's: reports to funders due within a month, and overdue ones. A row links to
+    the request of the organisation's report of a period, whose figures the report needs, or,
+    where the user may not request it, to the deadline; it names no person."""
+    if not Role(user.role).can_manage_programme():
+        return None
+    rows = open_deadlines(user, until=today + datetime.timedelta(days=REPORT_DAYS_AHEAD))
+    can_request = ReportType.ACTIVITY in report_types_for(user)
+
+    def item(deadline: ReportingDeadline) -> Item:
+        days = (deadline.due_on - today).days
+        if days < 0:
+            when = _("the report was not marked submitted")
+        elif days <= REPORT_SOON_DAYS:
+            when = _("due within a week")
+        else:
+            when = _("due within a month")
+        if can_request:
+            url = reverse("reports:create", args=[ReportType.ACTIVITY])
+        else:
+            url = reverse("programmes:deadline_edit", args=[deadline.pk])
+        return Item(
+            record=deadline,
+            url=url,
+            label=f"{deadline.name} – {deadline.owner}",
+            what=str(when),
+            on=deadline.due_on,
+            overdue=days < 0,
+        )
+
+    title = _("Reports to funders: overdue and due within a month")
+    more_url = reverse("programmes:deadline_list")
+    return Section("reporting_deadlines", title, ReportingDeadline, rows, item, more_url=more_url, person_data=False)
+
+
 SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     follow_ups,
     tasks,
@@ -430,6 +473,7 @@ SECTIONS: list[Callable[[User, datetime.date], Section | None]] = [
     police_awaiting_review,
     closings_to_approve,
     incoming_transfers,
+    reporting_deadlines,
 ]
 
 

@@ -14,10 +14,10 @@ from accounts.models import AssistantProfile, Locality, Municipality, Organisati
 from accounts.roles import Role
 from common.forms import DateInput
 
-from .models import ActivityType, Assignment, Funder, Project, Service, StaffTime
+from .models import ActivityType, Assignment, Funder, Project, ReportingDeadline, Service, StaffTime
 from .selectors import funders_to_choose
 from .staff_time import format_hours, parse_hours, staff_members
-from .vocabulary import TargetGroup
+from .vocabulary import REPORT_NAME_SUGGESTIONS, TargetGroup
 
 
 def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -285,3 +285,34 @@ def first_of_month(month: str) -> datetime.date | None:
     if not match or not 2000 <= int(match.group(1)) <= 2100 or not 1 <= int(match.group(2)) <= 12:
         return None
     return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+class DeadlineForm(forms.ModelForm):
+    """A reporting deadline of a project or of a service; the name is free text with suggestions."""
+
+    class Meta:
+        model = ReportingDeadline
+        fields = ["name", "project", "service", "due_on", "repeat", "period_start", "period_end"]
+        widgets = {
+            "name": forms.TextInput(attrs={"list": "report-name-suggestions", "autocomplete": "off"}),
+            "due_on": DateInput,
+            "period_start": DateInput,
+            "period_end": DateInput,
+        }
+        help_texts = {
+            "project": _("Choose the project, or leave it empty and choose the service."),
+            "service": _("For a report of the service itself, e.g. the MPSV annual statement."),
+            "repeat": _("When a repeating report is marked submitted, its next deadline is added."),
+            "period_end": _("The report is due on or after the end of the period it covers."),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        _choices(self, "project").queryset = (
+            Project.objects.filter(organisation=organisation).select_related("funder").order_by("-is_active", "name")
+        )
+        _choices(self, "service").queryset = Service.objects.filter(organisation=organisation).order_by(
+            "-is_active", "name"
+        )
+        self.suggestions = [str(name) for name in REPORT_NAME_SUGGESTIONS]

@@ -239,3 +239,87 @@ class StaffTime(models.Model):
             errors["starts_on"] = _("A week starts on a Monday.")
         if errors:
             raise ValidationError(errors)
+
+
+class ReportingDeadline(models.Model):
+    """A report owed to a funder or to the ministry by a day: of a project (a progress or final
+    report) or of a service (the MPSV annual statement). A repeating one stands for its next
+    occurrence: when it is marked submitted, the following one is created."""
+
+    class Repeat(models.TextChoices):
+        NONE = "none", _("Does not repeat")
+        HALF_YEAR = "half_year", _("Every six months")
+        YEAR = "year", _("Every year")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="reporting_deadlines", verbose_name=_("organisation")
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reporting_deadlines",
+        verbose_name=_("project"),
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reporting_deadlines",
+        verbose_name=_("service"),
+    )
+    name = models.CharField(_("name of the report"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    repeat = models.CharField(_("repetition"), max_length=10, choices=Repeat.choices, default=Repeat.NONE)
+    period_start = models.DateField(_("period covered from"), null=True, blank=True)
+    period_end = models.DateField(_("period covered until"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+
+    class Meta:
+        ordering = ["due_on", "name"]
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=True, service__isnull=False)
+                | models.Q(project__isnull=False, service__isnull=True),
+                name="deadline_of_project_or_service",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_end__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="deadline_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "due_on"], name="deadline_org_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.due_on})"
+
+    @property
+    def owner(self) -> Project | Service | None:
+        return self.project or self.service
+
+    def clean(self) -> None:
+        errors: dict[str, str | Promise] = {}
+        if (self.project_id is None) == (self.service_id is None):
+            errors["project"] = _("Choose either a project or a service.")
+        if (self.period_start is None) != (self.period_end is None):
+            errors["period_end"] = _("Enter both the start and the end of the period, or neither.")
+        elif self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The end of the period cannot be before its start.")
+        elif self.period_end and self.due_on and self.due_on < self.period_end:
+            errors["due_on"] = _("A report is due after the period it covers has ended.")
+        if errors:
+            raise ValidationError(errors)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 
-from .models import ActivityType, Assignment, Funder, Project, Service, StaffTime
+from .models import ActivityType, Assignment, Funder, Project, ReportingDeadline, Service, StaffTime
 
 
 def visible_services(user: User) -> QuerySet[Service]:
@@ -98,3 +98,21 @@ def paid_minutes(user: User, start: datetime.date, end: datetime.date) -> dict[t
         .order_by()
     )
     return {(row["assistant_id"], row["service_id"]): row["total"] for row in rows}
+
+
+def visible_deadlines(user: User) -> QuerySet[ReportingDeadline]:
+    """Reporting deadlines of the coordinator's own organisation."""
+    rows = ReportingDeadline.objects.select_related("project__funder", "service", "submitted_by")
+    if not user.is_authenticated or not user.is_active or not Role(user.role).can_manage_programme():
+        return rows.none()
+    if user.organisation_id is None:
+        return rows.none()
+    return rows.filter(organisation_id=user.organisation_id)
+
+
+def open_deadlines(user: User, *, until: datetime.date | None = None) -> QuerySet[ReportingDeadline]:
+    """Reports not yet submitted, overdue ones included, soonest first; those due by `until`."""
+    rows = visible_deadlines(user).filter(submitted_at__isnull=True)
+    if until is not None:
+        rows = rows.filter(due_on__lte=until)
+    return rows.order_by("due_on", "name", "id")

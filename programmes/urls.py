@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_time_views, views
+from . import deadline_views, staff_time_views, views
 
 app_name = "programmes"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("projects/", views.project_list, name="project_list"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    # Reports owed to funders and the ministry, and when.
+    path("deadlines/", deadline_views.deadline_list, name="deadline_list"),
+    path("deadlines/new/", deadline_views.deadline_create, name="deadline_create"),
+    path("deadlines/<int:pk>/edit/", deadline_views.deadline_edit, name="deadline_edit"),
+    path("deadlines/<int:pk>/submit/", deadline_views.deadline_submit, name="deadline_submit"),
     path("funders/new/", views.funder_create, name="funder_create"),
     path("assignments/", views.assignment_list, name="assignment_list"),
     path("assignments/new/", views.assignment_create, name="assignment_create"),

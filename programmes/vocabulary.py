@@ -106,3 +106,13 @@ FORM_OF_WORK_CATEGORY = {
     "crisis": ActivityCategory.CRISIS,
     "community": ActivityCategory.COMMUNITY,
 }
+
+
+# Reports funders usually ask for, offered when a reporting deadline is named (free text).
+REPORT_NAME_SUGGESTIONS = [
+    _("Progress report (OPZ+)"),
+    _("Final report"),
+    _("MPSV annual statement of the service"),
+    _("Subsidy settlement"),
+    _("Crime-prevention project final report"),
+]

@@ -12,7 +12,8 @@ import random
 from django.utils import timezone
 
 from accounts.models import AssistantProfile, Locality, Organisation, User
-from programmes.models import Assignment, Funder, Project, Service, StaffTime
+from programmes.deadlines import add_months, deadline_create
+from programmes.models import Assignment, Funder, Project, ReportingDeadline, Service, StaffTime
 from programmes.services import service_create
 from programmes.summary import czech_public_holidays
 from programmes.vocabulary import ServiceKind, TargetGroup
@@ -184,6 +185,7 @@ def seed_programme_work(
             if created:
                 project.services.set([services[org_name][i] for i in funded])
             projects[name] = project
+    _seed_deadlines(projects, services)
     for username, periods in ASSIGNMENTS.items():
         profile = AssistantProfile.objects.filter(user__username=username).select_related("employer").first()
         if profile is None or profile.assignments.exists():
@@ -197,6 +199,57 @@ def seed_programme_work(
                 valid_until=end,
             )
     _seed_staff_time(rng)
+
+
+def _seed_deadlines(projects: dict[str, Project], services: dict[str, list[Service]]) -> None:
+    """Reports owed by the demo organisations, dated from today so that the start page always has
+    one due within a week and one overdue: the OPZ+ progress report every six months, the MPSV
+    annual statement by 30 June, a crime-prevention project's final report."""
+    today = timezone.localdate()
+    opz = projects["Asistenti pro jednání s úřady (OPZ+)"]
+    if ReportingDeadline.objects.filter(organisation=opz.organisation).exists():
+        return
+    due = today + datetime.timedelta(days=5)
+    half_end = due.replace(day=1) - datetime.timedelta(days=1)
+    deadline_create(
+        organisation=opz.organisation,
+        project=opz,
+        name="Průběžná zpráva o realizaci (OPZ+)",
+        due_on=due,
+        repeat=ReportingDeadline.Repeat.HALF_YEAR,
+        period_start=add_months(half_end + datetime.timedelta(days=1), -6),
+        period_end=half_end,
+    )
+    brno = services["DROM, romské středisko"][0]
+    statement_due = datetime.date(today.year, 6, 30)
+    if statement_due < today:
+        statement_due = statement_due.replace(year=today.year + 1)
+    deadline_create(
+        organisation=brno.organisation,
+        service=brno,
+        name="Roční výkaz služby pro MPSV",
+        due_on=statement_due,
+        repeat=ReportingDeadline.Repeat.YEAR,
+        period_start=datetime.date(statement_due.year - 1, 1, 1),
+        period_end=datetime.date(statement_due.year - 1, 12, 31),
+    )
+    ostrava = projects["Asistent prevence kriminality Ostrava"]
+    final_due = today + datetime.timedelta(days=25)
+    deadline_create(
+        organisation=ostrava.organisation,
+        project=ostrava,
+        name="Závěrečná zpráva projektu prevence kriminality",
+        due_on=final_due,
+        period_start=datetime.date(today.year, 1, 1),
+        period_end=max(datetime.date(today.year, 1, 1), final_due - datetime.timedelta(days=14)),
+    )
+    cheb = projects["Asistent prevence kriminality Cheb"]
+    deadline_create(
+        organisation=cheb.organisation,
+        project=cheb,
+        name="Průběžná zpráva",
+        due_on=today - datetime.timedelta(days=3),
+    )
 
 
 def _seed_staff_time(rng: random.Random) -> None:

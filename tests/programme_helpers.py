@@ -1,10 +1,10 @@
-"""Programme records for tests: a service, project, assignment and staff time of an assistant's
+"""Programme records for tests: a service, project, its reporting deadline, assignment and staff time of an assistant's
 organisation (its starting service, with the usual activity types)."""
 
 import datetime
 
 from accounts.models import User
-from programmes.models import Assignment, Funder, Project, StaffTime
+from programmes.models import Assignment, Funder, Project, ReportingDeadline, StaffTime
 from programmes.services import starting_service
 from programmes.vocabulary import FunderKind
 from tests.factories import AssistantProfileFactory
@@ -41,8 +41,16 @@ def programme_of(assistant: User, prefix: str) -> dict:
         minutes=480,
         entered_by=assistant,
     )
+    deadline = ReportingDeadline.objects.create(
+        organisation=assistant.organisation,
+        project=project,
+        name="Průběžná zpráva",
+        due_on=MONDAY + datetime.timedelta(days=30),
+        repeat=ReportingDeadline.Repeat.HALF_YEAR,
+    )
     return {
         f"{prefix}_service": service,
+        f"{prefix}_deadline": deadline,
         f"{prefix}_project": project,
         f"{prefix}_assignment": assignment,
         f"{prefix}_staff_time": staff_time,

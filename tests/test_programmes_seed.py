@@ -1,12 +1,14 @@
 """Demo and bulk data fill services, projects, assignments and staff time realistically."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F
+from django.utils import timezone
 
-from programmes.models import Assignment, Project, Service, StaffTime
+from programmes.models import Assignment, Project, ReportingDeadline, Service, StaffTime
 from programmes.services import starting_service
 from programmes.vocabulary import FunderKind, ServiceKind
 from seed.demo import seed_demo
@@ -47,3 +49,19 @@ def test_bulk_seed_adds_projects_and_weekly_staff_time():
     assert not StaffTime.objects.exclude(period=StaffTime.Period.WEEK).exists()
     assert all(entry.starts_on.weekday() == 0 for entry in StaffTime.objects.all()[:200])
     assert not Assignment.objects.filter(project__isnull=False).exclude(project__services__id=F("service_id")).exists()
+
+
+@pytest.mark.django_db
+def test_demo_reporting_deadlines_remind_within_a_week_and_are_seeded_once():
+    seed_demo("demo-password-1", clients_per_org=3, contacts_per_assistant=2)
+    today = timezone.localdate()
+    count = ReportingDeadline.objects.count()
+    assert count >= 3
+    soon = ReportingDeadline.objects.filter(due_on__range=(today, today + datetime.timedelta(days=7)))
+    assert soon.filter(project__funder__kind=FunderKind.ESF, repeat=ReportingDeadline.Repeat.HALF_YEAR).exists()
+    statement = ReportingDeadline.objects.get(name="Roční výkaz služby pro MPSV")
+    assert statement.service is not None and (statement.due_on.month, statement.due_on.day) == (6, 30)
+    for deadline in ReportingDeadline.objects.all():
+        deadline.full_clean()
+    seed_demo("demo-password-1", clients_per_org=3, contacts_per_assistant=2)
+    assert ReportingDeadline.objects.count() == count

@@ -206,6 +206,10 @@ ACCESS: dict[str, Rule] = {
     "programmes:project_list": Rule(allowed=frozenset({C})),
     "programmes:project_create": Rule(allowed=frozenset({C})),
     "programmes:project_edit": Rule(allowed=frozenset({C}), obj="project"),
+    "programmes:deadline_list": Rule(allowed=frozenset({C})),
+    "programmes:deadline_create": Rule(allowed=frozenset({C})),
+    "programmes:deadline_edit": Rule(allowed=frozenset({C}), obj="deadline"),
+    "programmes:deadline_submit": Rule(allowed=frozenset({C}), obj="deadline", method="post", ok=302, get=405),
     "programmes:funder_create": Rule(allowed=frozenset({C})),
     "programmes:assignment_list": Rule(allowed=frozenset({C})),
     "programmes:assignment_create": Rule(allowed=frozenset({C})),
@@ -342,6 +346,10 @@ def _project_kwargs(world):
     return {"pk": world["own_project"].pk}, {"pk": world["foreign_project"].pk}
 
 
+def _deadline_kwargs(world):
+    return {"pk": world["own_deadline"].pk}, {"pk": world["foreign_deadline"].pk}
+
+
 def _assignment_kwargs(world):
     return {"pk": world["own_assignment"].pk}, {"pk": world["foreign_assignment"].pk}
 
@@ -406,6 +414,7 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "service": _service_kwargs,
     "activity_type": _activity_type_kwargs,
     "project": _project_kwargs,
+    "deadline": _deadline_kwargs,
     "assignment": _assignment_kwargs,
     "staff_time": _staff_time_kwargs,
     "group_activity": _group_activity_kwargs,

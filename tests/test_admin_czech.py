@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -56,6 +57,8 @@ ENGLISH_PHRASES = [
     "Failed access",
     "Status",
     "Attempt Remaining",
+    # a column named after its attribute
+    "Actor id",
 ]
 USER_FACING_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 
@@ -175,6 +178,25 @@ def test_permissions_are_named_in_the_language_of_the_page():
         )
     with translation.override("en"):
         assert permission_label(add_user) == "Accounts and organisations | user | Can add user"
+
+
+def test_every_permission_and_app_with_models_is_named_in_czech():
+    """Every part of every permission's label (app, model, what it allows), as in the user's
+    permission list, differs from the English one: nothing is left in English."""
+    same = []
+    for permission in Permission.objects.select_related("content_type"):
+        with translation.override("en"):
+            english = permission_label(permission).split(" | ")
+        with translation.override("cs"):
+            czech = permission_label(permission).split(" | ")
+        same += [part for part, other in zip(czech, english, strict=True) if part == other]
+    assert same == []
+    for app in apps.get_app_configs():
+        if list(app.get_models()):
+            with translation.override("en"):
+                english_name = str(app.verbose_name)
+            with translation.override("cs"):
+                assert str(app.verbose_name) != english_name, app.label
 
 
 # -- a new user's role ----------------------------------------------------------------------------------

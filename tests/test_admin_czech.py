@@ -59,6 +59,8 @@ ENGLISH_PHRASES = [
     "Attempt Remaining",
     # a column named after its attribute
     "Actor id",
+    # the site's name, Django's own by default
+    "Django",
 ]
 USER_FACING_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 

@@ -1,13 +1,16 @@
-from typing import Any
+from typing import Any, cast
 
+from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import BLANK_CHOICE_DASH, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from common.http import AuthenticatedHttpRequest
 
@@ -20,7 +23,39 @@ from .models import (
     Region,
     User,
 )
+from .roles import Role
 from .services import check_access_change, remove_second_factor_devices
+
+# Django names the permissions it creates in English ("Can add user") and shows the stored name.
+PERMISSION_ACTIONS = {
+    "add": pgettext_lazy("permission", "Can add %(name)s"),
+    "change": pgettext_lazy("permission", "Can change %(name)s"),
+    "delete": pgettext_lazy("permission", "Can delete %(name)s"),
+    "view": pgettext_lazy("permission", "Can view %(name)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission as the admin lists it ("app | model | what it allows"), in the language of
+    the page rather than as stored."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:  # a model that no longer exists
+        return str(permission)
+    verbose_name = model._meta.verbose_name
+    # Some third-party models are named in plain English (liaison/third_party_apps.py).
+    name = gettext(verbose_name) if isinstance(verbose_name, str) else str(verbose_name)
+    action, _separator, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        allows = PERMISSION_ACTIONS[action] % {"name": name}
+    else:
+        allows = gettext(permission.name)
+    return f"{apps.get_app_config(content_type.app_label).verbose_name} | {name} | {allows}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Permission) -> str:
+        return permission_label(obj)
 
 
 class AccessChangeForm(UserChangeForm):
@@ -50,9 +85,38 @@ class AccessChangeForm(UserChangeForm):
         return cleaned_data
 
 
+class AccountCreationForm(AdminUserCreationForm):
+    """A new user of the admin: the administrator chooses the role, none is preselected (the
+    model's default would quietly make everyone an assistant)."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "organisation", "role")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = cast(forms.TypedChoiceField, self.fields["role"])  # a model field with choices
+        role.choices = [*BLANK_CHOICE_DASH, *Role.choices]
+        role.required = True
+        role.error_messages["required"] = _("Choose the user's role.")
+        # The new instance carries the model's default role: no choice is made for the administrator.
+        role.initial = None
+        self.initial.pop("role", None)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = AccessChangeForm
+    add_form = AccountCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2", "organisation", "role"),
+            },
+        ),
+    )
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("Liaison"), {"fields": ("organisation", "role")}),
@@ -61,6 +125,11 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "organisation", "is_active")
     list_select_related = ("organisation",)
     actions = ["remove_second_factor_devices"]
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -36,7 +36,7 @@ _HISTORY_FIELDS = (
     "table_name",
     "row_pk",
     "operation",
-    "actor_id",
+    "actor_number",
     "changed_columns",
     "anonymised_at",
 )
@@ -44,13 +44,18 @@ _HISTORY_FIELDS = (
 
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(ReadOnlyAdmin):
-    list_display = ["changed_at", "table_name", "row_pk", "operation", "actor_id", "changed_columns"]
+    list_display = ["changed_at", "table_name", "row_pk", "operation", "actor_number", "changed_columns"]
     list_filter = ["operation", "table_name"]
     fields = _HISTORY_FIELDS
     readonly_fields = _HISTORY_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(table_name__startswith=ADMINISTERED_TABLES_PREFIX)
+
+    @admin.display(description=_("user's id"))
+    def actor_number(self, obj: HistoryEntry) -> int | None:
+        # The id alone, as stored: the user may be gone (no database constraint).
+        return obj.actor_id
 
     @admin.display(description=_("changed columns"))
     def changed_columns(self, obj: HistoryEntry) -> str:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
@@ -8,3 +9,4 @@ class CommonConfig(AppConfig):
     """
 
     name = "common"
+    verbose_name = _("Drafts and form submissions")

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminSite
 
@@ -22,6 +23,9 @@ from .admin_security import make_safe
 
 
 class LiaisonAdminSite(OTPAdminSite):
+    site_header = _("Liaison administration")
+    site_title = _("Liaison administration")
+
     def __init__(self, name: str = "admin") -> None:
         # Keep the usual "admin:" URL names (OTPAdminSite would call itself "otpadmin").
         super().__init__(name)

@@ -41,12 +41,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    # Third-party apps under Czech names in the admin (liaison/third_party_apps.py).
+    "liaison.third_party_apps.AuthenticatorDevicesConfig",  # django_otp.plugins.otp_totp
+    "liaison.third_party_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
+    "liaison.third_party_apps.SignInAttemptsConfig",  # axes
     "csp",
     "rest_framework",
-    "knox",
+    "liaison.third_party_apps.APITokensConfig",  # knox
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "common",  # shared template tags (form helpers)

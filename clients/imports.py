@@ -247,28 +247,28 @@ def dry_run(*, by: User, table: Table, mapping: dict[str, int]) -> DryRun:
             result.updated.append(PlannedRow(number, client, is_new=False))
             result.named_clients.append(existing)
             continue
-        if not external_id:
-            key = (folded(client.first_name), folded(client.last_name), folded(client.nickname), str(client.birth_year))
-            if any(key[:3]) and key in seen_names:
-                result.skipped.append(
-                    (number, _("Possible duplicate of row %(row)s of this file.") % {"row": seen_names[key]})
-                )
-                continue
-            seen_names.setdefault(key, number)
-            duplicates = list(
-                possible_duplicates(
-                    by,
-                    first_name=client.first_name,
-                    last_name=client.last_name,
-                    nickname=client.nickname,
-                    birth_year=client.birth_year,
-                )[:3]
+        key = (folded(client.first_name), folded(client.last_name), folded(client.nickname), str(client.birth_year))
+        if not external_id and any(key[:3]) and key in seen_names:
+            result.skipped.append(
+                (number, _("Possible duplicate of row %(row)s of this file.") % {"row": seen_names[key]})
             )
-            if duplicates:
-                result.named_clients.extend(duplicates)
-                names = ", ".join(_("%(name)s (no. %(id)s)") % {"name": c.display_name, "id": c.pk} for c in duplicates)
-                result.skipped.append((number, _("Possible duplicate of %(clients)s.") % {"clients": names}))
-                continue
+            continue
+        seen_names.setdefault(key, number)
+        # A client recorded with another external identifier is somebody else; one recorded
+        # without any (typed in by hand, or kept by a merge) may be this person.
+        resembling = possible_duplicates(
+            by,
+            first_name=client.first_name,
+            last_name=client.last_name,
+            nickname=client.nickname,
+            birth_year=client.birth_year,
+        )
+        duplicates = list((resembling.filter(external_id="") if external_id else resembling)[:3])
+        if duplicates:
+            result.named_clients.extend(duplicates)
+            names = ", ".join(_("%(name)s (no. %(id)s)") % {"name": c.display_name, "id": c.pk} for c in duplicates)
+            result.skipped.append((number, _("Possible duplicate of %(clients)s.") % {"clients": names}))
+            continue
         result.created.append(PlannedRow(number, client, is_new=True))
     return result
 

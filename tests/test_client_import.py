@@ -290,3 +290,33 @@ def test_the_external_identifier_is_unique_per_organisation(carol, oscar):
     ClientFactory(organisation=carol.organisation, external_id="")  # empty: never a clash
     with pytest.raises(IntegrityError):
         ClientFactory(organisation=carol.organisation, external_id="Z9")
+
+
+def test_a_new_external_identifier_resembling_a_client_without_one_is_skipped(carol):
+    ClientFactory(organisation=carol.organisation, first_name="Eva", last_name="Malá", external_id="")
+    ClientFactory(organisation=carol.organisation, first_name="Jan", last_name="Velký", external_id="OLD-1")
+    csv = "externí id;jméno;příjmení\nNEW-1;Eva;Mala\nNEW-2;Jan;Velký\n".encode()
+    table = read_table("k.csv", csv, {})
+    result = imports.dry_run(by=carol, table=table, mapping=imports.column_mapping(table, {}))
+    assert [number for number, _message in result.skipped] == [2]
+    assert [row.client.external_id for row in result.created] == ["NEW-2"]  # a namesake recorded as another
+
+
+def test_an_anonymised_client_is_not_found_by_a_reimport(carol):
+    from gdpr.anonymisation import anonymise_client
+
+    client = ClientFactory(organisation=carol.organisation, external_id="A1", imported_from="klienti.xlsx")
+    anonymise_client(client)
+    client.refresh_from_db()
+    assert (client.external_id, client.imported_from) == ("", "")
+
+
+def test_uploads_older_than_a_day_are_deleted_every_hour(carol, settings):
+    from clients.tasks import forget_old_import_uploads
+
+    assert settings.CELERY_BEAT_SCHEDULE["client-imports-forget"]["task"] == forget_old_import_uploads.name
+    old, _table = imports.upload_store(by=carol, file_name="a.csv", data="Jméno;Příjmení\nEva;Malá\n".encode())
+    fresh, _table = imports.upload_store(by=carol, file_name="b.csv", data="Jméno;Příjmení\nEva;Malá\n".encode())
+    ClientImportUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    assert forget_old_import_uploads() == 1
+    assert list(ClientImportUpload.objects.values_list("pk", flat=True)) == [fresh.pk]

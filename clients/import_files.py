@@ -13,7 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
+# Each row is checked with the client form and against the recorded clients: a few queries a row.
+MAX_ROWS = 1_000
 # How many rows from the top may be titles, notes or merged cells above the header.
 HEADER_SEARCH_ROWS = 20
 

@@ -141,6 +141,7 @@ def import_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "table": table,
         "mapping_form": mapping_form,
         "result": result,
+        "to_import": len(result.created) + len(result.updated),
         "errors": result.errors[:SHOWN_ROWS],
         "skipped": result.skipped[:SHOWN_ROWS],
         "shown_rows": SHOWN_ROWS,

@@ -77,6 +77,7 @@ def test_the_example_file_is_checked_by_row_then_imported_all_at_once(client, ca
     assert errors[10] == "E-mail: Vložte platnou e-mailovou adresu."
     page = response.content.decode()
     assert "Řádky s chybami" in page and "Možný duplikát" not in page
+    assert "Importovat 4 řádky" in page
     assert Client.objects.count() == before  # the dry run writes nothing
     # The upload is kept encrypted, not as the file itself.
     assert bytes(upload.data) != EXAMPLE.read_bytes()
@@ -320,3 +321,11 @@ def test_uploads_older_than_a_day_are_deleted_every_hour(carol, settings):
     ClientImportUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
     assert forget_old_import_uploads() == 1
     assert list(ClientImportUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_a_file_over_the_row_limit_is_refused_before_any_check(monkeypatch):
+    from clients import import_files
+
+    monkeypatch.setattr(import_files, "MAX_ROWS", 2)
+    with pytest.raises(import_files.UnreadableFile, match="více než 2 řádků"):
+        read_table("k.csv", "jméno;příjmení\nA;B\nC;D\nE;F\n".encode(), {})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scoping import own_client_work_organisation_id
 from common.crypto import decrypt_bytes, encrypt_bytes
+from common.versioning import next_version
 from programmes.staff_import import parse_day
 
 from .forms import ClientForm
@@ -294,6 +295,8 @@ def client_import(*, by: User, upload: ClientImportUpload, summary: str) -> DryR
                 client.imported_from = upload.file_name
                 client.imported_by = by
                 client.imported_at = now
+                if not row.is_new:
+                    next_version(client)  # an edit form opened before the import sees the change
                 client.clean()
                 client.save()
     except IntegrityError as error:

@@ -88,6 +88,20 @@ class Client(models.Model):
     record_key = RecordKeyField()
     # Optimistic locking of the edit form (common/versioning.py).
     version = VersionField()
+    # The identifier of the person in the organisation's earlier records: an import of a file
+    # with this column updates the client instead of adding them again (clients/imports.py).
+    external_id = models.CharField(_("external identifier"), max_length=100, blank=True)
+    # Filled when the client came from an imported file: which file, who imported it and when.
+    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "nickname", "id"]
@@ -102,6 +116,12 @@ class Client(models.Model):
                 condition=~models.Q(target_groups__contains=[TargetGroup.MINORITIES.value]),
                 name="client_target_group_never_minority",
                 violation_error_message=_("No ethnic group is ever recorded for a person."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="client_external_id_unique_per_organisation",
+                violation_error_message=_("Another client of the organisation has this external identifier."),
             ),
         ]
 
@@ -363,3 +383,7 @@ class ClientMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_client_id} → {self.kept_id}"
+
+
+# The uploaded files of client imports and the remembered mapping of their columns.
+from .import_models import ClientImportMapping, ClientImportUpload  # noqa: E402, F401

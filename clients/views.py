@@ -59,7 +59,9 @@ DUPLICATE_LIMIT = 10
 def _get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> Client:
     """The client if the user may see it; a foreign and a missing client are both 404."""
     return get_object_or_404(
-        visible_clients(request.user).select_related("locality__municipality", "district__region", "created_by"),
+        visible_clients(request.user).select_related(
+            "locality__municipality", "district__region", "created_by", "imported_by"
+        ),
         pk=pk,
     )
 

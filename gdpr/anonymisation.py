@@ -124,6 +124,10 @@ def anonymise_client(client: Client) -> None:
         email="",
         address="",
         note="",
+        # The identifier of the person in the organisation's earlier records, and the file it
+        # came from: a re-import must not find the anonymised file and fill it in again.
+        external_id="",
+        imported_from="",
     )
     touched.add(Client, [client.pk])
     consents = Consent.objects.filter(client=client)

@@ -439,6 +439,11 @@ CELERY_BEAT_SCHEDULE = {
     "gdpr-retention": {"task": "gdpr.tasks.apply_retention", "schedule": crontab(minute=10, hour=4)},
     # The one-time keys of create forms are kept a week (common/submissions.py).
     "submissions-forget": {"task": "common.tasks.forget_old_submissions", "schedule": crontab(minute=20, hour=4)},
+    # Uploaded client imports not confirmed within a day go (clients/imports.py).
+    "client-imports-forget": {
+        "task": "clients.tasks.forget_old_import_uploads",
+        "schedule": crontab(minute=0, hour="*"),
+    },
     # What needs doing, to the users who asked for it, before the working day (attention/digest.py).
     "attention-digest": {"task": "attention.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=6)},
     # Drafts of forms not touched for a week are deleted (common/drafts.py).

@@ -24,7 +24,7 @@ from attention.selectors import hearings as hearings_section
 from audit.models import AuditAction, AuditEvent
 from cases.models import Attachment, Case, ClientTransfer, Hearing
 from cases.selectors import open_tasks_of, visible_cases, visible_transfers
-from clients.models import Client, Consent, ServiceUse
+from clients.models import Client, ClientImportUpload, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
@@ -106,6 +106,9 @@ PAGE_READS: dict[str, Reads] = {
     "clients:service_use_end": _view(ServiceUse, "own_service_use"),
     "clients:merge_choose": _view(Client, "own_client"),
     "clients:merge_confirm": _list(Client, lambda w, u: [w["own_client"], w["shared_case"].client]),
+    # The check of an uploaded import names the recorded clients its rows resemble or update.
+    "clients:import_check": _list(Client, lambda w, u: [w["own_client"]]),
+    "clients:import_rejected": Reads(AuditAction.DOWNLOAD, ClientImportUpload, lambda w, u: [w["own_client_import"]]),
     "contacts:list": _list(Contact, lambda w, u: list(visible_contacts(u))),
     "contacts:detail": _view(Contact, "own_contact"),
     "contacts:edit": _view(Contact, "own_contact"),
@@ -166,6 +169,8 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "accounts:token_revoke": _WRITE,
     "accounts:directory": "the programme's staff directory (work contacts of assistants), no client",
     "clients:create": "an empty form",
+    "clients:import_start": "an empty form",
+    "clients:import_template": "the import's template: column headings and a made-up example row",
     "observations:create": "an empty form; an observation names no person",
     "groupwork:create": "an empty form",
     # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a

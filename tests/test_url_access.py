@@ -30,6 +30,7 @@ from accounts.roles import Role
 from attention.services import calendar_token_reset
 from cases import services as case_services
 from cases.attachments import PDF, CheckedFile
+from clients.imports import upload_store as client_import_upload
 from observations.models import PassedTo
 from tests.factories import (
     CaseFactory,
@@ -45,6 +46,7 @@ from tests.factories import (
     RefusedApplicantFactory,
     ServiceUseFactory,
     TaskFactory,
+    UserFactory,
     a_locality,
     shared_case,
 )
@@ -117,6 +119,11 @@ ACCESS: dict[str, Rule] = {
     # Merging two client files: coordinators of the organisation (tests/test_client_merge.py).
     "clients:merge_choose": Rule(allowed=frozenset({C}), obj="client"),
     "clients:merge_confirm": Rule(allowed=frozenset({C}), obj="client_pair"),
+    # Importing clients from a file: coordinators, each upload only its uploader's (tests/test_client_import.py).
+    "clients:import_start": Rule(allowed=frozenset({C})),
+    "clients:import_template": Rule(allowed=frozenset({C})),
+    "clients:import_check": Rule(allowed=frozenset({C}), obj="client_import"),
+    "clients:import_rejected": Rule(allowed=frozenset({C}), obj="client_import"),
     "clients:refused_list": Rule(allowed=CLIENT_WORK),
     "clients:refused_create": Rule(allowed=CLIENT_WORK),
     "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
@@ -266,6 +273,15 @@ def _client_pair_kwargs(world):
     return {"pk": own, "other_pk": other}, [{"pk": own, "other_pk": foreign}, {"pk": foreign, "other_pk": other}]
 
 
+def _client_import_kwargs(world):
+    """The coordinator's own upload; another coordinator's of the same organisation and another
+    organisation's are out of scope."""
+    return {"pk": world["own_client_import"].pk}, [
+        {"pk": world["colleague_client_import"].pk},
+        {"pk": world["foreign_client_import"].pk},
+    ]
+
+
 def _refused_applicant_kwargs(world):
     return {"pk": world["own_refused_applicant"].pk}, {"pk": world["foreign_refused_applicant"].pk}
 
@@ -396,6 +412,7 @@ def _reset_link_kwargs(world):
 OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "client_pair": _client_pair_kwargs,
+    "client_import": _client_import_kwargs,
     "consent": _consent_kwargs,
     "service_use": _service_use_kwargs,
     "refused_applicant": _refused_applicant_kwargs,
@@ -514,6 +531,18 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         **programme_records(alice, oscar),
         "calendar_token": calendar_token_reset(user=alice),
         **_transfers(alice, oscar),
+        **_client_imports(carol, oscar, own_client),
+    }
+
+
+def _client_imports(carol, oscar, own_client) -> dict:
+    """Uploaded client imports; the coordinator's names the own client (a possible duplicate)."""
+    row = f"jméno;příjmení\n{own_client.first_name};{own_client.last_name}\n".encode()
+    colleague = UserFactory(organisation=carol.organisation, role=Role.COORDINATOR)
+    return {
+        "own_client_import": client_import_upload(by=carol, file_name="klienti.csv", data=row)[0],
+        "colleague_client_import": client_import_upload(by=colleague, file_name="klienti.csv", data=row)[0],
+        "foreign_client_import": client_import_upload(by=oscar, file_name="klienti.csv", data=row)[0],
     }
 
 

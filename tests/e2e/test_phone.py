@@ -38,6 +38,8 @@ FILES = {
     "attention:calendar_feed",  # an iCalendar file
     "attention:count",  # a fragment for the menu
     "accounts:session_left",  # JSON for the idle warning
+    "clients:import_template",  # an XLSX file
+    "clients:import_rejected",  # an XLSX file
 }
 
 # Long unbroken words as people really type them: a double surname, a web address, a scanned file.

@@ -230,8 +230,8 @@ def quiet_cases(user: User, today: datetime.date) -> Section | None:
             what=str(
                 _("%(title)s: no contact for %(days)s days") % {"title": case.title, "days": (today - quiet).days}
             ),
+            # The date is the last contact, not a deadline: shown plainly, not as "overdue".
             on=quiet,
-            overdue=True,
             clients=[case.client],
         )
 

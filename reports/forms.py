@@ -8,14 +8,19 @@ from django.utils import dates, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from common.forms import DateInput
 
+from .funder_reports import report_module, subject_choices
 from .parameters import (
+    CALENDAR_YEAR_ONLY,
     FIXED_PERIOD_ONLY,
     MAX_PERIOD_YEARS,
     MONTH,
     PERIOD_KINDS,
     QUARTER,
+    SUBJECT_REQUIRED,
+    YEAR,
     ReportParameters,
     breakdown_choices,
     fixed_period,
@@ -26,6 +31,8 @@ from .parameters import (
 
 
 class ReportRequestForm(forms.Form):
+    # The service, project or funder a funder's report is about (reports.funder_reports).
+    subject = forms.TypedChoiceField(label=_("Subject"), coerce=int)
     # A period of the requester's choosing (the organisation's own reports).
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("To"), widget=DateInput())
@@ -37,7 +44,7 @@ class ReportRequestForm(forms.Form):
     breakdown = forms.ChoiceField(label=_("Breakdown"))
     format = forms.ChoiceField(label=_("Format"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, report_type: str, **kwargs) -> None:
+    def __init__(self, *args, report_type: str, user: User | None = None, **kwargs) -> None:
         today = timezone.localdate()
         start, end = previous_month(today)
         kwargs.setdefault(
@@ -54,20 +61,39 @@ class ReportRequestForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.report_type = report_type
-        self.fixed_period = report_type in FIXED_PERIOD_ONLY
+        self.year_only = report_type in CALENDAR_YEAR_ONLY
+        self.fixed_period = report_type in FIXED_PERIOD_ONLY or self.year_only
+        self.has_no_subject = False
+        if report_type in SUBJECT_REQUIRED and user is not None:
+            choices = subject_choices(user, report_type)
+            module = report_module(report_type)
+            field = cast(forms.TypedChoiceField, self.fields["subject"])
+            field.label = getattr(module, "SUBJECT_LABEL", field.label)
+            field.choices = [("", "—"), *choices]
+            if len(choices) == 1:
+                self.initial.setdefault("subject", choices[0][0])
+            self.has_no_subject = not choices
+        else:
+            del self.fields["subject"]
+        if self.year_only:
+            # A statement is made after its year has ended: last year first.
+            self.initial["year"] = today.year - 1
+            for name in ("period_kind", "month", "quarter"):
+                del self.fields[name]
         if self.fixed_period:
             del self.fields["start"], self.fields["end"]
             cast(forms.ChoiceField, self.fields["year"]).choices = [
                 (y, str(y)) for y in range(today.year, today.year - MAX_PERIOD_YEARS, -1)
             ]
-            cast(forms.ChoiceField, self.fields["month"]).choices = [
-                ("", "—"),
-                *((n, dates.MONTHS[n].capitalize()) for n in range(1, 13)),
-            ]
-            cast(forms.ChoiceField, self.fields["quarter"]).choices = [
-                ("", "—"),
-                *((n, gettext("Quarter %(number)s") % {"number": n}) for n in range(1, 5)),
-            ]
+            if not self.year_only:
+                cast(forms.ChoiceField, self.fields["month"]).choices = [
+                    ("", "—"),
+                    *((n, dates.MONTHS[n].capitalize()) for n in range(1, 13)),
+                ]
+                cast(forms.ChoiceField, self.fields["quarter"]).choices = [
+                    ("", "—"),
+                    *((n, gettext("Quarter %(number)s") % {"number": n}) for n in range(1, 5)),
+                ]
         else:
             for name in ("period_kind", "year", "month", "quarter"):
                 del self.fields[name]
@@ -76,6 +102,9 @@ class ReportRequestForm(forms.Form):
         self.parameters: ReportParameters | None = None
 
     def _fixed_period_dates(self, cleaned: dict) -> dict:
+        if self.year_only:
+            start, end = fixed_period(YEAR, cleaned["year"])
+            return {"start": start, "end": end}
         kind = cleaned["period_kind"]
         number = cleaned.get("month") if kind == MONTH else cleaned.get("quarter") if kind == QUARTER else None
         if kind in (MONTH, QUARTER) and number is None:
@@ -91,6 +120,11 @@ class ReportRequestForm(forms.Form):
         if self.errors:
             return cleaned
         raw = dict(cleaned)
+        if self.has_no_subject:
+            self.add_error(
+                None, ValidationError(_("There is nothing this report could be about yet."), code="no_subject")
+            )
+            return cleaned
         if self.fixed_period:
             period = self._fixed_period_dates(cleaned)
             if not period:

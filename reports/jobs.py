@@ -21,6 +21,8 @@ from contacts.selectors import visible_contacts
 from . import selectors, storage
 from .activities import activities_by_category
 from .exports import case_and_contact_export
+from .funder_reports import REPORTS as FUNDER_REPORTS
+from .funder_reports import build_funder_report
 from .heartbeat import OWNED, Heartbeat
 from .models import JobState, ReportFormat, ReportJob, ReportType
 from .parameters import ALL, ReportParameters, parse_parameters, previous_month
@@ -113,6 +115,12 @@ def _period_text(params: ReportParameters) -> str:
 def build_report(job: ReportJob, params: ReportParameters) -> Report:
     """The sheets of a job's report, from record sets scoped for its type and requester."""
     subtitle = _period_text(params)
+    if job.report_type in FUNDER_REPORTS:
+        # Made with the requester's scope, checked again now (their role or organisation may
+        # have changed since they asked).
+        if job.requested_by is None:
+            raise PermissionDenied
+        return build_funder_report(report_type=job.report_type, params=params, requested_by=job.requested_by)
     if job.report_type == ReportType.NATIONAL_STATISTICS:
         if job.requested_by is not None and not Role(job.requested_by.role).can_see_national_statistics():
             raise PermissionDenied

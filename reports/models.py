@@ -14,6 +14,14 @@ class ReportType(models.TextChoices):
     NATIONAL_STATISTICS = "national", _("National statistics")
     ACTIVITY = "activity", _("Monthly activity report of the organisation")
     CASE_CONTACT_EXPORT = "export", _("Export of the organisation's contacts and cases")
+    # The reports that funders and the ministry ask for (reports/funder_reports/): each about
+    # one service, project or funder (the job's `subject`), or the whole programme.
+    MPSV_STATEMENT = "mpsv", _("MPSV annual statement of a social service")
+    MPSV_USER_CARDS = "mpsv_cards", _("MPSV user cards of a social service")
+    ESF_MONITORING = "esf", _("ESF+ project monitoring")
+    PREVENTION_PROJECT = "prevention", _("Crime-prevention project report")
+    FUNDER_AREA = "funder", _("Report for a city or region as funder")
+    NATIONAL_OVERVIEW = "overview", _("National programme overview")
 
 
 class ReportFormat(models.TextChoices):

@@ -21,7 +21,7 @@ EARLIEST_YEAR = 2000
 # of the requester's choosing, one day longer than another, would reveal that day's records.
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = [(MONTH, _("Calendar month")), (QUARTER, _("Quarter")), (YEAR, _("Year"))]
-FIXED_PERIOD_ONLY = {ReportType.NATIONAL_STATISTICS}
+FIXED_PERIOD_ONLY = {ReportType.NATIONAL_STATISTICS, ReportType.NATIONAL_OVERVIEW}
 _PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 ALL = "all"
@@ -48,12 +48,43 @@ BREAKDOWNS: dict[str, list[tuple[str, str | Promise]]] = {
 if hasattr(case_models, "Referral"):
     BREAKDOWNS[ReportType.NATIONAL_STATISTICS].append(("referrals_service_state", _("Referrals by service and state")))
 
+# The funders' reports have one breakdown: the whole form, as the funder asks for it.
+FUNDER_REPORT_TYPES = [
+    ReportType.MPSV_STATEMENT,
+    ReportType.MPSV_USER_CARDS,
+    ReportType.ESF_MONITORING,
+    ReportType.PREVENTION_PROJECT,
+    ReportType.FUNDER_AREA,
+    ReportType.NATIONAL_OVERVIEW,
+]
+for _report_type in FUNDER_REPORT_TYPES:
+    BREAKDOWNS[_report_type] = [(ALL, _("The whole report"))]
+
 # A person-level export has no PDF: thousands of pages help nobody.
+_ALL_FORMATS: list[str] = [ReportFormat.CSV, ReportFormat.XLSX, ReportFormat.PDF]
 FORMATS: dict[str, list[str]] = {
-    ReportType.NATIONAL_STATISTICS: [ReportFormat.CSV, ReportFormat.XLSX, ReportFormat.PDF],
-    ReportType.ACTIVITY: [ReportFormat.CSV, ReportFormat.XLSX, ReportFormat.PDF],
+    ReportType.NATIONAL_STATISTICS: _ALL_FORMATS,
+    ReportType.ACTIVITY: _ALL_FORMATS,
     ReportType.CASE_CONTACT_EXPORT: [ReportFormat.CSV, ReportFormat.XLSX],
+    ReportType.MPSV_STATEMENT: _ALL_FORMATS,
+    ReportType.MPSV_USER_CARDS: [ReportFormat.CSV, ReportFormat.XLSX],
+    ReportType.ESF_MONITORING: _ALL_FORMATS,
+    ReportType.PREVENTION_PROJECT: _ALL_FORMATS,
+    ReportType.FUNDER_AREA: _ALL_FORMATS,
+    ReportType.NATIONAL_OVERVIEW: _ALL_FORMATS,
 }
+
+# Reports about one service, project or funder: the job names it as its `subject`
+# (which ones a person may choose is the report's own, reports.funder_reports).
+SUBJECT_REQUIRED = {
+    ReportType.MPSV_STATEMENT,
+    ReportType.MPSV_USER_CARDS,
+    ReportType.ESF_MONITORING,
+    ReportType.PREVENTION_PROJECT,
+    ReportType.FUNDER_AREA,
+}
+# The MPSV statement and its user cards are for a calendar year (act 108/2006 Sb., §85(5)).
+CALENDAR_YEAR_ONLY = {ReportType.MPSV_STATEMENT, ReportType.MPSV_USER_CARDS}
 
 
 @dataclass(frozen=True)
@@ -62,14 +93,19 @@ class ReportParameters:
     end: datetime.date
     breakdown: str
     format: str
+    # The service, project or funder the report is about (SUBJECT_REQUIRED), by its id.
+    subject: int | None = None
 
     def as_json(self) -> dict:
-        return {
+        values: dict = {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "breakdown": self.breakdown,
             "format": self.format,
         }
+        if self.subject is not None:
+            values["subject"] = self.subject
+        return values
 
     def includes(self, breakdown: str) -> bool:
         return self.breakdown in (ALL, breakdown)
@@ -207,9 +243,28 @@ def parse_parameters(report_type: str, raw: dict) -> ReportParameters:
             % {"start": dates["start"].isoformat(), "end": dates["end"].isoformat()},
             code="not_a_fixed_period",
         )
+    if (
+        not errors
+        and report_type in CALENDAR_YEAR_ONLY
+        and (dates["start"], dates["end"]) != fixed_period(YEAR, dates["start"].year)
+    ):
+        errors["period"] = ValidationError(
+            _("The MPSV statement is made for a whole calendar year (1 January to 31 December)."),
+            code="not_a_calendar_year",
+        )
+    subject = None
+    if report_type in SUBJECT_REQUIRED:
+        try:
+            subject = int(raw.get("subject") or 0)
+        except (TypeError, ValueError):
+            subject = 0
+        if subject <= 0:
+            errors["subject"] = ValidationError(_("Choose what the report is about."), code="subject_required")
     if errors:
         raise ValidationError(errors)
-    return ReportParameters(start=dates["start"], end=dates["end"], breakdown=breakdown, format=file_format)
+    return ReportParameters(
+        start=dates["start"], end=dates["end"], breakdown=breakdown, format=file_format, subject=subject
+    )
 
 
 def previous_month(today: datetime.date) -> tuple[datetime.date, datetime.date]:

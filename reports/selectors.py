@@ -9,7 +9,11 @@ from cases.models import Case
 from clients.models import Client
 from contacts.models import Contact
 
+from .funder_reports import offered_report_types
 from .models import ReportJob, ReportType
+
+# The funders' reports about an organisation's service or project: its coordinators all see them.
+ORGANISATION_FUNDER_REPORTS = [ReportType.MPSV_STATEMENT, ReportType.ESF_MONITORING, ReportType.PREVENTION_PROJECT]
 
 
 def visible_report_jobs(user: User) -> QuerySet[ReportJob]:
@@ -31,6 +35,14 @@ def visible_report_jobs(user: User) -> QuerySet[ReportJob]:
         allowed |= Q(
             report_type=ReportType.CASE_CONTACT_EXPORT, organisation_id=user.organisation_id, requested_by=user
         )
+    # A funder's report stays with whoever asked while their role offers it (the user cards are
+    # person-level, the city's and the ministry's reports cross organisations); the aggregate
+    # reports of an organisation's service or project are shared by its coordinators.
+    funder_types = offered_report_types(user)
+    allowed |= Q(report_type__in=funder_types, requested_by=user)
+    organisation_types = [report_type for report_type in ORGANISATION_FUNDER_REPORTS if report_type in funder_types]
+    if organisation_types and user.organisation_id:
+        allowed |= Q(report_type__in=organisation_types, organisation_id=user.organisation_id)
     return jobs.filter(allowed)
 
 
@@ -41,7 +53,7 @@ def report_types_for(user: User) -> list[str]:
         types.append(ReportType.NATIONAL_STATISTICS)
     if role.can_make_organisation_reports() and user.organisation_id:
         types += [ReportType.ACTIVITY, ReportType.CASE_CONTACT_EXPORT]
-    return types
+    return types + offered_report_types(user)
 
 
 # Record sets for aggregate statistics. They are unscoped on purpose and are only ever counted:

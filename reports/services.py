@@ -9,8 +9,9 @@ from django.db import transaction
 from accounts.models import User
 
 from . import selectors
+from .funder_reports import subject_for
 from .models import ReportJob, ReportType
-from .parameters import parse_parameters
+from .parameters import SUBJECT_REQUIRED, parse_parameters
 from .tasks import enqueue_report_job
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,14 @@ def report_job_request(*, by: User, report_type: str, raw_parameters: dict) -> R
     if not _may_request(by, report_type):
         raise PermissionDenied
     params = parse_parameters(report_type, raw_parameters)
-    organisation_id = None if report_type == ReportType.NATIONAL_STATISTICS else by.organisation_id
+    if report_type in SUBJECT_REQUIRED:
+        # The service's or project's organisation; none for a funder's area, which crosses them.
+        subject = subject_for(by, report_type, params.subject)
+        organisation_id = getattr(subject, "organisation_id", None)
+    elif report_type in (ReportType.NATIONAL_STATISTICS, ReportType.NATIONAL_OVERVIEW):
+        organisation_id = None
+    else:
+        organisation_id = by.organisation_id
     job = ReportJob.objects.create(
         requested_by=by,
         organisation_id=organisation_id,

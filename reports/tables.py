@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from .disclosure import ROUNDING_BASE, cell_key, perturb
 from .suppression import suppress
 
-# How a column's values are written (number formats in XLSX, alignment in PDF).
-TEXT, COUNT, HOURS = "text", "count", "hours"
+# How a column's values are written (number formats in XLSX, alignment in PDF). A HOURS or
+# DECIMAL value is a number with decimals (a decimal comma in CSV and PDF, for Czech
+# spreadsheets); a DATE value is a datetime.date (a real date in XLSX, 28.11.2026 elsewhere);
+# a PERCENT value is a share from 0 to 1.
+TEXT, COUNT, HOURS, DECIMAL, DATE, PERCENT = "text", "count", "hours", "decimal", "date", "percent"
 
 # Shown in place of a suppressed count.
 SUPPRESSED_MARK = "*"
@@ -39,6 +42,10 @@ class Report:
     title: str
     subtitle: str
     sheets: list[Sheet]
+    # The cover page of a funder's report: (label, value) lines (period, service or project,
+    # funder, who made it and when) and the definitions of what its numbers count.
+    cover: list[tuple[str, str]] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)
 
 
 def count_table(

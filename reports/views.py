@@ -43,7 +43,7 @@ def job_create(request: AuthenticatedHttpRequest, report_type: str) -> HttpRespo
         raise Http404
     if report_type not in report_types_for(request.user):
         raise PermissionDenied
-    form = ReportRequestForm(request.POST or None, report_type=report_type)
+    form = ReportRequestForm(request.POST or None, report_type=report_type, user=request.user)
     # (A valid form has its parameters.)
     if request.method == "POST" and form.is_valid() and form.parameters is not None:
         job = services.report_job_request(

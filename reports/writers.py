@@ -1,21 +1,43 @@
 """Writers of a report into a file: CSV, XLSX and PDF. Each consumes every sheet's rows once."""
 
 import csv
+import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .cells import csv_cell, pdf_markup
 from .sql_rows import SqlRows
-from .tables import COUNT, HOURS, SUPPRESSED_MARK, TEXT, Report, Sheet
+from .tables import COUNT, DECIMAL, HOURS, PERCENT, SUPPRESSED_MARK, TEXT, Report, Sheet
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
 
 def _cell(value):
     return SUPPRESSED_MARK if value is None else value
+
+
+def czech_text(value, kind: str):
+    """A value as a Czech reader writes it, for CSV and PDF: a decimal comma ("12,50"), a share as
+    a percentage ("12,5 %"), a date as 28. 11. 2026; counts and text unchanged."""
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float) and kind in (HOURS, DECIMAL):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, float) and kind == PERCENT:
+        return f"{value * 100:.1f}".replace(".", ",") + " %"
+    return value
+
+
+def _cover_lines(report: Report) -> list[list[str]]:
+    lines = [[label, value] for label, value in report.cover]
+    if report.definitions:
+        lines.append([_("Definitions")])
+        lines += [[definition] for definition in report.definitions]
+    return lines
 
 
 # CSV ------------------------------------------------------------------------------------------
@@ -37,6 +59,8 @@ def write_csv(report: Report, path: Path) -> None:
 
         write([report.title])
         write([report.subtitle])
+        for line in _cover_lines(report):
+            write(line)
         for sheet in report.sheets:
             writer.writerow([])
             write([sheet.title])
@@ -46,7 +70,7 @@ def write_csv(report: Report, path: Path) -> None:
                 sheet.rows.copy_csv(handle)
             else:
                 for row in sheet.rows:
-                    write([_cell(value) for value in row])
+                    write([_cell(czech_text(value, kind)) for value, kind in zip(row, sheet.kinds, strict=True)])
             for note in sheet.notes:
                 write([note])
 
@@ -78,14 +102,19 @@ def write_xlsx(report: Report, path: Path) -> None:
     header_format = workbook.add_format(
         {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"}
     )
-    formats = {
+    number_formats = {
         COUNT: workbook.add_format({"num_format": "#,##0"}),
         HOURS: workbook.add_format({"num_format": "#,##0.00"}),
+        DECIMAL: workbook.add_format({"num_format": "#,##0.00"}),
+        PERCENT: workbook.add_format({"num_format": "0.0%"}),
         TEXT: None,
     }
+    date_format = workbook.add_format({"num_format": "d.m.yyyy", "align": "left"})
     suppressed_format = workbook.add_format({"align": "right"})
     note_format = workbook.add_format({"italic": True})
     used: set[str] = set()
+    if report.cover or report.definitions:
+        _write_xlsx_cover(workbook, report, used)
     for sheet in report.sheets:
         worksheet = workbook.add_worksheet(_sheet_name(sheet.title, used))
         worksheet.freeze_panes(1, 0)
@@ -99,12 +128,38 @@ def write_xlsx(report: Report, path: Path) -> None:
                 if value is None:
                     worksheet.write_string(row_number, column, SUPPRESSED_MARK, suppressed_format)
                 elif isinstance(value, int | float) and not isinstance(value, bool):
-                    worksheet.write_number(row_number, column, value, formats[kind])
+                    worksheet.write_number(row_number, column, value, number_formats.get(kind))
+                elif isinstance(value, datetime.date):
+                    worksheet.write_datetime(row_number, column, value, date_format)
                 else:
                     worksheet.write_string(row_number, column, str(value))
         for offset, note in enumerate(sheet.notes, start=2):
             worksheet.write_string(row_number + offset, 0, note, note_format)
     workbook.close()
+
+
+def _write_xlsx_cover(workbook, report: Report, used: set[str]) -> None:
+    """The first worksheet: the report's title, what it is about, who made it when, and the
+    definitions of its numbers."""
+    worksheet = workbook.add_worksheet(_sheet_name(_("Cover page"), used))
+    title_format = workbook.add_format({"bold": True, "font_size": 14})
+    label_format = workbook.add_format({"bold": True, "valign": "top"})
+    wrap_format = workbook.add_format({"text_wrap": True, "valign": "top"})
+    worksheet.set_column(0, 0, 28)
+    worksheet.set_column(1, 1, 90)
+    worksheet.write_string(0, 0, report.title, title_format)
+    worksheet.write_string(1, 0, report.subtitle)
+    row = 3
+    for label, value in report.cover:
+        worksheet.write_string(row, 0, str(label), label_format)
+        worksheet.write_string(row, 1, str(value), wrap_format)
+        row += 1
+    if report.definitions:
+        row += 1
+        worksheet.write_string(row, 0, _("Definitions"), label_format)
+        for definition in report.definitions:
+            worksheet.write_string(row, 1, definition, wrap_format)
+            row += 1
 
 
 # PDF ------------------------------------------------------------------------------------------
@@ -153,7 +208,10 @@ def _pdf_table(sheet: Sheet, styles, available_width: float):
 
     header = [Paragraph(pdf_markup(heading), styles["header"]) for heading in sheet.header]
     # Plain strings in a Table are drawn as they are (no markup), unlike a Paragraph.
-    body = [[str(_cell(value)) for value in row] for row in sheet.rows]
+    body = [
+        [str(_cell(czech_text(value, kind))) for value, kind in zip(row, sheet.kinds, strict=True)]
+        for row in sheet.rows
+    ]
     table = Table([header, *body], repeatRows=1, colWidths=_column_widths(sheet, available_width))
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), "DejaVuSans", 7),
@@ -180,7 +238,7 @@ def write_pdf(report: Report, path: Path) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     _register_fonts()
     styles = {
@@ -189,6 +247,8 @@ def write_pdf(report: Report, path: Path) -> None:
         "heading": ParagraphStyle("heading", fontName="DejaVuSans-Bold", fontSize=11, leading=14, spaceBefore=10),
         "header": ParagraphStyle("header", fontName="DejaVuSans-Bold", fontSize=7, leading=8.5, textColor=colors.white),
         "note": ParagraphStyle("note", fontName="DejaVuSans", fontSize=7, leading=9, spaceBefore=3),
+        "label": ParagraphStyle("label", fontName="DejaVuSans-Bold", fontSize=9, leading=12),
+        "value": ParagraphStyle("value", fontName="DejaVuSans", fontSize=9, leading=12, spaceBefore=2),
     }
     page = landscape(A4)
     document = SimpleDocTemplate(
@@ -209,6 +269,20 @@ def write_pdf(report: Report, path: Path) -> None:
         Paragraph(pdf_markup(report.title), styles["title"]),
         Paragraph(pdf_markup(report.subtitle), styles["subtitle"]),
     ]
+    if report.cover or report.definitions:
+        cover = Table(
+            [
+                [Paragraph(pdf_markup(label), styles["label"]), Paragraph(pdf_markup(value), styles["value"])]
+                for label, value in report.cover
+            ],
+            colWidths=[60 * mm, available - 60 * mm],
+        )
+        cover.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        story.append(cover)
+        if report.definitions:
+            story.append(Paragraph(pdf_markup(_("Definitions")), styles["heading"]))
+            story.extend(Paragraph(pdf_markup(text), styles["value"]) for text in report.definitions)
+        story.append(PageBreak())
     for sheet in report.sheets:
         story.append(Paragraph(pdf_markup(sheet.title), styles["heading"]))
         if sheet.chart is not None:

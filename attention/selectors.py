@@ -19,6 +19,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
@@ -40,6 +41,7 @@ from contacts.models import Contact
 from contacts.selectors import visible_contacts
 from programmes.models import ReportingDeadline
 from programmes.selectors import open_deadlines
+from reports.funder_reports import report_for_deadline
 from reports.models import ReportType
 from reports.selectors import report_types_for
 
@@ -435,7 +437,7 @@ def reporting_deadlines(user: User, today: datetime.date) -> Section | None:
     if not Role(user.role).can_manage_programme():
         return None
     rows = open_deadlines(user, until=today + datetime.timedelta(days=REPORT_DAYS_AHEAD))
-    can_request = ReportType.ACTIVITY in report_types_for(user)
+    offered = report_types_for(user)
 
     def item(deadline: ReportingDeadline) -> Item:
         days = (deadline.due_on - today).days
@@ -445,7 +447,10 @@ def reporting_deadlines(user: User, today: datetime.date) -> Section | None:
             when = _("due within a week")
         else:
             when = _("due within a month")
-        if can_request:
+        report_type, values = report_for_deadline(deadline)
+        if report_type in offered:  # the funder's report, its form filled in for the deadline
+            url = f"{reverse('reports:create', args=[report_type])}?{urlencode(values)}"
+        elif ReportType.ACTIVITY in offered:
             url = reverse("reports:create", args=[ReportType.ACTIVITY])
         else:
             url = reverse("programmes:deadline_edit", args=[deadline.pk])

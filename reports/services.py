@@ -27,10 +27,12 @@ def report_job_request(*, by: User, report_type: str, raw_parameters: dict) -> R
     if not _may_request(by, report_type):
         raise PermissionDenied
     params = parse_parameters(report_type, raw_parameters)
+    parameters = params.as_json()
     if report_type in SUBJECT_REQUIRED:
         # The service's or project's organisation; none for a funder's area, which crosses them.
         subject = subject_for(by, report_type, params.subject)
         organisation_id = getattr(subject, "organisation_id", None)
+        parameters["subject_name"] = str(subject)  # for the list of jobs; the job reads `subject`
     elif report_type in (ReportType.NATIONAL_STATISTICS, ReportType.NATIONAL_OVERVIEW):
         organisation_id = None
     else:
@@ -39,7 +41,7 @@ def report_job_request(*, by: User, report_type: str, raw_parameters: dict) -> R
         requested_by=by,
         organisation_id=organisation_id,
         report_type=report_type,
-        parameters=params.as_json(),
+        parameters=parameters,
     )
     enqueue_report_job(job)
     return job

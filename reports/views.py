@@ -22,6 +22,9 @@ from .selectors import report_types_for, visible_report_jobs
 from .tables import rounding_note
 from .writers import CONTENT_TYPES
 
+# What a link may fill in on the report form.
+PREFILLED = ("subject", "start", "end", "year")
+
 
 def _get_job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
     """A job the user may see; a foreign and a missing job are both 404."""
@@ -44,6 +47,9 @@ def job_create(request: AuthenticatedHttpRequest, report_type: str) -> HttpRespo
     if report_type not in report_types_for(request.user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST or None, report_type=report_type, user=request.user)
+    if request.method == "GET":
+        # A link from a reporting deadline fills in the form (only shown: it is checked on POST).
+        form.initial.update({name: request.GET[name] for name in PREFILLED if request.GET.get(name)})
     # (A valid form has its parameters.)
     if request.method == "POST" and form.is_valid() and form.parameters is not None:
         job = services.report_job_request(

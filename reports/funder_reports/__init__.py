@@ -25,6 +25,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from programmes.models import ReportingDeadline
+from programmes.vocabulary import FunderKind
 
 from ..models import ReportType
 from ..parameters import ReportParameters
@@ -67,6 +69,22 @@ def subject_for(user: User, report_type: str, subject_id: int | None) -> Model |
     if subject is None:
         raise PermissionDenied
     return subject
+
+
+def report_for_deadline(deadline: ReportingDeadline) -> tuple[str, dict[str, str]]:
+    """The funder's report that a reporting deadline asks for, and the values of its request
+    form: the MPSV statement of the service for the year covered, or the monitoring (ESF+) or
+    project report of the project for the period covered."""
+    if deadline.service_id is not None:
+        year = deadline.period_start.year if deadline.period_start else deadline.due_on.year - 1
+        return ReportType.MPSV_STATEMENT, {"subject": str(deadline.service_id), "year": str(year)}
+    project = deadline.project
+    if project is None:  # a deadline is of a service or of a project (its constraint)
+        raise ValueError(f"Reporting deadline {deadline.pk} has neither a service nor a project.")
+    report_type = ReportType.ESF_MONITORING if project.funder.kind == FunderKind.ESF else ReportType.PREVENTION_PROJECT
+    start = deadline.period_start or project.starts_on
+    end = deadline.period_end or min(project.ends_on or deadline.due_on, deadline.due_on)
+    return report_type, {"subject": str(project.pk), "start": start.isoformat(), "end": end.isoformat()}
 
 
 def build_funder_report(

@@ -18,7 +18,7 @@ def offered_to(user: User) -> bool:
 
 
 def subjects(user: User) -> QuerySet[Service]:
-    return Service.objects.filter(organisation_id=user.organisation_id)
+    return Service.objects.filter(organisation=user.organisation)
 
 
 def build(*, subject: Service, params, requested_by: User) -> Report:

@@ -24,6 +24,32 @@ class ReportType(models.TextChoices):
     NATIONAL_OVERVIEW = "overview", _("National programme overview")
 
 
+# What each report holds, said on the page where it is asked for.
+REPORT_DESCRIPTIONS = {
+    ReportType.NATIONAL_STATISTICS: _(
+        "Counts of the whole programme by month, region, authority and crime type; small counts protected."
+    ),
+    ReportType.ACTIVITY: _("Contacts, hours and activity categories of each assistant of the organisation."),
+    ReportType.CASE_CONTACT_EXPORT: _("Every contact and case of the organisation, record by record."),
+    ReportType.MPSV_STATEMENT: _(
+        "The annual statement of a registered social service (§ 85 of act 108/2006 Sb.): users, contacts, "
+        "interventions, hours and staff."
+    ),
+    ReportType.MPSV_USER_CARDS: _("One row per user of the service in the year, in the columns of the MPSV user card."),
+    ReportType.ESF_MONITORING: _(
+        "Participants, the 40-hour support threshold and hours of support for a monitoring report of an ESF+ project."
+    ),
+    ReportType.PREVENTION_PROJECT: _(
+        "Activities, clients, group work, localities, observations, cases and cooperation with the police "
+        "of a crime-prevention project."
+    ),
+    ReportType.FUNDER_AREA: _("The figures of every service that a city or region funds, aggregated and protected."),
+    ReportType.NATIONAL_OVERVIEW: _(
+        "Assistants, services, activities, persons helped, cases and observations by region and funder."
+    ),
+}
+
+
 class ReportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX (Excel)"

@@ -17,7 +17,8 @@ from common.pagination import paginate
 from . import services, storage
 from .dashboards import dashboard_charts
 from .forms import ReportRequestForm
-from .models import ReportJob, ReportType
+from .models import REPORT_DESCRIPTIONS, ReportJob, ReportType
+from .parameters import FUNDER_REPORT_TYPES
 from .selectors import report_types_for, visible_report_jobs
 from .tables import rounding_note
 from .writers import CONTENT_TYPES
@@ -35,8 +36,17 @@ def _get_job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
 @require_GET
 def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, visible_report_jobs(request.user))
-    report_types = [ReportType(value) for value in report_types_for(request.user)]
-    return render(request, "reports/job_list.html", {"page": page, "report_types": report_types})
+    offered = [ReportType(value) for value in report_types_for(request.user)]
+    groups = [
+        (_("Reports for funders and the ministry"), [t for t in offered if t in FUNDER_REPORT_TYPES]),
+        (_("Statistics and exports"), [t for t in offered if t not in FUNDER_REPORT_TYPES]),
+    ]
+    groups = [
+        (title, [(report_type, REPORT_DESCRIPTIONS[report_type]) for report_type in types])
+        for title, types in groups
+        if types
+    ]
+    return render(request, "reports/job_list.html", {"page": page, "report_groups": groups})
 
 
 @role_can(Role.can_request_reports)

@@ -37,13 +37,13 @@ def _get_job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
 def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, visible_report_jobs(request.user))
     offered = [ReportType(value) for value in report_types_for(request.user)]
-    groups = [
+    by_group = [
         (_("Reports for funders and the ministry"), [t for t in offered if t in FUNDER_REPORT_TYPES]),
         (_("Statistics and exports"), [t for t in offered if t not in FUNDER_REPORT_TYPES]),
     ]
     groups = [
         (title, [(report_type, REPORT_DESCRIPTIONS[report_type]) for report_type in types])
-        for title, types in groups
+        for title, types in by_group
         if types
     ]
     return render(request, "reports/job_list.html", {"page": page, "report_groups": groups})

@@ -27,7 +27,7 @@ CHUNK_SIZE = 2000
 
 # What a column holds, for the CSV (how PostgreSQL writes it) and for Python (how it is read).
 NUMBER = "number"  # integers: written as they are; NULL is an empty cell
-HOURS = "hours"  # numeric(…, 2): in the CSV as Python writes the float, in Python a float
+HOURS = "hours"  # numeric(…, 2): in the CSV with a decimal comma ("1,5"), in Python a float
 TEXT = "text"  # any text from a record: made inert in the CSV; NULL is ""
 PLAIN = "plain"  # text formatted by PostgreSQL that never starts like a formula (a date)
 
@@ -51,7 +51,8 @@ def _csv_expression(column: Column, prefixes: str) -> str:
     if column.kind == HOURS:
         # round(…, 2) prints two decimals ("1.00", "0.40"); Python's float prints "1.0", "0.4".
         # A whole number of minutes is never a half hundredth, so both round the same way.
-        return f"regexp_replace({name}::text, '0$', '')"
+        # A decimal comma, as Czech spreadsheets read numbers ("1,5"; reports.writers.czech_text).
+        return f"replace(regexp_replace({name}::text, '0$', ''), '.', ',')"
     return name
 
 

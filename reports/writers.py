@@ -32,6 +32,16 @@ def czech_text(value, kind: str):
     return value
 
 
+def _csv_value(value, kind: str):
+    """A cell of a sheet's row in the CSV: a number with a decimal comma is written as such (a
+    spreadsheet reads "-1,50" as a number, not a formula); anything else through csv_cell."""
+    if value is None:
+        return SUPPRESSED_MARK
+    if isinstance(value, float) and kind in (HOURS, DECIMAL, PERCENT):
+        return czech_text(value, kind)
+    return csv_cell(czech_text(value, kind))
+
+
 def _cover_lines(report: Report) -> list[list[str]]:
     lines = [[label, value] for label, value in report.cover]
     if report.definitions:
@@ -70,7 +80,7 @@ def write_csv(report: Report, path: Path) -> None:
                 sheet.rows.copy_csv(handle)
             else:
                 for row in sheet.rows:
-                    write([_cell(czech_text(value, kind)) for value, kind in zip(row, sheet.kinds, strict=True)])
+                    writer.writerow([_csv_value(value, kind) for value, kind in zip(row, sheet.kinds, strict=True)])
             for note in sheet.notes:
                 write([note])
 

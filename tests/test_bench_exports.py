@@ -23,7 +23,8 @@ from tests.factories import ClientFactory, ContactFactory, a_locality
 
 def _normalise(row):
     row = ["" if value is None else str(value) for value in row]
-    row[3] = f"{float(row[3]):.2f}"  # hours: 0.5 from Python, 0.50 from PostgreSQL
+    # Hours: 0.5 from Python, 0,5 in the export's CSV (a decimal comma), 0.50 from PostgreSQL.
+    row[3] = f"{float(row[3].replace(',', '.')):.2f}"
     return row
 
 

@@ -242,7 +242,8 @@ def test_numbers_stay_numbers_also_negative_ones(tmp_path):
     rows = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["'=title"] and rows[1] == ["'+subtitle"]
     assert rows[3] == ["'-sheet"] and rows[4] == ["'@name", "count", "hours"]
-    assert rows[5] == ["'-5", "-5", "-1.5"] and rows[6] == ["ok", "3", "2.25"]
+    # Hours with a decimal comma, as Czech spreadsheets read numbers: a number, not a formula.
+    assert rows[5] == ["'-5", "-5", "-1,50"] and rows[6] == ["ok", "3", "2,25"]
     assert rows[7] == ["'=note"]
     report.sheets[0].rows = [["-5", -5, -1.5]]
     write_xlsx(report, tmp_path / "r.xlsx")

@@ -49,7 +49,7 @@ from reports.disclosure import ROUNDING_BASE, cell_key, perturb
 from reports.funder_reports.overview import overview_sheets
 from reports.models import JobState, ReportJob, ReportType
 from reports.parameters import ReportParameters
-from reports.tables import SUPPRESSED_MARK
+from reports.tables import SUPPRESSED_MARK, Sheet
 from tests.factories import (
     AssistantProfileFactory,
     CaseFactory,
@@ -224,7 +224,7 @@ def nonzero(sheet) -> dict[tuple[str, str], object]:
     return {(r, c): v for r, cells in table(sheet).items() for c, v in cells.items() if v != 0}
 
 
-def true_sheets(**kwargs) -> dict[str, object]:
+def true_sheets(**kwargs) -> dict[str, Sheet]:
     return {sheet.title: sheet for sheet in overview_sheets(MARCH, threshold=None, protect=False, **kwargs)}
 
 
@@ -446,8 +446,8 @@ def test_the_job_makes_a_protected_file_without_a_person(march, ministry_analyst
         for name in names:
             assert name not in text, (fmt, name)
     assert "Asistenti podle krajů a zdrojů" in texts["pdf"]
-    rows = list(csv.reader(io.StringIO(texts["csv"]), delimiter=";"))
-    assert ["Území", "Celá Česká republika"] in rows
+    csv_rows = list(csv.reader(io.StringIO(texts["csv"]), delimiter=";"))
+    assert ["Území", "Celá Česká republika"] in csv_rows
 
 
 def make_job(user, file_format: str, capture) -> ReportJob:

@@ -350,10 +350,10 @@ def hours_table(
     key_matrix = [[(cell_keys or {}).get((r, c), 0) for c, _l in column_keys] for r, _l in row_keys]
     width = len(column_keys)
     # The values with totals, in the shape of suppress(): cells, row totals, column totals, total.
-    hour_cells = [[_whole_hours(m) for m in row] for row in minute_matrix]
-    hour_row_totals = [_whole_hours(sum(row)) for row in minute_matrix]
-    hour_column_totals = [_whole_hours(sum(row[j] for row in minute_matrix)) for j in range(width)]
-    hour_total = _whole_hours(sum(map(sum, minute_matrix)))
+    hour_cells: list[list[int | None]] = [[_whole_hours(m) for m in row] for row in minute_matrix]
+    hour_row_totals: list[int | None] = [_whole_hours(sum(row)) for row in minute_matrix]
+    hour_column_totals: list[int | None] = [_whole_hours(sum(row[j] for row in minute_matrix)) for j in range(width)]
+    hour_total: int | None = _whole_hours(sum(map(sum, minute_matrix)))
     if threshold is not None:
         hidden = suppress(count_matrix, threshold)
         hour_cells = [

@@ -524,3 +524,29 @@ def test_a_job_whose_requester_left_the_ministry_is_refused(ministry_analyst, ca
         jobs.run_report_job(job.pk)
     job.refresh_from_db()
     assert job.state != JobState.DONE and not job.result_file
+
+
+def test_the_api_takes_the_same_request_and_refuses_a_coordinator(ministry_analyst, carol):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(carol)
+    refused = api.post("/api/v1/report-jobs/", {"report_type": "overview", "period": "2026-03"}, format="json")
+    assert refused.status_code == 403
+    api.force_authenticate(ministry_analyst)
+    not_fixed = api.post(
+        "/api/v1/report-jobs/",
+        {"report_type": "overview", "start": "2026-03-02", "end": "2026-03-31", "format": "csv"},
+        format="json",
+    )
+    assert not_fixed.status_code == 400 and "period" in not_fixed.json()
+    assert not ReportJob.objects.exists()
+    made = api.post(
+        "/api/v1/report-jobs/", {"report_type": "overview", "period": "2026-Q1", "format": "pdf"}, format="json"
+    )
+    assert made.status_code == 201, made.json()
+    job = ReportJob.objects.get(pk=made.json()["id"])
+    assert (job.parameters["start"], job.parameters["end"]) == ("2026-01-01", "2026-03-31")
+    api.force_authenticate(carol)
+    assert api.get(f"/api/v1/report-jobs/{job.pk}/").status_code == 404
+    assert job.pk not in [row["id"] for row in api.get("/api/v1/report-jobs/").json()["results"]]

@@ -363,11 +363,11 @@ def test_cases_by_crime_type_and_observations_by_type(march):
 
 
 def test_the_figures_take_a_constant_number_of_queries(march, django_assert_num_queries):
-    # One query per source of records: assistants 2 (contacts', group activities'), services 2,
-    # projects 2, activities and hours 2, persons 3 (clients, anonymous at contacts and at group
+    # One query per source of records: who worked for what and where 2 (contacts', group
+    # activities'), activities and hours 2, persons 3 (clients, anonymous at contacts and at group
     # activities), cases 1, observations 1; the regions once per table (7: activities and hours
     # share theirs) and the crime types once.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(17):
         overview_sheets(MARCH, threshold=None, protect=False)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,11 +122,12 @@ def overview_sheets(params: ReportParameters, *, threshold: int | None, protect:
     counts (`threshold=None, protect=False`) are for checking the figures, never for a user."""
     contacts = contacts_in_period(selectors.national_contacts(), params)
     groups = group_activities_in_period(selectors.national_group_activities(), params.start, params.end)
+    work = work_done(contacts, groups)
     activities, hours = activities_and_hours(contacts, groups, threshold, protect)
     return [
-        assistants_by_region_and_funder(contacts, groups, threshold, protect),
-        services_by_region_and_funder(contacts, groups, threshold, protect),
-        projects_by_region_and_funder(contacts, groups, threshold, protect),
+        assistants_by_region_and_funder(work, threshold, protect),
+        services_by_region_and_funder(work, threshold, protect),
+        projects_by_region_and_funder(work, threshold, protect),
         activities,
         hours,
         persons_helped_by_region(contacts, groups, threshold, protect),
@@ -150,27 +151,69 @@ def _funder_columns(with_no_project: bool) -> list[tuple[object, str]]:
     return columns
 
 
-def _distinct_members(sources: Iterable[QuerySet]) -> tuple[Cells, Cells]:
-    """Counts and keys per (region, funder kind) of distinct members (an assistant, a service or
-    a project) from querysets annotated with m_id, m_region, m_kind and m_key: each member once
-    per cell, however much work it did there."""
-    members: set[tuple] = set()
-    for source in sources:
-        members.update(source.values_list("m_id", "m_region", "m_kind", "m_key").distinct().order_by())
+# Who did the work, for what and where: one distinct row per combination in the period.
+WORK_FIELDS = [
+    "w_assistant",
+    "w_assistant_region",
+    "w_assistant_key",
+    "w_service",
+    "w_service_key",
+    "w_project",
+    "w_project_key",
+    "w_region",
+    "w_kind",
+]
+
+
+def work_done(contacts, groups) -> set[tuple]:
+    """The distinct combinations of assistant, service, project, region of the work and kind of
+    funder in the period: one scan of the contacts and one of the group activities for all three
+    tables of members (a few rows per assistant, however many contacts)."""
+    common = {
+        "w_service": F("service"),
+        "w_service_key": F("service__record_key"),
+        "w_project": F("project"),
+        "w_project_key": F("project__record_key"),
+        "w_kind": F("project__funder__kind"),
+    }
+    of_contacts = contacts.annotate(
+        w_assistant=F("assistant"),
+        w_assistant_region=F(f"assistant__{ASSISTANT_REGION}"),
+        w_assistant_key=F("assistant__assistant_profile__record_key"),
+        w_region=CONTACT_REGION,
+        **common,
+    )
+    of_groups = groups.annotate(
+        w_assistant=F("author"),
+        w_assistant_region=F(f"author__{ASSISTANT_REGION}"),
+        w_assistant_key=F("author__assistant_profile__record_key"),
+        w_region=GROUP_REGION,
+        **common,
+    )
+    work: set[tuple] = set()
+    for source in (of_contacts, of_groups):
+        work.update(source.values_list(*WORK_FIELDS).distinct().order_by())
+    return work
+
+
+def _member_cells(members: Iterable[tuple]) -> tuple[Cells, Cells]:
+    """Counts and keys per (region, funder kind) of distinct (member, region, kind, key): each
+    member once per cell, however much work it did there."""
     counts: Cells = defaultdict(int)
     keys: Cells = defaultdict(int)
-    for _member, region, kind, key in members:
+    for _member, region, kind, key in set(members):
         counts[(region, kind)] += 1
         keys[(region, kind)] += key or 0
     return counts, keys
 
 
 def _member_table(
-    *, title: str, row_heading: str, counts: Cells, keys: Cells, threshold, protect, with_no_project, notes
+    *, title: str, members: Iterable[tuple], threshold, protect, with_no_project: bool, notes: list[str]
 ) -> Sheet:
+    counts, keys = _member_cells(members)
     return count_table(
         title=title,
-        row_heading=row_heading,
+        row_heading=_("Region"),
         row_keys=_regions(counts),
         column_keys=_funder_columns(with_no_project),
         counts=counts,
@@ -180,28 +223,10 @@ def _member_table(
     )
 
 
-def assistants_by_region_and_funder(contacts, groups, threshold, protect: bool = True) -> Sheet:
-    counts, keys = _distinct_members(
-        [
-            contacts.annotate(
-                m_id=F("assistant"),
-                m_region=F(f"assistant__{ASSISTANT_REGION}"),
-                m_kind=F("project__funder__kind"),
-                m_key=F("assistant__assistant_profile__record_key"),
-            ),
-            groups.annotate(
-                m_id=F("author"),
-                m_region=F(f"author__{ASSISTANT_REGION}"),
-                m_kind=F("project__funder__kind"),
-                m_key=F("author__assistant_profile__record_key"),
-            ),
-        ]
-    )
+def assistants_by_region_and_funder(work: set[tuple], threshold, protect: bool = True) -> Sheet:
     return _member_table(
         title=_("Assistants by region and funder"),
-        row_heading=_("Region"),
-        counts=counts,
-        keys=keys,
+        members=((a, a_region, kind, a_key) for a, a_region, a_key, *_s, kind in work),
         threshold=threshold,
         protect=protect,
         with_no_project=True,
@@ -215,28 +240,10 @@ def assistants_by_region_and_funder(contacts, groups, threshold, protect: bool =
     )
 
 
-def services_by_region_and_funder(contacts, groups, threshold, protect: bool = True) -> Sheet:
-    counts, keys = _distinct_members(
-        [
-            contacts.annotate(
-                m_id=F("service"),
-                m_region=CONTACT_REGION,
-                m_kind=F("project__funder__kind"),
-                m_key=F("service__record_key"),
-            ),
-            groups.annotate(
-                m_id=F("service"),
-                m_region=GROUP_REGION,
-                m_kind=F("project__funder__kind"),
-                m_key=F("service__record_key"),
-            ),
-        ]
-    )
+def services_by_region_and_funder(work: set[tuple], threshold, protect: bool = True) -> Sheet:
     return _member_table(
         title=_("Services by region and funder"),
-        row_heading=_("Region"),
-        counts=counts,
-        keys=keys,
+        members=((service, region, kind, key) for _a, _ar, _ak, service, key, _p, _pk, region, kind in work),
         threshold=threshold,
         protect=protect,
         with_no_project=True,
@@ -244,29 +251,14 @@ def services_by_region_and_funder(contacts, groups, threshold, protect: bool = T
     )
 
 
-def projects_by_region_and_funder(contacts, groups, threshold, protect: bool = True) -> Sheet:
-    funded = Q(project__isnull=False)
-    counts, keys = _distinct_members(
-        [
-            contacts.filter(funded).annotate(
-                m_id=F("project"),
-                m_region=CONTACT_REGION,
-                m_kind=F("project__funder__kind"),
-                m_key=F("project__record_key"),
-            ),
-            groups.filter(funded).annotate(
-                m_id=F("project"),
-                m_region=GROUP_REGION,
-                m_kind=F("project__funder__kind"),
-                m_key=F("project__record_key"),
-            ),
-        ]
-    )
+def projects_by_region_and_funder(work: set[tuple], threshold, protect: bool = True) -> Sheet:
     return _member_table(
         title=_("Projects by region and funder"),
-        row_heading=_("Region"),
-        counts=counts,
-        keys=keys,
+        members=(
+            (project, region, kind, key)
+            for _a, _ar, _ak, _s, _sk, project, key, region, kind in work
+            if project is not None
+        ),
         threshold=threshold,
         protect=protect,
         with_no_project=False,

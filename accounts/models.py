@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.record_keys import RecordKeyField
+
 from .roles import Role
 
 
@@ -219,6 +221,9 @@ class AssistantProfile(models.Model):
     )
     employed_from = models.DateField(_("employed from"))
     employed_until = models.DateField(_("employed until"), null=True, blank=True)
+    # Counted in the national programme overview: the cell-key perturbation
+    # (docs/statistical-disclosure.md).
+    record_key = RecordKeyField()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AssistantProfile, Locality, Municipality, Organisation, Region
+from common.record_keys import RecordKeyField
 
 from .vocabulary import ActivityCategory, FunderKind, ServiceKind, TargetGroup
 
@@ -72,6 +73,9 @@ class Service(models.Model):
     # The MPSV annual statement asks for the capacity and how much of it was used.
     capacity = models.PositiveIntegerField(_("capacity (clients at one time)"), null=True, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    # Counted in the national programme overview: the cell-key perturbation
+    # (docs/statistical-disclosure.md).
+    record_key = RecordKeyField()
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -111,6 +115,8 @@ class Project(models.Model):
     ends_on = models.DateField(_("end"), null=True, blank=True)
     budgeted_hours = models.PositiveIntegerField(_("budgeted hours"), null=True, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    # Counted in the national programme overview (docs/statistical-disclosure.md).
+    record_key = RecordKeyField()
 
     class Meta:
         ordering = ["organisation__name", "-starts_on", "name"]

@@ -8,6 +8,8 @@ from cases import models as case_models
 from cases.models import Case
 from clients.models import Client
 from contacts.models import Contact
+from groupwork.models import GroupActivity
+from observations.models import Observation
 
 from .funder_reports import offered_report_types
 from .models import ReportJob, ReportType
@@ -76,6 +78,14 @@ def national_referrals() -> QuerySet | None:
     """Referrals to support services, where the cases app records them (None before it does)."""
     referral = getattr(case_models, "Referral", None)
     return referral.objects.all() if referral is not None else None
+
+
+def national_group_activities() -> QuerySet[GroupActivity]:
+    return GroupActivity.objects.all()
+
+
+def national_observations() -> QuerySet[Observation]:
+    return Observation.objects.all()
 
 
 def organisation_contacts(organisation_id: int) -> QuerySet[Contact]:

@@ -33,7 +33,9 @@ from ..parameters import ReportParameters
 from ..tables import Report
 
 # Report type -> the module that makes it.
-REPORTS: dict[str, str] = {}
+REPORTS: dict[str, str] = {
+    ReportType.NATIONAL_OVERVIEW: "reports.funder_reports.overview",
+}
 
 
 def report_module(report_type: str) -> ModuleType | None:

@@ -31,7 +31,9 @@ from ..parameters import ReportParameters
 from ..tables import Report
 
 # Report type -> the module that makes it.
-REPORTS: dict[str, str] = {}
+REPORTS: dict[str, str] = {
+    ReportType.ESF_MONITORING: "reports.funder_reports.esf",
+}
 
 
 def report_module(report_type: str) -> ModuleType | None:

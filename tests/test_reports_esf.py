@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import District
 from accounts.roles import Role
@@ -391,3 +392,40 @@ def test_the_participant_sheet_stays_with_whoever_asked(client, carol, drom, opz
         assert client.get(reverse(name, args=[job.pk])).status_code == 404, name
     client.force_login(carol)
     assert client.get(reverse("reports:download", args=[job.pk])).status_code == 200
+
+
+def test_the_demo_gives_the_coordinator_a_report_on_both_sides_of_the_threshold(db, settings, tmp_path):
+    from accounts.models import User
+    from seed.demo import seed_demo
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    seed_demo("demo-heslo-123")
+    coordinator = User.objects.get(username="koordinator.brno")
+    (project,) = esf.subjects(coordinator)
+    assert project.name == "Asistenti pro jednání s úřady (OPZ+)"
+    params = parse_parameters(
+        ReportType.ESF_MONITORING,
+        {
+            "start": "2024-01-01",
+            "end": timezone.localdate().isoformat(),
+            "breakdown": "all",
+            "format": "xlsx",
+            "subject": project.pk,
+        },
+    )
+    summary = esf.build(subject=project, params=params, requested_by=coordinator).sheets[0].rows
+    participants, supported, minimal = (row[1] for row in list(summary)[:3])
+    assert participants == supported + minimal and supported >= 2 and minimal >= 5
+
+
+def test_the_form_offers_the_project_the_last_half_year_and_warns_of_personal_data(client, carol, opz):
+    assert esf.initial_period(datetime.date(2026, 12, 6)) == (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    assert esf.initial_period(datetime.date(2027, 3, 1)) == (datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))
+    client.force_login(carol)
+    response = client.get(reverse("reports:create", args=["esf"]))
+    form = response.context["form"]
+    start, end = esf.initial_period(timezone.localdate())
+    assert (form.initial["start"], form.initial["end"]) == (start, end)
+    assert list(form.fields["subject"].choices) == [("", "—"), (opz["project"].pk, opz["project"].name)]
+    body = response.content.decode()
+    assert "Projekt ESF+ / OPZ+" in body and "osobní údaje" in body

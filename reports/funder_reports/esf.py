@@ -67,6 +67,13 @@ def subjects(user: User) -> QuerySet[Project]:
     )
 
 
+def initial_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last half-year that has ended: OPZ+ progress reports cover six months."""
+    if today.month > 6:
+        return datetime.date(today.year, 1, 1), datetime.date(today.year, 6, 30)
+    return datetime.date(today.year - 1, 7, 1), datetime.date(today.year - 1, 12, 31)
+
+
 @dataclass
 class Support:
     """A participant's minutes of support: individual and group, in the period and since the

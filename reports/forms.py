@@ -46,7 +46,9 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, report_type: str, user: User | None = None, **kwargs) -> None:
         today = timezone.localdate()
-        start, end = previous_month(today)
+        # A funder's report may propose its own period (ESF+ monitoring: the last half-year).
+        initial_period = getattr(report_module(report_type), "initial_period", None)
+        start, end = initial_period(today) if initial_period else previous_month(today)
         kwargs.setdefault(
             "initial",
             {

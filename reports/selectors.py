@@ -15,7 +15,9 @@ from .funder_reports import offered_report_types
 from .models import ReportJob, ReportType
 
 # The funders' reports about an organisation's service or project: its coordinators all see them.
-ORGANISATION_FUNDER_REPORTS = [ReportType.MPSV_STATEMENT, ReportType.ESF_MONITORING, ReportType.PREVENTION_PROJECT]
+# Not the ESF+ monitoring: its participant sheet is person-level (one row per participant, with
+# their monitoring sheet's answers), so it stays with whoever asked for it, like the export.
+ORGANISATION_FUNDER_REPORTS = [ReportType.MPSV_STATEMENT, ReportType.PREVENTION_PROJECT]
 
 
 def visible_report_jobs(user: User) -> QuerySet[ReportJob]:

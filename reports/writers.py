@@ -217,9 +217,15 @@ def _pdf_table(sheet: Sheet, styles, available_width: float):
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     header = [Paragraph(pdf_markup(heading), styles["header"]) for heading in sheet.header]
-    # Plain strings in a Table are drawn as they are (no markup), unlike a Paragraph.
+    # Plain strings in a Table are drawn as they are (no markup) but never wrap: text is a
+    # Paragraph of its literal value (pdf_markup), so that a long answer wraps in its column.
     body = [
-        [str(_cell(czech_text(value, kind))) for value, kind in zip(row, sheet.kinds, strict=True)]
+        [
+            Paragraph(pdf_markup(value), styles["cell"]) if kind == TEXT and isinstance(value, str) else str(value)
+            for value, kind in (
+                (_cell(czech_text(value, kind)), kind) for value, kind in zip(row, sheet.kinds, strict=True)
+            )
+        ]
         for row in sheet.rows
     ]
     table = Table([header, *body], repeatRows=1, colWidths=_column_widths(sheet, available_width))
@@ -238,7 +244,12 @@ def _pdf_table(sheet: Sheet, styles, available_width: float):
 
 def _column_widths(sheet: Sheet, available_width: float) -> list[float]:
     text_columns = sheet.kinds.count(TEXT)
-    number_width = min(60.0, available_width / (len(sheet.kinds) + 2 * text_columns))
+    # A number or a date needs about 40 points to stay on one line; a wide sheet (a participant
+    # list) takes that from its text columns, which wrap.
+    number_width = min(
+        60.0,
+        max(min(40.0, available_width / len(sheet.kinds)), available_width / (len(sheet.kinds) + 2 * text_columns)),
+    )
     text_width = (available_width - number_width * (len(sheet.kinds) - text_columns)) / max(text_columns, 1)
     return [text_width if kind == TEXT else number_width for kind in sheet.kinds]
 
@@ -256,6 +267,7 @@ def write_pdf(report: Report, path: Path) -> None:
         "subtitle": ParagraphStyle("subtitle", fontName="DejaVuSans", fontSize=9, leading=12, spaceAfter=8),
         "heading": ParagraphStyle("heading", fontName="DejaVuSans-Bold", fontSize=11, leading=14, spaceBefore=10),
         "header": ParagraphStyle("header", fontName="DejaVuSans-Bold", fontSize=7, leading=8.5, textColor=colors.white),
+        "cell": ParagraphStyle("cell", fontName="DejaVuSans", fontSize=7, leading=8.5),
         "note": ParagraphStyle("note", fontName="DejaVuSans", fontSize=7, leading=9, spaceBefore=3),
         "label": ParagraphStyle("label", fontName="DejaVuSans-Bold", fontSize=9, leading=12),
         "value": ParagraphStyle("value", fontName="DejaVuSans", fontSize=9, leading=12, spaceBefore=2),

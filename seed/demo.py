@@ -31,6 +31,7 @@ from programmes.vocabulary import FunderKind
 
 from .demo_cases import seed_case_work, seed_pending_transfer
 from .demo_clients import seed_funder_fields
+from .demo_esf import seed_esf_project_work
 from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
 from .demo_programmes import seed_programme_work, seed_services
@@ -141,6 +142,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
     seed_pending_transfer()
     seed_observations(rng)
     seed_group_activities()
+    seed_esf_project_work()
     return users
 
 

@@ -35,6 +35,7 @@ from ..tables import Report
 # Report type -> the module that makes it.
 REPORTS: dict[str, str] = {
     ReportType.NATIONAL_OVERVIEW: "reports.funder_reports.overview",
+    ReportType.ESF_MONITORING: "reports.funder_reports.esf",
 }
 
 

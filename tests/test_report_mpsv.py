@@ -425,3 +425,89 @@ def test_the_job_refuses_a_service_its_requester_no_longer_may_choose(carol, dat
         jobs.run_report_job(job.pk)
     job.refresh_from_db()
     assert job.state != JobState.DONE and not job.result_file
+
+
+# The user cards ---------------------------------------------------------------------------------
+
+
+def test_user_cards_one_row_per_user_in_the_card_columns(carol, data):
+    report = _report(carol, data["service"], report_type=ReportType.MPSV_USER_CARDS)
+    (sheet,) = report.sheets
+    assert sheet.header == [
+        "Identifikátor uživatele",
+        "Číslo klienta",
+        "Pohlaví",
+        "Rok narození",
+        "Cílová skupina",
+        "Okres bydliště",
+        "Zahájení poskytování služby",
+        "Ukončení poskytování služby",
+        "Důvod ukončení",
+        "První kontakt v roce",
+        "Poslední kontakt v roce",
+        "Zahájení a ukončení podle",
+    ]
+    assert sheet.row_count == 4
+    josef, marie, kudrna, anonymous = (data[name] for name in ("josef", "marie", "kudrna", "anonymous"))
+    day = datetime.date
+    assert [list(row) for row in sheet.rows] == [
+        # No recorded period: the first and last contact or group activity of the year.
+        ["DROM-0007", josef.pk, "Muž", 1990, "Oběti trestného činu", "Brno-město",
+         day(2025, 3, 3), day(2025, 6, 5), "", day(2025, 3, 3), day(2025, 6, 5), "kontaktů v roce"],
+        # Started inside the year, still open; her last contact at 23:30 on 31 December counts.
+        [str(marie.pk), marie.pk, "Žena", 2010, "Oběti trestného činu; Osoby ohrožené domácím násilím",
+         "Brno-venkov", day(2025, 4, 1), "", "", day(2025, 4, 15), day(2025, 12, 31),
+         "zaznamenaného období využívání"],
+        # Started before the year, ended inside it.
+        [str(kudrna.pk), kudrna.pk, "Muž", 1950, "", "", day(2023, 1, 1), day(2025, 9, 30), "Odstěhoval(a) se",
+         day(2025, 2, 10), day(2025, 9, 20), "zaznamenaného období využívání"],
+        [str(anonymous.pk), anonymous.pk, "Neuvedeno", "", "", "", day(2025, 5, 5), day(2025, 5, 5), "",
+         day(2025, 5, 5), day(2025, 5, 5), "kontaktů v roce"],
+    ]  # fmt: skip
+    text = repr([list(row) for row in mpsv_cards_rows(carol, data)])
+    for name in ("Josef", "Horváth", "Marie", "Daniová", "Kudrna"):
+        assert name not in text
+
+
+def mpsv_cards_rows(carol, data):
+    return _report(carol, data["service"], report_type=ReportType.MPSV_USER_CARDS).sheets[0].rows
+
+
+def test_user_cards_xlsx_has_dates_as_dates_and_csv_no_pdf(carol, data):
+    job = _job(carol, data["service"], report_type=ReportType.MPSV_USER_CARDS)
+    workbook = openpyxl.load_workbook(io.BytesIO(_bytes(job)))
+    assert workbook.sheetnames == ["Titulní list", "Karty uživatelů"]
+    rows = list(workbook["Karty uživatelů"].iter_rows(values_only=True))
+    assert len(rows) == 5
+    assert rows[3][0] == str(data["kudrna"].pk)
+    dates = [rows[3][column] for column in (6, 7, 9, 10)]
+    # Real dates, not text.
+    assert [value.date() if isinstance(value, datetime.datetime) else value for value in dates] == [
+        datetime.date(2023, 1, 1),
+        datetime.date(2025, 9, 30),
+        datetime.date(2025, 2, 10),
+        datetime.date(2025, 9, 20),
+    ]
+    csv_text = _bytes(_job(carol, data["service"], report_type=ReportType.MPSV_USER_CARDS, file_format="csv"))
+    lines = list(csv.reader(io.StringIO(csv_text.decode("utf-8-sig")), delimiter=";"))
+    assert ["DROM-0007", str(data["josef"].pk), "Muž", "1990", "Oběti trestného činu", "Brno-město",
+            "3. 3. 2025", "5. 6. 2025", "", "3. 3. 2025", "5. 6. 2025", "kontaktů v roce"] in lines  # fmt: skip
+    with pytest.raises(Exception, match="formát"):
+        parse_parameters(ReportType.MPSV_USER_CARDS, {**YEAR, "format": "pdf", "subject": data["service"].pk})
+
+
+def test_user_cards_stay_with_whoever_asked_and_are_audited(client, carol, data):
+    from audit.models import AuditEvent
+
+    colleague = UserFactory(username="cyril", organisation=carol.organisation, role=Role.COORDINATOR)
+    job = _job(carol, data["service"], report_type=ReportType.MPSV_USER_CARDS)
+    statement = _job(carol, data["service"])
+    client.force_login(colleague)
+    assert client.get(reverse("reports:detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("reports:download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("reports:detail", args=[statement.pk])).status_code == 200  # aggregate: shared
+    client.force_login(carol)
+    before = AuditEvent.objects.count()
+    assert client.get(reverse("reports:download", args=[job.pk])).status_code == 200
+    assert AuditEvent.objects.count() == before + 1
+    assert subject_choices(colleague, ReportType.MPSV_USER_CARDS) == subject_choices(carol, ReportType.MPSV_STATEMENT)

@@ -33,6 +33,7 @@ from ..tables import Report
 # Report type -> the module that makes it.
 REPORTS: dict[str, str] = {
     ReportType.MPSV_STATEMENT: "reports.funder_reports.mpsv",
+    ReportType.MPSV_USER_CARDS: "reports.funder_reports.mpsv_cards",
 }
 
 

@@ -511,3 +511,33 @@ def test_user_cards_stay_with_whoever_asked_and_are_audited(client, carol, data)
     assert client.get(reverse("reports:download", args=[job.pk])).status_code == 200
     assert AuditEvent.objects.count() == before + 1
     assert subject_choices(colleague, ReportType.MPSV_USER_CARDS) == subject_choices(carol, ReportType.MPSV_STATEMENT)
+
+
+# The benchmark's statement ------------------------------------------------------------------------
+
+
+def test_bench_measures_the_statement_of_the_busiest_service_registered(alice, carol):
+    from bench.common import Results
+    from bench.exports import busiest_registered_service
+    from bench.results import summary
+
+    busy = starting_service(alice.organisation)
+    quiet = service_create(organisation=alice.organisation, name="Poradna", kind=ServiceKind.NOT_REGISTERED)
+    for day in (3, 4):
+        ContactFactory(assistant=alice, occurred_at=at(3, day))
+    ContactFactory(assistant=alice, service=quiet, occurred_at=at(3, 5))
+    ContactFactory(assistant=alice, service=quiet, occurred_at=at(3, 5, year=2024))
+    results = Results()
+    year = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert busiest_registered_service(alice.organisation, year, results) == (busy.pk, 2)
+    busy.refresh_from_db()
+    assert busy.kind == ServiceKind.FIELD_PROGRAMMES and busy.registration_id == "1234567"
+    assert [pk for pk, _name in subject_choices(carol, ReportType.MPSV_STATEMENT)] == [busy.pk]
+    assert len(results.notes) == 1
+    results.exports = [
+        {"name": "MPSV", "funder_report": True, "seconds": 31.0, "peak_rss_mb": 90.0, "rows": 0},
+        {"name": "Cards", "funder_report": True, "seconds": 3.0, "peak_rss_mb": 90.0, "rows": 0},
+    ]
+    lines = summary(results)
+    assert "- MPSV: < 30 s and < 200 MB: **missed** (31.0 s, 90 MB)" in lines
+    assert "- Cards: < 30 s and < 200 MB: met (3.0 s, 90 MB)" in lines

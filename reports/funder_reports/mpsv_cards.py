@@ -11,16 +11,16 @@ Rows stream from the database in chunks; the worker's memory stays flat.
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
-from clients.models import Sex
+from accounts.models import District, User
+from clients.models import Client, ServiceUse, Sex
 from clients.participation import EndReason
-from contacts.models import Contact
-from groupwork.models import GroupActivity
+from clients.selectors import visible_clients
 from programmes.models import Service
 from programmes.vocabulary import PERSON_TARGET_GROUPS
 
@@ -35,70 +35,69 @@ offered_to = mpsv.offered_to
 subjects = mpsv.subjects
 
 
-def _first_or_last(links: QuerySet, time_field: str, aggregate: type[Min] | type[Max]) -> Subquery:
-    """The first (Min) or last (Max) moment of the client's records of the service in the period."""
-    return Subquery(links.values("client_id").annotate(moment=aggregate(time_field)).values("moment")[:1])
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.sql_with_params()
 
 
-def card_rows_queryset(user: User, service: Service, params: ReportParameters) -> QuerySet:
-    since, until = params.start_datetime(), params.end_datetime_exclusive()
-    contact_links = Contact.clients.through.objects.filter(
-        client_id=OuterRef("pk"),
-        contact__service_id=service.pk,
-        contact__occurred_at__gte=since,
-        contact__occurred_at__lt=until,
-    ).order_by()
-    group_links = GroupActivity.participants.through.objects.filter(
-        client_id=OuterRef("pk"),
-        groupactivity__service_id=service.pk,
-        groupactivity__occurred_at__gte=since,
-        groupactivity__occurred_at__lt=until,
-    ).order_by()
-    periods = mpsv.uses_in_period(service, params).filter(client_id=OuterRef("pk"))
-    last_period = periods.order_by("-started_on", "-id")
-    return (
-        mpsv.service_users(user, service, params)
-        .annotate(
-            first_contact=_first_or_last(contact_links, "contact__occurred_at", Min),
-            last_contact=_first_or_last(contact_links, "contact__occurred_at", Max),
-            first_group=_first_or_last(group_links, "groupactivity__occurred_at", Min),
-            last_group=_first_or_last(group_links, "groupactivity__occurred_at", Max),
-            period_start=Subquery(periods.order_by("started_on", "id").values("started_on")[:1]),
-            period_end=Subquery(last_period.values("ended_on")[:1]),
-            period_reason=Subquery(last_period.values("end_reason")[:1]),
-        )
-        .order_by("id")
+def card_query(user: User, service: Service, params: ReportParameters) -> tuple[str, list] | None:
+    """One query of the cards, in the clients' order: each user's first and last contact or group
+    activity of the service in the period (one pass over the year's records, grouped), the
+    recorded period of use that overlaps it, and the client's card fields. None when the
+    requester sees no client at all."""
+    contacts = mpsv.contact_links(service, params).values("client_id", moment=F("contact__occurred_at"))
+    groups = mpsv.group_links(service, params).values("client_id", moment=F("groupactivity__occurred_at"))
+    clients = visible_clients(user).values("id")
+    if any(queryset.query.is_empty() for queryset in (contacts, groups, clients)):
+        return None
+    (contacts_sql, contacts_params), (groups_sql, groups_params), (clients_sql, clients_params) = (
+        _sql(contacts),
+        _sql(groups),
+        _sql(clients),
     )
+    client, district, use = Client._meta.db_table, District._meta.db_table, ServiceUse._meta.db_table
+    overlapping = (
+        f"FROM {use} u WHERE u.client_id = k.id AND u.service_id = %s AND u.started_on <= %s"
+        " AND (u.ended_on IS NULL OR u.ended_on >= %s)"
+    )
+    period = [service.pk, params.end, params.start]
+    sql = (
+        "SELECT k.id, k.external_id, k.sex, k.birth_year, k.target_groups, d.name, s.first_moment,"  # noqa: S608 - table names from the models, values as parameters
+        f" s.last_moment, (SELECT u.started_on {overlapping} ORDER BY u.started_on, u.id LIMIT 1),"
+        " p.ended_on, p.end_reason"
+        " FROM (SELECT t.client_id, min(t.moment) AS first_moment, max(t.moment) AS last_moment"
+        f" FROM (({contacts_sql}) UNION ALL ({groups_sql})) AS t GROUP BY t.client_id) AS s"
+        f" JOIN {client} k ON k.id = s.client_id"
+        f" LEFT JOIN {district} d ON d.id = k.district_id"
+        f" LEFT JOIN LATERAL (SELECT u.ended_on, u.end_reason {overlapping}"
+        " ORDER BY u.started_on DESC, u.id DESC LIMIT 1) AS p ON true"
+        f" WHERE k.id IN ({clients_sql})"
+        " ORDER BY k.id"
+    )
+    return sql, [*period, *contacts_params, *groups_params, *period, *clients_params]
 
 
-def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(moment).date() if moment is not None else None
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
 
 
-def _rows(queryset: QuerySet, params: ReportParameters) -> Iterator[list]:
+def _fetched(query: tuple[str, list] | None) -> Iterator[tuple]:
+    """The rows of the query from a server-side cursor, a chunk at a time."""
+    if query is None:
+        return
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(*query)
+        while chunk := cursor.fetchmany(CHUNK_SIZE):
+            yield from chunk
+
+
+def _rows(query: tuple[str, list] | None, params: ReportParameters) -> Iterator[list]:
     sexes = dict(Sex.choices)
     groups = dict(PERSON_TARGET_GROUPS)
     reasons = dict(EndReason.choices)
     recorded, from_contacts = _("the recorded period of use"), _("the contacts of the year")
-    fields = [
-        "id",
-        "external_id",
-        "sex",
-        "birth_year",
-        "target_groups",
-        "district__name",
-        "first_contact",
-        "last_contact",
-        "first_group",
-        "last_group",
-        "period_start",
-        "period_end",
-        "period_reason",
-    ]
-    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
-        (pk, external_id, sex, birth_year, target_groups, district, *moments, start, end, reason) = row
-        days = [day for day in (_local_day(moment) for moment in moments) if day is not None]
-        first, last = min(days), max(days)
+    for row in _fetched(query):
+        (pk, external_id, sex, birth_year, target_groups, district, first_moment, last_moment, start, end, reason) = row
+        first, last = _local_day(first_moment), _local_day(last_moment)
         if start is not None:
             # A recorded period: its start, and its end if the person stopped within the year.
             ended = end if end is not None and end <= params.end else None
@@ -122,7 +121,6 @@ def _rows(queryset: QuerySet, params: ReportParameters) -> Iterator[list]:
 
 
 def cards_sheet(user: User, service: Service, params: ReportParameters) -> Sheet:
-    queryset = card_rows_queryset(user, service, params)
     return Sheet(
         title=_("User cards"),
         header=[
@@ -139,7 +137,7 @@ def cards_sheet(user: User, service: Service, params: ReportParameters) -> Sheet
             _("Last contact in the year"),
             _("Start and end from"),
         ],
-        rows=_rows(queryset, params),
+        rows=_rows(card_query(user, service, params), params),
         kinds=[TEXT, COUNT, TEXT, COUNT, TEXT, TEXT, DATE, DATE, TEXT, DATE, DATE, TEXT],
         row_count=mpsv.service_users(user, service, params).count(),
     )

@@ -541,3 +541,32 @@ def test_bench_measures_the_statement_of_the_busiest_service_registered(alice, c
     lines = summary(results)
     assert "- MPSV: < 30 s and < 200 MB: **missed** (31.0 s, 90 MB)" in lines
     assert "- Cards: < 30 s and < 200 MB: met (3.0 s, 90 MB)" in lines
+
+
+def _queries(carol, service, report_type) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        report = _report(carol, service, report_type=report_type)
+        for sheet in report.sheets:
+            list(sheet.rows)
+    return len(captured.captured_queries)
+
+
+# The statement: the subject checked (1); the overview: users, contacts, activities, group
+# activities, anonymous attendance (5); sex and age (1); districts and their names (2); target
+# groups (1); refusals (1); activity types: counts, types, contacts in total (3); staff: paid time,
+# work, the people (3); users by month (1). The cards: the subject, their number, their rows.
+QUERIES = {ReportType.MPSV_STATEMENT: 18, ReportType.MPSV_USER_CARDS: 3}
+
+
+@pytest.mark.parametrize("report_type", [ReportType.MPSV_STATEMENT, ReportType.MPSV_USER_CARDS])
+def test_the_number_of_queries_does_not_grow_with_the_records(carol, alice, data, report_type):
+    before = _queries(carol, data["service"], report_type)
+    assert before == QUERIES[report_type]
+    for month in range(1, 13):
+        more = ClientFactory(organisation=alice.organisation, created_by=alice, birth_year=1960 + month)
+        ContactFactory(assistant=alice, occurred_at=at(month, 12), clients=[more, data["josef"]])
+        GroupActivityFactory(author=alice, occurred_at=at(month, 14), participants=[more])
+    assert _queries(carol, data["service"], report_type) == before

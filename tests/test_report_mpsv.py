@@ -570,3 +570,17 @@ def test_the_number_of_queries_does_not_grow_with_the_records(carol, alice, data
         ContactFactory(assistant=alice, occurred_at=at(month, 12), clients=[more, data["josef"]])
         GroupActivityFactory(author=alice, occurred_at=at(month, 14), participants=[more])
     assert _queries(carol, data["service"], report_type) == before
+
+
+def test_a_year_without_records_gives_zeros_and_no_cards(carol):
+    service = starting_service(carol.organisation)
+    service.kind, service.capacity = ServiceKind.FIELD_PROGRAMMES, None
+    service.save()
+    report = _report(carol, service)
+    assert [row[1] for row in _sheet(report, "Přehled").rows] == [0] * 14 + ["", ""]
+    assert list(_sheet(report, "Personál").rows) == [[0, 251, 0.0, 0.0, 0.0, 0.0, ""]]
+    assert list(_sheet(report, "Kapacita").rows) == [["Nezaznamenáno", 0.0, 0, "", "", ""]]
+    assert list(_sheet(report, "Kontakty a intervence").rows)[-1] == ["Služba celkem", "", 0, 0, 0, 0.0, 0.0]
+    assert dict(report.cover)["Identifikátor registrace"] == "Nezaznamenáno"
+    cards = _report(carol, service, report_type=ReportType.MPSV_USER_CARDS).sheets[0]
+    assert cards.row_count == 0 and list(cards.rows) == []

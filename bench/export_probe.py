@@ -1,13 +1,14 @@
 """One export in a fresh process, for its time and the process's peak memory (ru_maxrss).
 
-    python -m bench.export_probe national_xlsx|contacts_csv|contacts_xlsx|copy_csv|mpsv_xlsx --organisation ID \
-        --user ID --start YYYY-MM-DD --end YYYY-MM-DD --out PATH [--subject ID]
+    python -m bench.export_probe national_xlsx|contacts_csv|contacts_xlsx|copy_csv|mpsv_xlsx|mpsv_cards_csv \
+        --organisation ID --user ID --start YYYY-MM-DD --end YYYY-MM-DD --out PATH [--subject ID]
 
 contacts_csv and contacts_xlsx are the real export (reports.jobs.build_report and
 reports.writers, as the job runs them but without the encryption of the finished file); copy_csv
 is PostgreSQL's bare COPY of the same rows, the yardstick of the CSV. mpsv_xlsx is the MPSV annual
 statement of the service `--subject` (reports.funder_reports.mpsv), made as its job makes it: the
-subject checked against the requester's choices, the cover page and every table.
+subject checked against the requester's choices, the cover page and every table; mpsv_cards_csv
+its user cards (one row per user of the year).
 
 Prints one JSON line. The environment (DATABASE_URL, ...) is the benchmark's (bench/run.py).
 """
@@ -91,7 +92,8 @@ def copy_sql(cursor, *, organisation: int, start, end) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["national_xlsx", "contacts_csv", "contacts_xlsx", "copy_csv", "mpsv_xlsx"])
+    kinds = ["national_xlsx", "contacts_csv", "contacts_xlsx", "copy_csv", "mpsv_xlsx", "mpsv_cards_csv"]
+    parser.add_argument("kind", choices=kinds)
     parser.add_argument("--user", type=int, required=True)
     parser.add_argument("--organisation", type=int)
     parser.add_argument("--start", required=True)
@@ -143,6 +145,9 @@ def main() -> None:
         elif args.kind == "mpsv_xlsx":
             raw = {"breakdown": "all", "format": "xlsx", "subject": args.subject}
             report_type = ReportType.MPSV_STATEMENT
+        elif args.kind == "mpsv_cards_csv":
+            raw = {"breakdown": "all", "format": "csv", "subject": args.subject}
+            report_type = ReportType.MPSV_USER_CARDS
         else:
             file_format = args.kind.removeprefix("contacts_")
             report_type, raw = ReportType.CASE_CONTACT_EXPORT, {"breakdown": "contacts", "format": file_format}

@@ -90,6 +90,10 @@ def measure_exports(people: dict, env: dict, results: Results) -> None:
         log(f"  {name} …")
         statement = _probe("mpsv_xlsx", env, coordinator, organisation, *last_year, workdir / "mpsv.xlsx", service)
         results.exports.append({"name": name, "funder_report": True, **statement})
+        name = f"MPSV user cards CSV of the same service and year ({contacts:,} contacts)"
+        log(f"  {name} …")
+        cards = _probe("mpsv_cards_csv", env, coordinator, organisation, *last_year, workdir / "cards.csv", service)
+        results.exports.append({"name": name, "funder_report": True, **cards})
         # The machine is shared: the export and the bare COPY run in turn, a few times each, and
         # the best of each is compared (the figure least disturbed by the neighbours).
         export_runs = [next(e for e in results.exports if e["kind"] == "contacts_csv")]

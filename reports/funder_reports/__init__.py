@@ -36,6 +36,8 @@ from ..tables import Report
 REPORTS: dict[str, str] = {
     ReportType.NATIONAL_OVERVIEW: "reports.funder_reports.overview",
     ReportType.ESF_MONITORING: "reports.funder_reports.esf",
+    ReportType.MPSV_STATEMENT: "reports.funder_reports.mpsv",
+    ReportType.MPSV_USER_CARDS: "reports.funder_reports.mpsv_cards",
 }
 
 

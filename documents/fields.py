@@ -7,6 +7,7 @@ A value that is not known is printed as a dotted line to be filled in by hand.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -133,7 +134,8 @@ def document_context(
     if referral is not None:
         values.update(
             {
-                "doporuceni_sluzba": str(referral.get_service_display()),
+                # Without the examples in brackets that the form's choice shows.
+                "doporuceni_sluzba": re.sub(r"\s*\(.*\)$", "", str(referral.get_service_display())),
                 "doporuceni_poskytovatel": referral.provider,
                 "doporuceni_datum": czech_date(referral.proposed_on),
             }

@@ -30,7 +30,7 @@ def _new_document():
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(1.8)
     section.left_margin = section.right_margin = Cm(2.5)
     section.header_distance = section.footer_distance = Cm(1.0)
     normal = document.styles["Normal"]
@@ -38,7 +38,7 @@ def _new_document():
     normal.font.size = Pt(11)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.line_spacing = 1.1
     document.core_properties.language = "cs-CZ"
     document.core_properties.author = "Liaison"
     _czech_language(document)
@@ -106,7 +106,7 @@ def title(document, text: str, subtitle: str = "") -> None:
 
 
 def heading(document, text: str) -> None:
-    paragraph = para(document, (text, "b"), space_before=10, space_after=3)
+    paragraph = para(document, (text, "b"), space_before=8, space_after=2)
     paragraph.paragraph_format.keep_with_next = True
 
 
@@ -122,8 +122,8 @@ def addressee(document, *lines: tuple[Part, ...]) -> None:
         paragraph = para(document, *parts, space_after=0)
         paragraph.paragraph_format.left_indent = Cm(9.0)
         if index == 0:
-            paragraph.paragraph_format.space_before = Pt(12)
-    para(document, space_after=12)
+            paragraph.paragraph_format.space_before = Pt(6)
+    para(document, space_after=6)
 
 
 def place_and_date(document) -> None:
@@ -159,7 +159,8 @@ def details(document, rows: list[tuple[str, tuple[Part, ...]]]) -> None:
 def signatures(document, *who: tuple[str, str]) -> None:
     """Dotted lines to sign on, side by side, each with its name and role under it; kept on
     one page with the paragraph before them."""
-    spacer = para(document, space_before=20)
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    spacer = para(document, space_before=12)
     spacer.paragraph_format.keep_with_next = True
     table = document.add_table(rows=1, cols=len(who))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -190,7 +191,7 @@ def made_by(document) -> None:
             "před tiskem odstraňte.",
             "small",
         ),
-        space_before=18,
+        space_before=8,
     )
 
 
@@ -342,7 +343,7 @@ def _consent(recipient_lines: list[Part], recipient_in_text: str):
     recipient.paragraph_format.left_indent = Cm(1.0)
     para(
         document,
-        f"a souhlasím, aby {recipient_in_text} předávala informace o mně a o mé situaci ve věci: {{{{ pripad }}}}, "
+        f"a souhlasím, aby si {recipient_in_text} informace o mně a o mé situaci ve věci: {{{{ pripad }}}}, "
         "a to v rozsahu:",
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
     )
@@ -373,12 +374,12 @@ def _consent(recipient_lines: list[Part], recipient_in_text: str):
 def consent_police():
     return _consent(
         [("Policii České republiky", "b"), ", útvaru: {{ prijemce }}"],
-        "organizace a Policie ČR si navzájem",
+        "organizace a Policie ČR navzájem předávaly",
     )
 
 
 def consent_organisation():
-    return _consent([("{{ prijemce }}", "b")], "si organizace a příjemce navzájem")
+    return _consent([("{{ prijemce }}", "b")], "organizace a příjemce navzájem předávali")
 
 
 def accompaniment_record():
@@ -390,7 +391,7 @@ def accompaniment_record():
             ("Klient/ka", ("{{ klient }}",)),
             ("Případ", ("{{ pripad }} (č. {{ pripad_cislo }})",)),
             ("Datum a čas", ("{{ doprovod_datum }}, {{ doprovod_cas }}",)),
-            ("Délka (minut)", ("{{ doprovod_delka }}",)),
+            ("Délka", ("{{ doprovod_delka }} min",)),
             ("Instituce / úřad", ("{{ doprovod_urad }}",)),
             ("Doprovázel/a", ("{{ asistent }}, {{ organizace }}",)),
             ("Č. j. Policie ČR", ("{{ pripad_cj_policie }}",)),
@@ -436,7 +437,7 @@ def referral_letter():
     )
     para(
         document,
-        "Doporučujeme jej/ji do Vaší služby ({{ doporuceni_sluzba }}), protože ",
+        "Doporučujeme mu/jí Vaši službu ({{ doporuceni_sluzba }}), protože ",
         ("popište, s čím klient/ka potřebuje pomoci a co od služby očekává", "fill"),
         ".",
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,

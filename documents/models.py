@@ -45,8 +45,8 @@ class DocumentTemplate(models.Model):
 
 class PdfRender(models.Model):
     """A filled-in document being turned into a PDF by the worker (documents/tasks.py). Both
-    files are kept encrypted under PRIVATE_MEDIA_ROOT/documents and only for their maker, for
-    a day (documents.services.renders_clean_up)."""
+    files are kept encrypted under PRIVATE_MEDIA_ROOT/documents, for a day
+    (documents.services.renders_clean_up)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")

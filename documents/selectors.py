@@ -24,8 +24,8 @@ def template_content(user: User, kind: str) -> bytes:
 
 
 def visible_renders(user: User) -> QuerySet[PdfRender]:
-    """A PDF being made is its maker's only, in the organisation they work for now."""
+    """PDFs of documents are the organisation's, like the cases and clients they are made from."""
     organisation_id = client_work_organisation_id(user)
     if organisation_id is None:
         return PdfRender.objects.none()
-    return PdfRender.objects.filter(created_by=user, organisation_id=organisation_id)
+    return PdfRender.objects.filter(organisation_id=organisation_id)

@@ -65,7 +65,7 @@ def _storage_dir() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "documents"
 
 
-def _write(content: bytes) -> str:
+def store_encrypted(content: bytes) -> str:
     directory = _storage_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored_name = secrets.token_hex(24)
@@ -90,7 +90,7 @@ def pdf_request(*, by: User, kind: str, client: Client, case: Case | None, docx:
     from .tasks import enqueue_render  # the task module imports this one
 
     renders_clean_up()
-    stored_name = _write(docx)
+    stored_name = store_encrypted(docx)
     try:
         with transaction.atomic():
             render = PdfRender.objects.create(
@@ -120,7 +120,7 @@ def pdf_render_run(render_id: int) -> None:
         logger.warning("PDF of document %s not made: %s", render_id, error)
         pdf_render_fail(render_id, _("The PDF could not be made. Download the document as DOCX instead."))
         return
-    stored_name = _write(content)
+    stored_name = store_encrypted(content)
     updated = PdfRender.objects.filter(pk=render_id, state=PdfRender.State.QUEUED).update(
         state=PdfRender.State.DONE, pdf_stored_name=stored_name, finished_at=timezone.now()
     )

@@ -160,7 +160,11 @@ def field_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups: dict[str, list] = {}
     for field in FIELDS:
         groups.setdefault(str(field.group), []).append(field)
-    return render(request, "documents/field_list.html", {"groups": groups})
+    examples = {
+        "example_field": "{{ klient_prijmeni }}",
+        "example_condition": "{% if pripad_cj_policie %}č. j. {{ pripad_cj_policie }}{% endif %}",
+    }
+    return render(request, "documents/field_list.html", {"groups": groups, **examples})
 
 
 @role_can(Role.can_supervise)

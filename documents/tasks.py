@@ -28,3 +28,8 @@ def enqueue_render(render_id: int) -> None:
     except BrokerUnavailable as error:
         logger.warning("Broker unavailable (%s): PDF of document %s not made.", type(error).__name__, render_id)
         services.pdf_render_fail(render_id, _("The PDF cannot be made just now. Please try again in a while."))
+
+
+@shared_task
+def forget_old_pdfs() -> int:
+    return services.renders_clean_up()

@@ -451,6 +451,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # What needs doing, to the users who asked for it, before the working day (attention/digest.py).
     "attention-digest": {"task": "attention.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=6)},
+    # PDFs of documents and the DOCX they were made from go after a day (documents/services.py).
+    "documents-forget": {"task": "documents.tasks.forget_old_pdfs", "schedule": crontab(minute=30, hour="*")},
     # Drafts of forms not touched for a week are deleted (common/drafts.py).
     "drafts-forget": {"task": "common.tasks.forget_old_drafts", "schedule": crontab(minute=25, hour=4)},
 }

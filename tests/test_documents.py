@@ -323,3 +323,22 @@ def test_pdf_of_each_kind(client, alice, case, kind, settings, django_capture_on
     assert client.post(reverse("documents:pdf_attach", args=[render.pk])).status_code == 302
     assert Attachment.objects.get(case=case).content_type == "application/pdf"
     assert AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(render.pk)).count() == 1
+
+
+def test_pdfs_are_forgotten_after_a_day(alice, case, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.tasks import forget_old_pdfs
+
+    old = pdf_render_done(by=alice, case=case)
+    recent = pdf_render_done(by=alice, case=case)
+    PdfRender.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    stored = settings.PRIVATE_MEDIA_ROOT / "documents"
+    assert (stored / old.pdf_stored_name).exists()
+    assert forget_old_pdfs() == 1
+    assert list(PdfRender.objects.all()) == [recent]
+    assert not (stored / old.pdf_stored_name).exists() and not (stored / old.docx_stored_name).exists()
+    assert (stored / recent.pdf_stored_name).exists()
+    assert settings.CELERY_BEAT_SCHEDULE["documents-forget"]["task"] == forget_old_pdfs.name

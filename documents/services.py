@@ -136,12 +136,21 @@ def pdf_render_fail(render_id: int, message: str) -> None:
 
 def renders_clean_up() -> int:
     """PDFs and their DOCX are kept a day: long enough to download them, short enough that
-    filled-in documents do not pile up outside the case they belong to."""
-    old = list(PdfRender.objects.filter(created_at__lt=timezone.now() - RENDERS_KEPT))
+    filled-in documents do not pile up outside the case they belong to. Files whose row went
+    with its client or case (an erasure) go as well."""
+    cutoff = timezone.now() - RENDERS_KEPT
+    old = list(PdfRender.objects.filter(created_at__lt=cutoff))
     for render in old:
         _remove(render.docx_stored_name)
         _remove(render.pdf_stored_name)
     PdfRender.objects.filter(pk__in=[render.pk for render in old]).delete()
+    directory = _storage_dir()
+    if directory.exists():
+        kept = set(PdfRender.objects.values_list("docx_stored_name", flat=True))
+        kept |= set(PdfRender.objects.values_list("pdf_stored_name", flat=True))
+        for path in directory.iterdir():
+            if path.name not in kept and path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
     return len(old)
 
 

@@ -3,6 +3,7 @@ uploads of the organisation's own templates checked against the documented field
 the audit trail and keeping a document with its case."""
 
 import io
+import os
 import shutil
 
 import docx
@@ -341,4 +342,9 @@ def test_pdfs_are_forgotten_after_a_day(alice, case, settings):
     assert list(PdfRender.objects.all()) == [recent]
     assert not (stored / old.pdf_stored_name).exists() and not (stored / old.docx_stored_name).exists()
     assert (stored / recent.pdf_stored_name).exists()
+    # A file whose row went with its case (an erasure) goes too, once it is a day old.
+    orphan = stored / services.store_encrypted(b"%PDF-1.4 orphan")
+    os.utime(orphan, (orphan.stat().st_atime, orphan.stat().st_mtime - 86_460))
+    forget_old_pdfs()
+    assert not orphan.exists() and (stored / recent.pdf_stored_name).exists()
     assert settings.CELERY_BEAT_SCHEDULE["documents-forget"]["task"] == forget_old_pdfs.name

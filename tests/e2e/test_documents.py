@@ -127,3 +127,41 @@ def test_each_default_template_is_made_as_docx_and_pdf(page, live_server, alice,
     assert attachment.content_type == "application/pdf"
     assert page.get_by_role("link", name=attachment.original_name).count() == 1
     screenshot(page, "document-kept-with-case")
+
+
+def test_coordinator_uploads_an_own_template_and_a_wrong_field_is_refused(page, live_server, carol, tmp_path):
+    from documents.models import DocumentTemplate
+
+    def template(path, text: str):
+        document = docx.Document()
+        document.add_paragraph(text)
+        document.save(str(path))
+        return path
+
+    sign_in(page, live_server, carol, with_authenticator(carol))
+    page.goto(f"{live_server.url}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Šablony dokumentů").click()
+    wrong = template(tmp_path / "plna-moc.docx", "Zmocnitel {{ klient }}, rodné číslo {{ rodne_cislo }}")
+    page.locator("#file-power_of_attorney").set_input_files(str(wrong))
+    with page.expect_navigation():
+        page.locator("form[action$='/power_of_attorney/upload/'] button").click()
+    error = page.locator(".invalid-feedback, .text-danger").first
+    assert "rodne_cislo" in error.inner_text()
+    assert "Šablona nebyla uložena" in page.content()
+    assert axe_violations(page) == []
+    screenshot(page, "document-template-refused")
+    assert not DocumentTemplate.objects.exists()
+
+    good = template(tmp_path / "nase-plna-moc.docx", "Zmocnitel {{ klient }}, {{ organizace }}")
+    page.locator("#id_file").set_input_files(str(good))
+    with page.expect_navigation():
+        page.locator("form[action$='/power_of_attorney/upload/'] button").click()
+    assert "Šablona organizace byla uložena" in page.content()
+    assert DocumentTemplate.objects.get().file_name == "nase-plna-moc.docx"
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Pole, která může šablona použít").click()
+    assert "{{ klient_prijmeni }}" in page.content()
+    assert axe_violations(page) == []
+    screenshot(page, "document-fields")

@@ -10,7 +10,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .fields import FIELD_NAMES
+from .fields import BLANK, FIELD_NAMES
 from .models import DocumentKind
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "default_templates"
@@ -63,3 +63,14 @@ def check_template(content: bytes) -> None:
             % {"fields": ", ".join(unknown)},
             code="unknown_field",
         )
+    # A trial fill: what only fails while filling (a filter that does not exist, an attribute the
+    # sandbox refuses) is found now rather than when someone needs the document.
+    try:
+        fill(content, {name: BLANK for name in FIELD_NAMES})
+    except TemplateError as error:
+        raise ValidationError(
+            _("The template has a broken field: %(error)s. Fields are written as {{ name }}.") % {"error": error},
+            code="syntax",
+        ) from error
+    except Exception as error:  # noqa: BLE001 - as above
+        raise ValidationError(_("The template could not be read as a DOCX document."), code="damaged") from error

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from jinja2 import TemplateError
 
 from accounts.decorators import role_can
 from accounts.roles import Role
@@ -77,7 +78,12 @@ def _document(request: AuthenticatedHttpRequest, kind: DocumentKind, client: Cli
             referral=form.cleaned_data.get("referral"),
             recipient=form.cleaned_data.get("recipient", ""),
         )
-        docx = fill(template_content(request.user, kind), context)
+        try:
+            docx = fill(template_content(request.user, kind), context)
+        except TemplateError as error:  # an organisation's template the upload check did not catch
+            form.add_error(None, _("The organisation's template could not be filled: %(error)s.") % {"error": error})
+            record_view(request, subject)
+            return _document_page(request, form, kind, client, case)
         record_event(request=request, action=AuditAction.DOCUMENT, obj=subject)
         if action == "pdf" and pdf_available():
             render_row = services.pdf_request(by=request.user, kind=kind, client=client, case=case, docx=docx)
@@ -89,6 +95,12 @@ def _document(request: AuthenticatedHttpRequest, kind: DocumentKind, client: Cli
             return redirect("cases:detail", pk=case.pk)
         return _file_response(docx, DOCX, name)
     record_view(request, subject)
+    return _document_page(request, form, kind, client, case)
+
+
+def _document_page(
+    request: AuthenticatedHttpRequest, form: DocumentForm, kind: DocumentKind, client: Client, case: Case | None
+) -> HttpResponse:
     return render(
         request,
         "documents/document_form.html",

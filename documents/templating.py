@@ -15,6 +15,7 @@ from .models import DocumentKind
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "default_templates"
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 def default_template(kind: str) -> bytes:
@@ -44,6 +45,9 @@ def check_template(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise ValidationError(_("This is not a DOCX document. Save the template in Word format (.docx)."))
+            # A small file that unpacks to gigabytes is no template (nothing is unpacked to learn it).
+            if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ValidationError(_("The template is too big: at most 2 MB is allowed."), code="size")
     except zipfile.BadZipFile as error:
         raise ValidationError(_("This is not a DOCX document. Save the template in Word format (.docx).")) from error
     try:

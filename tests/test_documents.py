@@ -5,6 +5,7 @@ the audit trail and keeping a document with its case."""
 import io
 import os
 import shutil
+import zipfile
 
 import docx
 import pytest
@@ -93,6 +94,26 @@ def test_criminal_complaint_is_filled_from_the_case(client, alice, case):
     assert "OO Brno-Zábrdovice" in text
     assert alice.organisation.name in text
     assert "{{" not in text
+
+
+def test_values_are_text_not_markup(client, alice, case):
+    """A value with XML's special characters is printed as typed and leaves the document whole."""
+    case.client.address = "Dům „U Nováků“ <b>1</b> & syn, 602 00 Brno"
+    case.client.save(update_fields=["address"])
+    client.force_login(alice)
+    response = _make(client, reverse("documents:case_document", args=[case.pk, "criminal_complaint"]))
+    assert "Dům „U Nováků“ <b>1</b> & syn, 602 00 Brno" in _text(response.content)
+
+
+def test_a_template_that_unpacks_to_too_much_is_refused(client, carol):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/zeros.bin", b"\0" * (60 * 1024 * 1024))
+    client.force_login(carol)
+    url = reverse("documents:template_upload", args=["power_of_attorney"])
+    response = client.post(url, {"file": SimpleUploadedFile("velka.docx", out.getvalue())})
+    assert response.status_code == 400 and "příliš velká" in response.content.decode()
 
 
 def test_power_of_attorney_from_the_client_page(client, alice, case):

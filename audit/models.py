@@ -55,6 +55,7 @@ class AuditAction(models.TextChoices):
     TRANSFER_REJECTED = "transfer_rejected", _("Client transfer rejected")
     TRANSFER_CANCELLED = "transfer_cancelled", _("Client transfer withdrawn")
     MERGE = "merge", _("Merge of client files")
+    DOCUMENT = "document", _("Document made from a template")
 
 
 class AuditEvent(AppendOnlyModel):

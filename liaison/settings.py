@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "groupwork",
     "cases",
     "reports",
+    "documents",  # document templates filled from a client or case, DOCX and PDF
     "api",
     "audit",
     "gdpr",
@@ -241,6 +242,10 @@ if not LIAISON_ENCRYPTION_KEYS and not DEBUG:
 PRIVATE_MEDIA_ROOT = Path(env_str("LIAISON_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Largest accepted case attachment (cases/attachments.py).
 LIAISON_ATTACHMENT_MAX_BYTES = env_int("LIAISON_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Documents (documents/): PDFs are made by LibreOffice in the worker; found on PATH unless named
+# here. Without it documents are DOCX only. A conversion taking longer than the timeout fails.
+LIAISON_SOFFICE = env_str("LIAISON_SOFFICE", "")
+LIAISON_PDF_TIMEOUT = env_int("LIAISON_PDF_TIMEOUT", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -446,6 +451,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # What needs doing, to the users who asked for it, before the working day (attention/digest.py).
     "attention-digest": {"task": "attention.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=6)},
+    # PDFs of documents and the DOCX they were made from go after a day (documents/services.py).
+    "documents-forget": {"task": "documents.tasks.forget_old_pdfs", "schedule": crontab(minute=30, hour="*")},
     # Drafts of forms not touched for a week are deleted (common/drafts.py).
     "drafts-forget": {"task": "common.tasks.forget_old_drafts", "schedule": crontab(minute=25, hour=4)},
 }

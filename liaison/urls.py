@@ -24,6 +24,7 @@ urlpatterns = [
     path("police/", include("cases.police_urls")),
     path("transfers/", include("cases.transfer_urls")),
     path("reports/", include("reports.urls")),
+    path("documents/", include("documents.urls")),
     path("attention/", include("attention.urls")),
     # The language switch works on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

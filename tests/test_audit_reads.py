@@ -28,6 +28,7 @@ from clients.models import Client, ClientImportUpload, Consent, ServiceUse
 from clients.selectors import search_clients, visible_clients
 from contacts.models import Contact
 from contacts.selectors import visible_contacts
+from documents.models import PdfRender
 from groupwork.models import GroupActivity
 from groupwork.selectors import visible_group_activities
 from observations.models import Observation
@@ -140,6 +141,12 @@ PAGE_READS: dict[str, Reads] = {
     "transfers:list": _list(ClientTransfer, lambda w, u: list(visible_transfers(u))),
     "transfers:create": _view(Client, "own_client"),
     "transfers:detail": _view(ClientTransfer, "incoming_transfer"),
+    # Documents: the form names the case or client; the made document is a DOCUMENT event
+    # (tests/test_documents.py), the PDF page names its file, its file is a download.
+    "documents:case_document": _view(Case, "own_case"),
+    "documents:client_document": _view(Client, "own_client"),
+    "documents:pdf_detail": _view(PdfRender, "own_pdf_render"),
+    "documents:pdf_download": Reads(AuditAction.DOWNLOAD, PdfRender, lambda w, u: [w["own_pdf_render"]]),
 }
 
 # Routes that show nobody's data, or only write (their refusal shows the form just posted).
@@ -191,6 +198,13 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "transfers:accept": _WRITE,
     "transfers:reject": _WRITE,
     "transfers:cancel": _WRITE,
+    "documents:pdf_progress": "the state of a PDF being made; the page before it names the file",
+    "documents:pdf_attach": _WRITE,
+    "documents:field_list": "the fields a document template may use",
+    "documents:template_list": "the organisation's document templates, no person",
+    "documents:template_download": "a document template, no person",
+    "documents:template_upload": _WRITE,
+    "documents:template_remove": _WRITE,
     "reports:list": "report jobs: their type, period and state",
     "reports:dashboard": "counts, small cells suppressed",
     "reports:create": "an empty form",

@@ -51,6 +51,7 @@ from tests.factories import (
     shared_case,
 )
 from tests.programme_helpers import programme_records
+from tests.test_documents import pdf_render_done
 
 A, C, P, M, ADM = Role.ASSISTANT, Role.COORDINATOR, Role.POLICE, Role.MINISTRY, Role.ADMIN
 SIGNED_IN = frozenset({A, C, P, M, ADM})
@@ -190,6 +191,20 @@ ACCESS: dict[str, Rule] = {
         data={"reason": "Nemáme volnou kapacitu."},
     ),
     "transfers:cancel": Rule(allowed=frozenset({C}), obj="outgoing_transfer", method="post", ok=302, get=405),
+    # Documents of the work (fuller tests: tests/test_documents.py): made from a case or client of
+    # the organisation; an unknown kind of document is 404 like a foreign record.
+    "documents:case_document": Rule(allowed=CLIENT_WORK, obj="case_document"),
+    "documents:client_document": Rule(allowed=CLIENT_WORK, obj="client_document"),
+    "documents:pdf_detail": Rule(allowed=CLIENT_WORK, obj="pdf_render"),
+    "documents:pdf_progress": Rule(allowed=CLIENT_WORK, obj="pdf_render"),
+    "documents:pdf_download": Rule(allowed=CLIENT_WORK, obj="pdf_render"),
+    "documents:pdf_attach": Rule(allowed=CLIENT_WORK, obj="pdf_render", method="post", ok=302, get=405),
+    "documents:field_list": Rule(allowed=CLIENT_WORK),
+    # The organisation's own templates: its coordinators.
+    "documents:template_list": Rule(allowed=frozenset({C})),
+    "documents:template_download": Rule(allowed=frozenset({C}), obj="document_kind"),
+    "documents:template_upload": Rule(allowed=frozenset({C}), obj="document_kind", method="post", ok=400, get=405),
+    "documents:template_remove": Rule(allowed=frozenset({C}), obj="document_kind", method="post", ok=302, get=405),
     # Reports and dashboards; a job's own scope differs per role, so job pages are in PREFIX_RULES.
     "reports:list": Rule(allowed=frozenset({C, M})),
     "reports:dashboard": Rule(allowed=frozenset({A, C, P, M})),
@@ -404,6 +419,29 @@ def _outgoing_transfer_kwargs(world):
     ]
 
 
+def _case_document_kwargs(world):
+    own = {"pk": world["own_case"].pk, "kind": "criminal_complaint"}
+    return own, [{"pk": world["foreign_case"].pk, "kind": "criminal_complaint"}, {**own, "kind": "no_such_kind"}]
+
+
+def _client_document_kwargs(world):
+    # A kind made from a case only is not made from a client page.
+    own = {"pk": world["own_client"].pk, "kind": "power_of_attorney"}
+    return own, [
+        {"pk": world["foreign_client"].pk, "kind": "power_of_attorney"},
+        {**own, "kind": "criminal_complaint"},
+        {**own, "kind": "no_such_kind"},
+    ]
+
+
+def _pdf_render_kwargs(world):
+    return {"pk": world["own_pdf_render"].pk}, {"pk": world["foreign_pdf_render"].pk}
+
+
+def _document_kind_kwargs(world):
+    return {"kind": "power_of_attorney"}, {"kind": "no_such_kind"}
+
+
 def _reset_link_kwargs(world):
     link = {"uidb64": "MQ", "token": "set-password"}
     return link, link
@@ -425,6 +463,10 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "referral": _referral_kwargs,
     "shared_attachment": _shared_attachment_kwargs,
     "reset_link": _reset_link_kwargs,
+    "case_document": _case_document_kwargs,
+    "client_document": _client_document_kwargs,
+    "pdf_render": _pdf_render_kwargs,
+    "document_kind": _document_kind_kwargs,
     "calendar_token": _calendar_token_kwargs,
     "observation": _observation_kwargs,
     "police_observation": _police_observation_kwargs,
@@ -503,6 +545,8 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "foreign_hearing": HearingFactory(case=foreign_case),
         "shared_attachment": _pdf_attachment(shared, shared=True),
         "foreign_attachment": _pdf_attachment(foreign_case, shared=False),
+        "own_pdf_render": pdf_render_done(by=alice, case=own_case),
+        "foreign_pdf_render": pdf_render_done(by=oscar, case=foreign_case),
     }
     return {
         **cases,

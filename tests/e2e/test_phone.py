@@ -40,6 +40,9 @@ FILES = {
     "accounts:session_left",  # JSON for the idle warning
     "clients:import_template",  # an XLSX file
     "clients:import_rejected",  # an XLSX file
+    "documents:pdf_download",  # a PDF file
+    "documents:template_download",  # a DOCX file
+    "documents:pdf_progress",  # a fragment of the PDF's page
 }
 
 # Long unbroken words as people really type them: a double surname, a web address, a scanned file.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Locality, Organisation
 from common.crypto import EncryptedTextField
+from common.record_keys import RecordKeyField
 
 # The assistant programme began in the 2000s; an earlier date is a typing mistake.
 EARLIEST_OBSERVATION_YEAR = 2000
@@ -65,6 +66,8 @@ class Observation(models.Model):
     outcome = models.CharField(_("outcome note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Counted in the reports for cities, regions and the ministry: the cell-key perturbation.
+    record_key = RecordKeyField()
 
     class Meta:
         ordering = ["-observed_on", "-id"]

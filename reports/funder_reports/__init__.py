@@ -31,7 +31,9 @@ from ..parameters import ReportParameters
 from ..tables import Report
 
 # Report type -> the module that makes it.
-REPORTS: dict[str, str] = {}
+REPORTS: dict[str, str] = {
+    ReportType.PREVENTION_PROJECT: "reports.funder_reports.prevention",
+}
 
 
 def report_module(report_type: str) -> ModuleType | None:

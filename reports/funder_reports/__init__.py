@@ -33,6 +33,7 @@ from ..tables import Report
 # Report type -> the module that makes it.
 REPORTS: dict[str, str] = {
     ReportType.PREVENTION_PROJECT: "reports.funder_reports.prevention",
+    ReportType.FUNDER_AREA: "reports.funder_reports.funder_area",
 }
 
 

@@ -608,12 +608,20 @@ def figures(
     ]
 
 
-def common_definitions() -> list[str]:
-    return [
+def common_definitions(*, several_projects: bool = False) -> list[str]:
+    whose = (
         _(
+            "Contacts and group activities count when their project is one of the projects counted and they "
+            "took place in the period."
+        )
+        if several_projects
+        else _(
             "Contacts and group activities count when their project is the project reported on and they took "
             "place in the period."
-        ),
+        )
+    )
+    return [
+        whose,
         _(
             "Activities (výkony) are counted from the activities of each contact, with their minutes of direct "
             "work and of work on the client's behalf; each group activity counts as one activity of its type, "

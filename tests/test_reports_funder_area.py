@@ -350,3 +350,15 @@ def test_the_city_office_sees_its_own_jobs_only(
     job = make(ministry_analyst, brno_city["funder"], "csv", django_capture_on_commit_callbacks)
     client.force_login(brno_office)
     assert client.get(reverse("reports:detail", args=[job.pk])).status_code == 404
+
+
+def test_a_funder_that_pays_no_project_gets_zeros(ministry_analyst, brno_city):
+    report = report_of(ministry_analyst, city_of("Ostrava"))
+    assert sheet(report, "Výkony podle kategorie") == [["Celkem", 0, 0, 0, 0, 0, 0]]
+    assert sheet(report, "Lokality") == [["Celkem", 0, 0, 0, 0]]
+    assert dict(report.cover)["Započtené projekty"] == "žádné"
+
+
+def test_the_query_count_does_not_grow_with_the_projects(ministry_analyst, brno_city, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        report_of(ministry_analyst, brno_city["funder"])

@@ -26,13 +26,14 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.models import Locality
+from accounts.models import Locality, Organisation, User
 from accounts.roles import Role
 from cases.models import Case, CaseStatus, CrimeType
 from clients.models import Client
-from contacts.models import Activity, Authority
+from contacts.models import Activity, Authority, Contact
 from groupwork.models import AgeBand, Sex
 from observations.models import ObservationKind, PassedTo, PoliceReply
 from programmes.models import Assignment, Project
@@ -381,3 +382,18 @@ def test_a_foreign_project_is_refused_by_the_form_the_service_and_the_job(
 def test_an_assistant_is_not_offered_the_report(client, alice):
     client.force_login(alice)
     assert client.get(reverse("reports:create", args=[ReportType.PREVENTION_PROJECT])).status_code == 403
+
+
+def test_the_demo_gives_a_project_report_with_work_in_it():
+    from seed.demo import seed_demo
+
+    seed_demo("demo-password-1", clients_per_org=6, contacts_per_assistant=8)
+    coordinator = User.objects.get(username="koordinator.brno")
+    project = Project.objects.get(name="Terénní programy – dotace Jihomoravského kraje")
+    assert project.pk in {pk for pk, _name in subject_choices(coordinator, ReportType.PREVENTION_PROJECT)}
+    report = report_of(coordinator, project, start="2024-01-01", end=timezone.localdate().isoformat())
+    contacts_in_total = sheet(report, "Lokality")[-1][1]
+    # Every contact of the assistant assigned to the project since 2024 (asistent2.brno) is its.
+    assert contacts_in_total == Contact.objects.filter(assistant__username="asistent2.brno").count() > 0
+    assert sheet(report, "Klienti")[-1][1] > 0
+    assert Organisation.objects.get(name="Magistrát města Cheb").municipality.name == "Cheb"

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -411,9 +412,10 @@ def _clients_by_locality(records: Records) -> tuple[dict, dict]:
         groupactivity__in=records.groups.values("id")
     ).values_list("groupactivity__locality_id", "client_id", "client__record_key")
     pairs = at_contacts.union(at_groups)  # UNION: a client met twice at one locality is one pair
-    if at_contacts.query.is_empty() and at_groups.query.is_empty():
+    try:
+        sql, sql_params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # no project at all (a funder that pays none)
         return {}, {}
-    sql, sql_params = pairs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT d.locality, count(*), COALESCE(sum(d.client_key), 0)"  # noqa: S608 - Django's SQL

@@ -24,7 +24,7 @@ import io
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -318,7 +318,8 @@ def test_another_municipality_is_refused(client, brno_city, django_capture_on_co
     client.force_login(ostrava_office)
     url = reverse("reports:create", args=[ReportType.FUNDER_AREA])
     assert client.get(url).status_code == 200
-    response = client.post(url, {**MARCH, "format": "xlsx", "subject": brno.pk})
+    month = {"period_kind": "month", "year": "2026", "month": "3", "breakdown": "all", "format": "xlsx"}
+    response = client.post(url, {**month, "subject": brno.pk})
     assert response.status_code == 200
     assert "Vyberte platnou možnost" in response.content.decode()
     with pytest.raises(PermissionDenied):
@@ -362,3 +363,23 @@ def test_a_funder_that_pays_no_project_gets_zeros(ministry_analyst, brno_city):
 def test_the_query_count_does_not_grow_with_the_projects(ministry_analyst, brno_city, django_assert_max_num_queries):
     with django_assert_max_num_queries(40):
         report_of(ministry_analyst, brno_city["funder"])
+
+
+def test_the_period_is_a_month_quarter_or_year_and_the_form_makes_the_job(client, brno_office, brno_city):
+    with pytest.raises(ValidationError) as refused:
+        parse_parameters(
+            ReportType.FUNDER_AREA,
+            {"start": "2026-03-02", "end": "2026-03-31", "format": "xlsx", "subject": brno_city["funder"].pk},
+        )
+    assert refused.value.error_dict["period"][0].code == "not_a_fixed_period"
+    assert "donátora" in str(refused.value)
+    client.force_login(brno_office)
+    url = reverse("reports:create", args=[ReportType.FUNDER_AREA])
+    page = client.get(url).content.decode()
+    assert 'name="period_kind"' in page and 'name="start"' not in page
+    month = {"period_kind": "quarter", "year": "2026", "quarter": "1", "breakdown": "all", "format": "csv"}
+    response = client.post(url, {**month, "subject": brno_city["funder"].pk})
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert job.parameters["start"] == "2026-01-01" and job.parameters["end"] == "2026-03-31"
+    assert job.organisation_id is None and job.requested_by == brno_office

@@ -6,6 +6,9 @@ Which records count: those of the projects whose funder is the city or region (P
 in the period. Not the work of every service in its area: work there paid by others (MPSV, ESF+,
 another town) is none of its report, and a project it pays outside its area is.
 
+Protected as national statistics are (docs/statistical-disclosure.md): suppressed, randomly
+rounded, and for a calendar month, quarter or year only (reports.parameters.FIXED_PERIOD_ONLY).
+
 Who may ask (the figures cross organisations, so nobody sees a person in them):
 - the ministry, for any city or region as funder;
 - a coordinator of a municipality's own organisation (Organisation.Kind.MUNICIPALITY): of a
@@ -117,6 +120,10 @@ def build(*, subject: Funder, params: ReportParameters, requested_by: User) -> R
                 "cell-key method, as in national statistics; rows and columns may therefore not add up."
             )
             % {"below": threshold - 1},
+            _(
+                "Periods are calendar months, quarters or years only, so that subtracting two nested periods "
+                "cannot reveal a day's records."
+            ),
             *common_definitions(several_projects=True),
         ],
     )

@@ -178,13 +178,15 @@ def sheet(report, title: str) -> list[list]:
 def test_two_organisations_added_up_suppressed_and_rounded(brno_office, brno_city):
     report = report_of(brno_office, brno_city["funder"])
     # True: accompaniment 3 | 0 | 3, 180 min; group 0 | 2 | 2, 150 min; consultation 4 | 0 | 4, 90 min
-    # direct + 20 on behalf. The 2 group activities are suppressed with their total, and the
-    # accompaniments' 3 beside them in the column of all activities; hours follow that column.
+    # direct + 20 on behalf; totals 7 | 2 | 9. The activities in contacts and at group activities
+    # are one two-way table whose row totals are all activities: the 2 group activities are
+    # suppressed with their row and column totals, and so are the accompaniments' 3 and the 7 of
+    # all contacts that would give them away; hours follow the column of all activities.
     assert sheet(report, "Výkony podle kategorie") == [
-        ["Asistence / doprovod", 5, 0, S, S, S, S],
+        ["Asistence / doprovod", S, 0, S, S, S, S],
         ["Skupinová aktivita", 0, S, S, S, S, S],
         ["Konzultace", 5, 0, 5, 5, 0, 5],
-        ["Celkem", 10, S, 10, 10, 0, 10],
+        ["Celkem", S, S, 10, 10, 0, 10],
     ]
     # True: only contacts c2, c3, d1 (3); only group activities c4 (1); both c1, d2 (2); 6 in all.
     assert sheet(report, "Klienti") == [
@@ -273,6 +275,7 @@ def test_xlsx_and_pdf_read_back(ministry_analyst, brno_city, django_capture_on_c
     assert cover["Období"] == "1. 3. 2026 – 31. 3. 2026"
     rows = list(workbook["Výkony podle kategorie"].iter_rows(values_only=True))
     assert ("Skupinová aktivita", 0, "*", "*", "*", "*", "*") in [tuple(row[:7]) for row in rows]
+    assert ("Celkem", "*", "*", 10, 10, 0, 10) in [tuple(row[:7]) for row in rows]
     pdf = PdfReader(
         io.BytesIO(file_bytes(make(ministry_analyst, brno_city["funder"], "pdf", django_capture_on_commit_callbacks)))
     )

@@ -112,6 +112,9 @@ class Column:
     kind: str = COUNT
     additive: bool = True
     follows: int | None = None
+    # The indexes of the two additive count columns whose row sums this column is: protected, the
+    # three are suppressed together as one two-way table with its row and column totals.
+    sums: tuple[int, int] | None = None
 
 
 def _hours(minutes: int | None) -> float:
@@ -132,6 +135,36 @@ def _published_column(column: Column, row_keys: list, threshold: int) -> tuple[l
     return published, None if total is None else perturb(total, column.total_key)
 
 
+def _two_way_tables(columns: list[Column], row_keys: list, threshold: int) -> dict[int, tuple[list, int | None]]:
+    """The published cells and totals of the columns that make a two-way table (two parts and
+    their sum), by column index."""
+    found: dict[int, tuple[list, int | None]] = {}
+    for index, column in enumerate(columns):
+        if column.sums is None:
+            continue
+        parts = [columns[i] for i in column.sums]
+        if not row_keys:  # nothing at all: zeros
+            for i in (*column.sums, index):
+                found[i] = ([], 0)
+            continue
+        table = suppress([[part.values.get(key, 0) or 0 for part in parts] for key in row_keys], threshold)
+        for j, (i, part) in enumerate(zip(column.sums, parts, strict=True)):
+            cells = [row[j] for row in table.cells]
+            found[i] = (
+                [None if v is None else perturb(v, part.keys.get(k, 0)) for v, k in zip(cells, row_keys, strict=True)],
+                None if table.column_totals[j] is None else perturb(table.column_totals[j] or 0, part.total_key),
+            )
+        grand = table.grand_total
+        found[index] = (
+            [
+                None if v is None else perturb(v, column.keys.get(k, 0))
+                for v, k in zip(table.row_totals, row_keys, strict=True)
+            ],
+            None if grand is None else perturb(grand, column.total_key),
+        )
+    return found
+
+
 def indicator_sheet(
     *,
     title: str,
@@ -146,7 +179,13 @@ def indicator_sheet(
     row_keys = [key for key, _label in rows]
     published: list[list] = []
     totals: list = []
-    for column in columns:
+    two_way = _two_way_tables(columns, row_keys, protection.threshold) if protection is not None else {}
+    for index, column in enumerate(columns):
+        if index in two_way:
+            cells, total = two_way[index]
+            published.append(cells)
+            totals.append(total)
+            continue
         if protection is None:
             if column.kind == HOURS:
                 published.append([_hours(column.values.get(key)) for key in row_keys])
@@ -245,7 +284,9 @@ def activities_sheet(records: Records, dimension: str, protection: Protection | 
             cell_key(*individual_keys.values()),
         ),
         Column(_("Group activities"), group_n, group_keys, sum(group_n.values()), cell_key(*group_keys.values())),
-        Column(_("Activities in total"), both, both_keys, sum(both.values()), cell_key(*both_keys.values())),
+        Column(
+            _("Activities in total"), both, both_keys, sum(both.values()), cell_key(*both_keys.values()), sums=(0, 1)
+        ),
         Column(_("Hours of direct work"), direct, {}, sum(direct.values()), 0, kind=HOURS, follows=2),
         Column(_("Hours on the client's behalf"), on_behalf, {}, sum(on_behalf.values()), 0, kind=HOURS, follows=2),
         Column(_("Hours in total"), worked, {}, sum(worked.values()), 0, kind=HOURS, follows=2),
@@ -373,6 +414,7 @@ def group_activities_sheet(records: Records, dimension: str, protection: Protect
             everybody_keys,
             sum(everybody.values()),
             cell_key(*everybody_keys.values()),
+            sums=(2, 4),
         ),
     ]
     by_type = dimension == BY_TYPE

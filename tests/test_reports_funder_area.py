@@ -271,7 +271,7 @@ def test_xlsx_and_pdf_read_back(ministry_analyst, brno_city, django_capture_on_c
     workbook = openpyxl.load_workbook(io.BytesIO(file_bytes(job)))
     assert workbook.sheetnames[0] == "Titulní list"
     cover = {row[0]: row[1] for row in workbook["Titulní list"].iter_rows(values_only=True) if row and row[0]}
-    assert cover["Sestava"] == "Sestava pro donátora"
+    assert cover["Sestava"] == "Zpráva pro město nebo kraj jako poskytovatele dotace"
     assert cover["Období"] == "1. 3. 2026 – 31. 3. 2026"
     rows = list(workbook["Výkony podle kategorie"].iter_rows(values_only=True))
     assert ("Skupinová aktivita", 0, "*", "*", "*", "*", "*") in [tuple(row[:7]) for row in rows]
@@ -280,7 +280,7 @@ def test_xlsx_and_pdf_read_back(ministry_analyst, brno_city, django_capture_on_c
         io.BytesIO(file_bytes(make(ministry_analyst, brno_city["funder"], "pdf", django_capture_on_commit_callbacks)))
     )
     text = "\n".join(page.extract_text() for page in pdf.pages)
-    assert "Sestava pro donátora" in text
+    assert "Zpráva pro město nebo kraj jako poskytovatele dotace" in text
     assert "Statutární město Brno" in text
     assert "Spolupráce s policií" in text
 

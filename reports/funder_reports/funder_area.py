@@ -100,7 +100,7 @@ def build(*, subject: Funder, params: ReportParameters, requested_by: User) -> R
         (_("Projects counted"), "; ".join(_project_line(project) for project in projects) or _("none")),
     ]
     return Report(
-        title=_("Report for the funder"),
+        title=_("Report for a city or region as funder"),
         subtitle=funder.name,
         sheets=sheets,
         cover=cover,

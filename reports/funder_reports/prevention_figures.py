@@ -238,14 +238,18 @@ def _by(rows, key_field: str, value_field: str) -> dict:
 # The sheets -------------------------------------------------------------------------------------
 
 
-def _activity_rows(records: Records, dimension: str, keys: set) -> list[tuple[object, str]]:
+def _activity_rows(dimension: str, *found: list[dict]) -> list[tuple[object, str]]:
+    """The rows of activities present in the aggregates `found` (each row with its dimension and
+    `first`, the smallest order of its activity types): categories in their national order, or
+    the organisation's activity types in its own order."""
+    present = {row[dimension] for rows in found for row in rows}
     if dimension == BY_CATEGORY:
-        return [(value, str(label)) for value, label in ActivityCategory.choices if value in keys]
+        return [(value, str(label)) for value, label in ActivityCategory.choices if value in present]
     orderings: dict = {}
-    for queryset in (Activity.objects.filter(contact__in=records.contacts.values("id")), records.groups):
-        for row in queryset.values(BY_TYPE).annotate(first=Min("activity_type__ordering")).order_by():
-            orderings[row[BY_TYPE]] = min(row["first"], orderings.get(row[BY_TYPE], row["first"]))
-    return [(name, name) for name in sorted(keys, key=lambda name: (orderings.get(name, 0), name))]
+    for rows in found:
+        for row in rows:
+            orderings[row[dimension]] = min(row["first"], orderings.get(row[dimension], row["first"]))
+    return [(name, name) for name in sorted(present, key=lambda name: (orderings[name], name))]
 
 
 def activities_sheet(records: Records, dimension: str, protection: Protection | None) -> Sheet:
@@ -257,20 +261,21 @@ def activities_sheet(records: Records, dimension: str, protection: Protection | 
             key=key_sum("contact__record_key"),
             direct=Sum("minutes", filter=Q(work=Activity.Work.DIRECT)),
             on_behalf=Sum("minutes", filter=Q(work=Activity.Work.ON_BEHALF)),
+            first=Min("activity_type__ordering"),
         )
         .order_by()
     )
     group = list(
-        records.groups.values(dimension).annotate(n=Count("id"), key=key_sum(), minutes=Sum("minutes")).order_by()
+        records.groups.values(dimension)
+        .annotate(n=Count("id"), key=key_sum(), minutes=Sum("minutes"), first=Min("activity_type__ordering"))
+        .order_by()
     )
-    present = {row[dimension] for row in individual} | {row[dimension] for row in group}
-    rows = _activity_rows(records, dimension, present)
+    rows = _activity_rows(dimension, individual, group)
+    present = [key for key, _label in rows]
     individual_n, group_n = _by(individual, dimension, "n"), _by(group, dimension, "n")
     individual_keys, group_keys = _by(individual, dimension, "key"), _by(group, dimension, "key")
-    direct = {
-        key: _by(individual, dimension, "direct").get(key, 0) + _by(group, dimension, "minutes").get(key, 0)
-        for key in present
-    }
+    individual_direct, group_minutes = _by(individual, dimension, "direct"), _by(group, dimension, "minutes")
+    direct = {key: individual_direct.get(key, 0) + group_minutes.get(key, 0) for key in present}
     on_behalf = _by(individual, dimension, "on_behalf")
     both = {key: individual_n.get(key, 0) + group_n.get(key, 0) for key in present}
     both_keys = {key: cell_key(individual_keys.get(key), group_keys.get(key)) for key in present}
@@ -363,7 +368,9 @@ def group_activities_sheet(records: Records, dimension: str, protection: Protect
     through = GroupActivity.participants.through.objects.filter(groupactivity__in=records.groups.values("id"))
     through_dimension = f"groupactivity__{dimension}"
     activities = list(
-        records.groups.values(dimension).annotate(n=Count("id"), key=key_sum(), minutes=Sum("minutes")).order_by()
+        records.groups.values(dimension)
+        .annotate(n=Count("id"), key=key_sum(), minutes=Sum("minutes"), first=Min("activity_type__ordering"))
+        .order_by()
     )
     named = list(
         through.values(through_dimension)
@@ -385,8 +392,8 @@ def group_activities_sheet(records: Records, dimension: str, protection: Protect
     everyone = through.aggregate(
         persons=Count("client_id", distinct=True), key=Sum("client__record_key", distinct=True)
     )
-    present = {row[dimension] for row in activities}
-    rows = _activity_rows(records, dimension, present)
+    rows = _activity_rows(dimension, activities)
+    present = [key for key, _label in rows]
     n, n_keys = _by(activities, dimension, "n"), _by(activities, dimension, "key")
     minutes = _by(activities, dimension, "minutes")
     attendances, attendance_keys = _by(named, through_dimension, "attendances"), _by(named, through_dimension, "key")

@@ -76,9 +76,24 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # For a police directorate, the region whose shared cases its officers review.
+    # For a police directorate, the region whose shared cases its officers review; for a
+    # region's own organisation (a municipality kind without a town), the region it belongs to.
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("region")
+    )
+    # For a town's own organisation (its office or contributory organisation): the town, whose
+    # report as funder its coordinators may ask for (reports.funder_reports.funder_area).
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_(
+            "For a town's office or its organisation: the town. Its coordinators may ask for the report of "
+            "the town as funder."
+        ),
     )
     # An open case whose client nobody has met for this long is listed on the start page.
     no_contact_days = models.PositiveSmallIntegerField(

@@ -21,7 +21,8 @@ EARLIEST_YEAR = 2000
 # of the requester's choosing, one day longer than another, would reveal that day's records.
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = [(MONTH, _("Calendar month")), (QUARTER, _("Quarter")), (YEAR, _("Year"))]
-FIXED_PERIOD_ONLY = {ReportType.NATIONAL_STATISTICS, ReportType.NATIONAL_OVERVIEW}
+# The report for a city or region as funder crosses organisations and is protected as they are.
+FIXED_PERIOD_ONLY = {ReportType.NATIONAL_STATISTICS, ReportType.NATIONAL_OVERVIEW, ReportType.FUNDER_AREA}
 _PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 ALL = "all"
@@ -235,12 +236,19 @@ def parse_parameters(report_type: str, raw: dict) -> ReportParameters:
         except ValidationError as exc:
             errors["end"] = exc
     if not errors and report_type in FIXED_PERIOD_ONLY and fixed_period_name(dates["start"], dates["end"]) is None:
-        errors["period"] = ValidationError(
+        message = (
             _(
+                "The report for a funder is made for a calendar month, quarter or year only "
+                "(e.g. 2026-11, 2026-Q4 or 2026); %(start)s – %(end)s is none of those."
+            )
+            if report_type == ReportType.FUNDER_AREA
+            else _(
                 "National statistics are published for a calendar month, quarter or year only "
                 "(e.g. 2026-11, 2026-Q4 or 2026); %(start)s – %(end)s is none of those."
             )
-            % {"start": dates["start"].isoformat(), "end": dates["end"].isoformat()},
+        )
+        errors["period"] = ValidationError(
+            message % {"start": dates["start"].isoformat(), "end": dates["end"].isoformat()},
             code="not_a_fixed_period",
         )
     if (

@@ -34,7 +34,7 @@ from .demo_clients import seed_funder_fields
 from .demo_esf import seed_esf_project_work
 from .demo_groupwork import seed_group_activities
 from .demo_observations import seed_observations
-from .demo_programmes import seed_programme_work, seed_services
+from .demo_programmes import attach_work_to_projects, seed_programme_work, seed_services
 from .vocabulary import (
     ACTIVITY_WEIGHTS,
     CASE_TITLES,
@@ -57,6 +57,9 @@ ORGANISATIONS = [
     ("Sociální služby Karviná, p.o.", Organisation.Kind.MUNICIPALITY),
     ("Magistrát města Cheb", Organisation.Kind.MUNICIPALITY),
 ]
+
+# A town's own organisation names its town (its coordinators see the town's report as funder).
+TOWN_ORGANISATIONS = {"Sociální služby Karviná, p.o.": "Karviná", "Magistrát města Cheb": "Cheb"}
 
 # name, kind, the municipality or region it is the budget of
 FUNDERS = [
@@ -95,6 +98,9 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
     organisations = {}
     for name, kind in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+        if name in TOWN_ORGANISATIONS and organisations[name].municipality_id is None:
+            organisations[name].municipality = Municipality.objects.get(name=TOWN_ORGANISATIONS[name])
+            organisations[name].save(update_fields=["municipality"])
     for org in Organisation.objects.filter(
         kind__in=[Organisation.Kind.POLICE, Organisation.Kind.MINISTRY, Organisation.Kind.OPERATOR]
     ):
@@ -142,6 +148,7 @@ def seed_demo(password: str, *, clients_per_org: int = 30, contacts_per_assistan
     seed_pending_transfer()
     seed_observations(rng)
     seed_group_activities()
+    attach_work_to_projects()
     seed_esf_project_work()
     return users
 

@@ -12,6 +12,8 @@ import random
 from django.utils import timezone
 
 from accounts.models import AssistantProfile, Locality, Organisation, User
+from contacts.models import Contact
+from groupwork.models import GroupActivity
 from programmes.deadlines import add_months, deadline_create
 from programmes.models import Assignment, Funder, Project, ReportingDeadline, Service, StaffTime
 from programmes.services import service_create
@@ -282,3 +284,25 @@ def _seed_staff_time(rng: random.Random) -> None:
                 )
             )
     StaffTime.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
+def attach_work_to_projects() -> None:
+    """The demo's contacts and group activities go to the project of their author's assignment on
+    their day, as the quick entry fills it in, where the assignment is to the service the record
+    is in (so that the funders' reports of a project have its work). Running it again changes
+    nothing."""
+    for assignment in Assignment.objects.filter(project__isnull=False).select_related("profile"):
+        first = timezone.make_aware(datetime.datetime.combine(assignment.valid_from, datetime.time.min))
+        for model, author in ((Contact, "assistant_id"), (GroupActivity, "author_id")):
+            records = model.objects.filter(
+                **{author: assignment.profile.user_id},
+                service_id=assignment.service_id,
+                project__isnull=True,
+                occurred_at__gte=first,
+            )
+            if assignment.valid_until is not None:
+                after = assignment.valid_until + datetime.timedelta(days=1)
+                records = records.filter(
+                    occurred_at__lt=timezone.make_aware(datetime.datetime.combine(after, datetime.time.min))
+                )
+            records.update(project_id=assignment.project_id)

@@ -38,6 +38,8 @@ REPORTS: dict[str, str] = {
     ReportType.ESF_MONITORING: "reports.funder_reports.esf",
     ReportType.MPSV_STATEMENT: "reports.funder_reports.mpsv",
     ReportType.MPSV_USER_CARDS: "reports.funder_reports.mpsv_cards",
+    ReportType.PREVENTION_PROJECT: "reports.funder_reports.prevention",
+    ReportType.FUNDER_AREA: "reports.funder_reports.funder_area",
 }
 
 

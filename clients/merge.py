@@ -152,6 +152,8 @@ MERGE_RULES: dict[str, Rule] = {
     "contacts.Contact.clients": Rule(_move_many_to_many),
     "groupwork.GroupActivity.participants": Rule(_move_many_to_many),
     "gdpr.Anonymisation.client": Rule(_refuse_anonymised, counted=False),
+    # A PDF made from a document template in the last day: it follows the file it was made for.
+    "documents.PdfRender.client": Rule(_move_foreign_key, counted=False),
 }
 
 

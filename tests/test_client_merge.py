@@ -13,6 +13,7 @@ from audit.models import AuditAction, AuditEvent
 from clients.merge import MERGE_RULES, client_merge, merge_counts, relations_to_client
 from clients.models import Client, ClientMerge, Consent, ParticipantSheet, ServiceUse
 from clients.participation import Education, LabourMarketStatus
+from documents.models import DocumentKind, PdfRender
 from gdpr.models import Anonymisation
 from tests.factories import (
     CaseFactory,
@@ -62,6 +63,9 @@ def _fill_every_relation(alice, carol, kept, merged):
     ContactFactory(assistant=alice, clients=[merged, kept])
     GroupActivityFactory(author=alice, participants=[merged])
     GroupActivityFactory(author=alice, participants=[merged, kept])
+    PdfRender.objects.create(
+        organisation=org, created_by=alice, kind=DocumentKind.POWER_OF_ATTORNEY, client=merged, file_name="plna-moc"
+    )
     # An earlier merge into the file that now goes: its record must follow to the kept file.
     third = ClientFactory(organisation=org, created_by=alice, first_name="Marie", last_name="VESELÁ")
     client_merge(by=carol, kept=merged, merged=third)

@@ -227,7 +227,11 @@ def test_the_coordinator_is_reminded_a_month_and_a_week_before_and_when_overdue(
         "termín do týdne",
         "termín do měsíce",
     ]
-    assert items[1].url == reverse("reports:create", args=["activity"])
+    # The project's report, its form filled in for the project and the period up to the due date.
+    project_report = reverse("reports:create", args=["prevention"])
+    assert items[1].url == (
+        f"{project_report}?subject={project.pk}&start={project.starts_on:%Y-%m-%d}&end={this_week.due_on:%Y-%m-%d}"
+    )
     assert section.more_url == reverse("programmes:deadline_list")
     assert selectors.reporting_deadlines(alice, TODAY) is None
     assert selectors.attention_total(carol, TODAY) >= 3
@@ -244,7 +248,7 @@ def test_the_menu_count_and_the_digest_include_the_reports(carol, own, settings)
     assert digest.send_digests() == 1
     (message,) = mail.outbox
     assert "Zprávy pro donory: po termínu a s termínem do měsíce: 1" in message.body
-    assert f"https://liaison.example.cz{reverse('reports:create', args=['activity'])}" in message.body
+    assert f"https://liaison.example.cz{reverse('reports:create', args=['prevention'])}?subject=" in message.body
 
 
 def test_the_list_page_query_count_does_not_grow_with_its_rows(client, carol, own):

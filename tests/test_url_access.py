@@ -30,6 +30,7 @@ from accounts.roles import Role
 from attention.services import calendar_token_reset
 from cases import services as case_services
 from cases.attachments import PDF, CheckedFile
+from cases.imports import CASES
 from clients.importing import upload_store as import_upload
 from clients.imports import CLIENTS
 from contacts.imports import CONTACTS
@@ -132,6 +133,10 @@ ACCESS: dict[str, Rule] = {
     "contacts:import_template": Rule(allowed=frozenset({C})),
     "contacts:import_check": Rule(allowed=frozenset({C}), obj="contact_import"),
     "contacts:import_rejected": Rule(allowed=frozenset({C}), obj="contact_import"),
+    "cases:import_start": Rule(allowed=frozenset({C})),
+    "cases:import_template": Rule(allowed=frozenset({C})),
+    "cases:import_check": Rule(allowed=frozenset({C}), obj="case_import"),
+    "cases:import_rejected": Rule(allowed=frozenset({C}), obj="case_import"),
     "clients:refused_list": Rule(allowed=CLIENT_WORK),
     "clients:refused_create": Rule(allowed=CLIENT_WORK),
     "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
@@ -299,6 +304,14 @@ def _contact_import_kwargs(world):
     ]
 
 
+def _case_import_kwargs(world):
+    return {"pk": world["own_case_import"].pk}, [
+        {"pk": world["colleague_case_import"].pk},
+        {"pk": world["foreign_case_import"].pk},
+        {"pk": world["own_contact_import"].pk},
+    ]
+
+
 def _refused_applicant_kwargs(world):
     return {"pk": world["own_refused_applicant"].pk}, {"pk": world["foreign_refused_applicant"].pk}
 
@@ -431,6 +444,7 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client_pair": _client_pair_kwargs,
     "client_import": _client_import_kwargs,
     "contact_import": _contact_import_kwargs,
+    "case_import": _case_import_kwargs,
     "consent": _consent_kwargs,
     "service_use": _service_use_kwargs,
     "refused_applicant": _refused_applicant_kwargs,
@@ -559,7 +573,9 @@ def _client_imports(carol, oscar, own_client) -> dict:
     colleague = UserFactory(organisation=carol.organisation, role=Role.COORDINATOR)
     contact_row = "datum;trvání (min);asistent;klienti\n1.11.2026;30;alice;1\n".encode()
     uploads = {}
-    for name, importer, data in (("client", CLIENTS, row), ("contact", CONTACTS, contact_row)):
+    case_row = "klient;název;trestné činy\n1;Lichva;§218\n".encode()
+    kinds = (("client", CLIENTS, row), ("contact", CONTACTS, contact_row), ("case", CASES, case_row))
+    for name, importer, data in kinds:
         for who, user in (("own", carol), ("colleague", colleague), ("foreign", oscar)):
             upload, _large = import_upload(by=user, importer=importer, file_name="soubor.csv", data=data)
             uploads[f"{who}_{name}_import"] = upload

@@ -267,4 +267,4 @@ class CaseImporter(importing.Importer):
         }
 
 
-CASES = CaseImporter()
+CASES = importing.register(CaseImporter())

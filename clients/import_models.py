@@ -62,3 +62,58 @@ class ClientImportMapping(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class ImportJob(models.Model):
+    """A large upload checked, then imported, by the worker (clients/import_jobs.py): its state,
+    how many rows it has gone through, and the result the page shows. Only its requester sees it."""
+
+    class Phase(models.TextChoices):
+        CHECK = "check", _("check")
+        IMPORT = "import", _("import")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    upload = models.ForeignKey(
+        ClientImportUpload, on_delete=models.SET_NULL, null=True, related_name="jobs", verbose_name=_("upload")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    # The check's result the confirmation must still find (clients.importing.DryRun.summary).
+    expected_summary = models.CharField(_("expected result"), max_length=100, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    skipped = models.JSONField(_("skipped rows"), default=list)  # [[row number, reason], ...]
+    errors = models.JSONField(_("rows with errors"), default=list)  # [[row number, message], ...]
+    summary = models.CharField(_("result"), max_length=100, blank=True)
+    error_message = models.CharField(_("error"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.phase})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -105,6 +105,16 @@ class Importer:
         }
 
 
+# Every kind by its name, for the worker (clients.import_jobs): each app registers its own when
+# it is ready (contacts.apps, cases.apps), since this app may not import theirs.
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    IMPORTERS[importer.kind] = importer
+    return importer
+
+
 # -- uploads and the mapping ---------------------------------------------------------------------
 
 
@@ -309,7 +319,8 @@ def validation_text(error: Any, labels: dict[str, Any]) -> str:
 # -- the dry run and the import --------------------------------------------------------------------
 
 
-def batches(rows: Iterable[tuple[int, list[Any]]], size: int = BATCH_ROWS) -> Iterator[list[tuple[int, list[Any]]]]:
+def batches(rows: Iterable[tuple[int, list[Any]]], size: int | None = None) -> Iterator[list[tuple[int, list[Any]]]]:
+    size = size or BATCH_ROWS
     batch: list[tuple[int, list[Any]]] = []
     for row in rows:
         batch.append(row)

@@ -202,7 +202,7 @@ class ClientImporter(importing.Importer):
         }
 
 
-CLIENTS = ClientImporter()
+CLIENTS = importing.register(ClientImporter())
 
 # The client import's functions as the tests and the access table call them.
 forget_old_uploads = importing.forget_old_uploads

@@ -15,6 +15,7 @@ urlpatterns = [
     path("import/template.xlsx", import_views.import_template, IMPORTER, name="import_template"),
     path("import/<int:pk>/", import_views.import_check, IMPORTER, name="import_check"),
     path("import/<int:pk>/rejected.xlsx", import_views.import_rejected, IMPORTER, name="import_rejected"),
+    path("import/jobs/<int:pk>/", import_views.import_job, IMPORTER, name="import_job"),
     path("pick/", views.client_pick, name="pick"),
     path("refused/", views.refused_list, name="refused_list"),
     path("refused/new/", views.refused_create, name="refused_create"),

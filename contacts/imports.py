@@ -364,4 +364,4 @@ class ContactImporter(importing.Importer):
         }
 
 
-CONTACTS = ContactImporter()
+CONTACTS = importing.register(ContactImporter())

@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/template.xlsx", import_views.import_template, IMPORTER, name="import_template"),
     path("import/<int:pk>/", import_views.import_check, IMPORTER, name="import_check"),
     path("import/<int:pk>/rejected.xlsx", import_views.import_rejected, IMPORTER, name="import_rejected"),
+    path("import/jobs/<int:pk>/", import_views.import_job, IMPORTER, name="import_job"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/draft/", views.contact_draft, name="draft"),

@@ -180,6 +180,9 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "cases:import_start": "an empty form",
     "cases:import_template": "the import's template: column headings and a made-up example row",
     "cases:import_check": "the uploaded file's rows and errors; a recorded case is named only by its title",
+    "clients:import_job": "a background import's progress and its rows' errors (cells of the uploaded file)",
+    "contacts:import_job": "a background import's progress and its rows' errors (cells of the uploaded file)",
+    "cases:import_job": "a background import's progress and its rows' errors (cells of the uploaded file)",
     "observations:create": "an empty form; an observation names no person",
     "groupwork:create": "an empty form",
     # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a

@@ -9,6 +9,7 @@ imported in the background (clients/import_jobs.py) never holds all its rows at 
 Column headings are in Czech whatever the language of the page, as the template names them."""
 
 import csv
+import functools
 import io
 import itertools
 import unicodedata
@@ -68,7 +69,12 @@ class UnreadableFile(Exception):
 
 def folded(text: Any) -> str:
     """Lower case without diacritics and surrounding spaces: how headings are compared."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "").strip().lower())
+    return _folded(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)  # the same names come back on every row of a long import
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
@@ -88,10 +94,19 @@ class TableStream:
     headings: list[str]
     header_row: int
     _raw: Callable[[], Iterator[list[Any]]]
+    # The file as open_table opened it (its first rows read): the first rows() reads on from there,
+    # since opening a long XLSX again costs a pass over its shared strings.
+    _opened: tuple[list[list[Any]], Iterator[list[Any]]] | None = None
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cells) below the header, blank rows left out, one at a time."""
-        numbered = enumerate(self._raw(), start=1)
+        if self._opened is not None:
+            top, rest = self._opened
+            self._opened = None
+            source: Iterator[list[Any]] = itertools.chain(top, rest)
+        else:
+            source = self._raw()
+        numbered = enumerate(source, start=1)
         for number, values in numbered:
             if number <= self.header_row:
                 continue
@@ -148,10 +163,6 @@ def _xlsx_rows(data: bytes) -> Callable[[], Iterator[list[Any]]]:
         finally:
             workbook.close()
 
-    try:
-        next(rows(), None)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile(_("The XLSX file cannot be read: is it a spreadsheet saved as .xlsx?")) from error
     return rows
 
 
@@ -182,7 +193,13 @@ def open_table(
     is_xlsx = file_name.lower().endswith(".xlsx") or data[:2] == b"PK"
     raw = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
     names = known_headings(saved, columns)
-    top = list(itertools.islice(raw(), HEADER_SEARCH_ROWS))
+    opened = raw()
+    try:
+        top = list(itertools.islice(opened, HEADER_SEARCH_ROWS))
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        if not is_xlsx:
+            raise
+        raise UnreadableFile(_("The XLSX file cannot be read: is it a spreadsheet saved as .xlsx?")) from error
     index = next((i for i, values in enumerate(top) if sum(folded(v) in names for v in values) >= 2), None)
     if index is None:
         example = ", ".join(heading for heading, _others in list((columns or COLUMNS).values())[1:3])
@@ -191,7 +208,7 @@ def open_table(
             % {"rows": HEADER_SEARCH_ROWS, "example": example}
         )
     headings = ["" if value is None else str(value).strip() for value in top[index]]
-    return TableStream(file_name=file_name, headings=headings, header_row=index + 1, _raw=raw)
+    return TableStream(file_name=file_name, headings=headings, header_row=index + 1, _raw=raw, _opened=(top, opened))
 
 
 def read_table(file_name: str, data: bytes, saved: dict[str, str], columns: Columns | None = None) -> Table:

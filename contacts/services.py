@@ -102,6 +102,9 @@ def _check_service_and_project(contact: Contact) -> None:
         raise ValidationError(errors)
 
 
+_WORK_VALUES = frozenset(Activity.Work.values)
+
+
 def _check_activities(contact: Contact, activities: Sequence[ActivityInput], kept_type_ids: set[int]) -> None:
     """At least one activity; each of a type of the contact's service that is in use (or that the
     record already had), with at least one minute; the minutes add up to the duration."""
@@ -119,7 +122,7 @@ def _check_activities(contact: Contact, activities: Sequence[ActivityInput], kep
             )
         if activity.minutes is None or activity.minutes < 1:
             errors.append(_("Each activity takes at least one minute."))
-        if activity.work not in Activity.Work.values:
+        if activity.work not in _WORK_VALUES:
             errors.append(_("Choose whether the activity is direct work or work on the client's behalf."))
     if errors:
         raise ValidationError({"activities": list(dict.fromkeys(errors))})

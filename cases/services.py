@@ -48,8 +48,8 @@ def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None
         raise CaseError(_("This case is not shared with the police, so this must stay internal."))
 
 
-def _check_sharing(case: Case) -> None:
-    if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=True):
+def _check_sharing(case: Case, *, lock: bool = True) -> None:
+    if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=lock):
         raise CaseError(
             _("The case cannot be shared with the police: the client has no active consent to it."),
             field="shared_with_police",
@@ -441,7 +441,9 @@ def case_checked(
     )
     case.clean()  # the model's rules (dates, locality in the region), as _save_descriptive
     if shared_with_police:
-        _check_sharing(case)
+        # The consent is locked when the cases are written (the import's transaction); a dry run
+        # outside of one only reads it.
+        _check_sharing(case, lock=transaction.get_connection().in_atomic_block)
     return case, crime_types
 
 

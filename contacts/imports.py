@@ -273,7 +273,8 @@ class ContactChecker(RowChecker):
                     continue
             if external_id:
                 self.seen_ids[external_id] = number
-            self.seen_keys.setdefault(key, number)
+            else:
+                self.seen_keys.setdefault(key, number)
             result.created.append(PlannedRow(number, checked, is_new=True))
 
     def _check_row(self, raw: dict[str, Any], external_id: str, known_clients: dict[str, Any]):

@@ -39,7 +39,7 @@ def _confirm(page, count: int) -> None:
         page.get_by_role("button", name=re.compile(rf"Importovat {count} řádk")).click()
 
 
-def _fix(path: Path, fixes: dict[str, dict[str, object]]) -> Path:
+def _fix(path: Path, fixes: dict[str, dict[str, str | int]]) -> Path:
     """The rejected rows file corrected cell by cell: {external id: {heading: new value}}."""
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]

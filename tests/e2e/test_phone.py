@@ -40,6 +40,10 @@ FILES = {
     "accounts:session_left",  # JSON for the idle warning
     "clients:import_template",  # an XLSX file
     "clients:import_rejected",  # an XLSX file
+    "contacts:import_template",
+    "contacts:import_rejected",
+    "cases:import_template",
+    "cases:import_rejected",
 }
 
 # Long unbroken words as people really type them: a double surname, a web address, a scanned file.

@@ -77,7 +77,9 @@ def _urls(importer: Importer) -> dict[str, str]:
 def _job(request: AuthenticatedHttpRequest, importer: Importer, pk: int) -> ImportJob:
     """The user's own job of the kind; anybody else's and a missing one are 404."""
     jobs = ImportJob.objects.filter(requested_by=request.user, kind=importer.kind)
-    return import_jobs.fail_if_abandoned(get_object_or_404(jobs, pk=pk))
+    job = get_object_or_404(jobs, pk=pk)
+    tasks.resend_if_stranded(job)
+    return import_jobs.fail_if_abandoned(job)
 
 
 def _latest_check(upload: ClientImportUpload) -> ImportJob | None:
@@ -203,6 +205,7 @@ def _large_import_check(
         return redirect(f"{importer.namespace}:import_job", pk=started.pk)
     if job is None:  # the check was never sent (or its row is gone): send it now
         job = tasks.start_import_job(importer=importer, upload=upload, phase=ImportJob.Phase.CHECK)
+    tasks.resend_if_stranded(job)
     context = {
         "importer": importer,
         "urls": _urls(importer),

@@ -190,3 +190,18 @@ def test_a_job_is_only_its_requesters(client, carol, world):
     client.force_login(carol)
     assert client.get(reverse("cases:import_job", args=[job.pk])).status_code == 404  # another kind
     assert client.get(reverse("contacts:import_job", args=[job.pk])).status_code == 200
+
+
+def test_a_job_waiting_too_long_is_sent_again_when_its_page_is_seen(client, carol, world, monkeypatch):
+    from clients import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.run_import_job, "delay", lambda job_id: sent.append(job_id))
+    client.force_login(carol)
+    upload = _upload(client, _file(7))
+    job = ImportJob.objects.get(upload=upload)
+    client.get(reverse("contacts:import_job", args=[job.pk]))
+    assert sent == []  # just asked for: its message is on its way
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+    client.get(reverse("contacts:import_job", args=[job.pk]))
+    assert sent == [job.pk]

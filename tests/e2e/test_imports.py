@@ -140,3 +140,44 @@ def test_a_coordinator_imports_the_demo_spreadsheets_fixes_the_errors_and_finds_
     page.goto(f"{live_server.url}/contacts/{contact.pk}/")
     assert "Importováno ze souboru contacts.xlsx" in page.content()
     assert axe_violations(page) == []
+
+
+def test_a_long_file_is_checked_and_imported_in_the_background(page, live_server, carol, settings, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+    from openpyxl import Workbook
+
+    from clients import importing
+
+    # Seven rows make a long file here; the jobs run in the request's own process (eager), the
+    # worker's path itself is tested in tests/test_import_jobs.py.
+    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    monkeypatch.setattr("clients.import_views.MAX_ROWS", 5)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    example_organisation(carol)
+    from tests.factories import ClientFactory
+
+    ClientFactory(organisation=carol.organisation, external_id="K-1")
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    workbook = Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.append(["externí id", "datum", "čas", "trvání (min)", "asistent", "klienti", "typ činnosti"])
+    for i in range(8):
+        sheet.append([f"D-{i}", day, f"{8 + i}:00", 30, "asistent.brno" if i != 5 else "nikdo", "K-1", "Kontakt"])
+    path = ARTIFACTS / "dlouhy-soubor.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+    sign_in(page, live_server, carol, with_authenticator(carol))
+    _upload(page, live_server, "contacts", path)
+    assert "zkontroluje se a importuje na pozadí" in page.content()
+    assert "„nikdo“ ve sloupci asistent není známý." in page.content()
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Importovat 7 řádků")).click()
+    assert re.search(r"/contacts/import/jobs/\d+/$", page.url)
+    page.get_by_text("nových záznamů 7").wait_for()
+    assert Contact.objects.filter(imported_from="dlouhy-soubor.xlsx").count() == 7
+    assert axe_violations(page) == []
+    screenshot(page, "import-background-done")

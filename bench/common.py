@@ -55,6 +55,7 @@ class Results:
     exports: list[dict] = field(default_factory=list)
     copy: dict = field(default_factory=dict)
     load: dict = field(default_factory=dict)
+    imports: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # Figures that could not be measured: listed in RESULTS.md, and the run fails.
     failures: list[str] = field(default_factory=list)

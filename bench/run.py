@@ -9,6 +9,9 @@ BENCH_DATABASE_URL, BENCH_REQUESTS, BENCH_LOAD_SECONDS).
    (bench/pages.py).
 3. Each export runs in a fresh process (bench/export_probe.py): time and peak memory; the real
    contact export is compared with PostgreSQL's bare COPY of the same rows (bench/exports.py).
+   A generated XLSX of 100,000 contact rows (and one of 10,000) is checked and imported as the
+   background jobs do it, in a fresh process, inside a transaction rolled back at the end
+   (bench/imports.py, bench/import_probe.py).
 4. The contact list under concurrent load: gunicorn (2 workers, production settings) and locust
    on loopback, against the trivial /healthz view of the same server (bench/load.py).
 5. The table is printed and written to bench/RESULTS.md with the machine's description
@@ -27,6 +30,7 @@ from urllib.parse import urlparse
 from .common import BENCH_ENV, ROOT, NotMeasured, Results, log
 from .database import _counts, choose_settings, prepare_database
 from .exports import measure_exports
+from .imports import IMPORT_ROWS, measure_import
 from .load import measure_load
 from .pages import measure_pages, pick_people
 from .results import describe_machine, other_load, render
@@ -42,6 +46,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--load-seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--skip-load", action="store_true", help="leave out the throughput (said in RESULTS.md)")
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database even if it has the size")
@@ -91,6 +96,11 @@ def main() -> None:
         measure_exports(people, env, results)
     except NotMeasured as exc:
         results.failures.append(f"Exports: {exc}")
+    log("3b. Import")
+    try:
+        measure_import(people, env, results, args.import_rows)
+    except NotMeasured as exc:
+        results.failures.append(f"Import: {exc}")
     if args.skip_load:
         results.load = {"error": "left out on request (--skip-load)"}
     else:

@@ -102,6 +102,20 @@ class Case(models.Model):
     record_key = RecordKeyField()
     # Optimistic locking of the edit form (common/versioning.py).
     version = VersionField()
+    # The identifier of the record in the organisation's earlier spreadsheets: importing the same
+    # file again finds it instead of adding it twice (cases/imports.py).
+    external_id = models.CharField(_("external identifier"), max_length=100, blank=True)
+    # Filled when the record came from an imported file: which file, who imported it and when.
+    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -115,6 +129,14 @@ class Case(models.Model):
             models.Index(fields=["organisation", "-opened_at", "-id"], name="case_org_opened_idx"),
             models.Index(
                 fields=["region", "shared_with_police", "-updated_at", "-id"], name="case_region_shared_recent_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="case_external_id_unique_per_organisation",
+                violation_error_message=_("Another case of the organisation has this external identifier."),
             ),
         ]
 

@@ -2,8 +2,9 @@
 police feedback go through here so that their rules live in one place."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,8 +48,8 @@ def _refuse_sharing_unless_visible(case: Case, shared_with_police: bool) -> None
         raise CaseError(_("This case is not shared with the police, so this must stay internal."))
 
 
-def _check_sharing(case: Case) -> None:
-    if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=True):
+def _check_sharing(case: Case, *, lock: bool = True) -> None:
+    if case.shared_with_police and not client_consents_to_police_sharing(case.client_id, lock=lock):
         raise CaseError(
             _("The case cannot be shared with the police: the client has no active consent to it."),
             field="shared_with_police",
@@ -381,3 +382,85 @@ def police_feedback_record(*, case: Case, officer: User, text: str, marks_review
         locked.police_reviewed_by = officer
         locked.save(update_fields=["police_reviewed_at", "police_reviewed_by", "updated_at"])
     return feedback
+
+
+# -- imported from a spreadsheet (cases/imports.py) -----------------------------------------------
+
+
+def case_checked(
+    *,
+    organisation_id: int,
+    client: Client,
+    title: str,
+    assistant: User,
+    crime_types: Iterable[CrimeType],
+    region: Region,
+    incident_date: datetime.date | None = None,
+    reported_on: datetime.date | None = None,
+    locality: Locality | None = None,
+    police_reference: str = "",
+    police_unit: str = "",
+    particularly_vulnerable: bool = False,
+    risk_level: str = RiskLevel.LOW,
+    shared_with_police: bool = False,
+    external_id: str = "",
+) -> tuple[Case, list[CrimeType]]:
+    """A new case as case_open makes it, in `organisation_id` (the importing coordinator's own),
+    checked by the same rules and not saved: ValidationError (by field) or CaseError (sharing
+    without the client's consent). The caller found the client and assistant in its scope."""
+    errors: dict[str, str] = {}
+    if client.organisation_id != organisation_id:
+        errors["client"] = _("The client is not of your organisation.")
+    if assistant.organisation_id != organisation_id:
+        errors["assistant"] = _("The assistant is not of your organisation.")
+    if not title.strip():
+        errors["title"] = _("The title is missing.")
+    elif len(title) > 200:
+        errors["title"] = _("The title is longer than 200 characters.")
+    crime_types = list(crime_types)
+    if not crime_types:
+        errors["crime_types"] = _("Name at least one crime type.")
+    if errors:
+        raise ValidationError(errors)
+    case = Case(
+        client=client,
+        organisation_id=organisation_id,
+        status=CaseStatus.NEW,
+        title=title.strip(),
+        assistant=assistant,
+        incident_date=incident_date,
+        reported_on=reported_on,
+        region=region,
+        locality=locality,
+        police_reference=police_reference,
+        police_unit=police_unit,
+        particularly_vulnerable=particularly_vulnerable,
+        risk_level=risk_level,
+        shared_with_police=shared_with_police,
+        external_id=external_id,
+    )
+    case.clean()  # the model's rules (dates, locality in the region), as _save_descriptive
+    if shared_with_police:
+        # The consent is locked when the cases are written (the import's transaction); a dry run
+        # outside of one only reads it.
+        _check_sharing(case, lock=transaction.get_connection().in_atomic_block)
+    return case, crime_types
+
+
+def cases_imported_save(
+    checked: Sequence[tuple[Case, list[CrimeType]]], *, by: User, file_name: str, at: datetime.datetime
+) -> list[Case]:
+    """Saves checked cases (case_checked) in a few statements, each marked as imported from
+    `file_name` by `by` and opened by `by` (its first transition, as case_open records it). The
+    caller holds the transaction (all or nothing)."""
+    cases = [case for case, _types in checked]
+    for case in cases:
+        case.imported_from, case.imported_by, case.imported_at = file_name[:255], by, at
+    Case.objects.bulk_create(cases)
+    Case.crime_types.through.objects.bulk_create(
+        Case.crime_types.through(case_id=case.pk, crimetype_id=crime.pk) for case, types in checked for crime in types
+    )
+    CaseTransition.objects.bulk_create(
+        CaseTransition(case=case, from_status="", to_status=CaseStatus.NEW, by=by) for case in cases
+    )
+    return cases

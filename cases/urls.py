@@ -1,12 +1,22 @@
 from django.urls import path
 
+from clients import import_views
+
 from . import hearing_views, views
+from .imports import CASES
+
+IMPORTER = {"importer": CASES}
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("tasks/", views.my_tasks, name="my_tasks"),
+    path("import/", import_views.import_start, IMPORTER, name="import_start"),
+    path("import/template.xlsx", import_views.import_template, IMPORTER, name="import_template"),
+    path("import/<int:pk>/", import_views.import_check, IMPORTER, name="import_check"),
+    path("import/<int:pk>/rejected.xlsx", import_views.import_rejected, IMPORTER, name="import_rejected"),
+    path("import/jobs/<int:pk>/", import_views.import_job, IMPORTER, name="import_job"),
     path("new/<int:client_pk>/", views.case_create, name="create"),
     path("new/<int:client_pk>/draft/", views.case_draft_new, name="draft_new"),
     path("<int:pk>/", views.case_detail, name="detail"),

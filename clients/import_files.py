@@ -1,12 +1,19 @@
-"""The files of a client import: reading a CSV (UTF-8 with or without BOM, or Windows-1250;
-`;`, `,` or tab, told by csv.Sniffer) or an XLSX sheet (openpyxl), finding the header row below
-any title rows, and writing the template and the file of rejected rows (XLSX).
+"""The files of an import (clients here; contacts and cases name their own columns): reading a
+CSV (UTF-8 with or without BOM, or Windows-1250; `;`, `,` or tab, told by csv.Sniffer) or an
+XLSX sheet (openpyxl, read only), finding the header row below any title rows, and writing the
+template and the file of rejected rows (XLSX).
+
+Rows are read one at a time (`open_table(...).rows()`), so that a large file checked and
+imported in the background (clients/import_jobs.py) never holds all its rows at once.
 
 Column headings are in Czech whatever the language of the page, as the template names them."""
 
 import csv
+import functools
 import io
+import itertools
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,12 +21,18 @@ from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Each row is checked with the client form and against the recorded clients: a few queries a row.
+# A longer file is checked and imported in the background (clients/import_jobs.py).
 MAX_ROWS = 1_000
+# What a background import takes (about 200,000 rows of contacts as XLSX).
+MAX_LARGE_FILE_BYTES = 50 * 1024 * 1024
+MAX_LARGE_ROWS = 250_000
+
+Columns = dict[str, tuple[str, tuple[str, ...]]]
 # How many rows from the top may be titles, notes or merged cells above the header.
 HEADER_SEARCH_ROWS = 20
 
 # field -> (the template's heading, other headings understood, folded: lower case, no diacritics)
-COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+COLUMNS: Columns = {
     "external_id": ("externí id", ("externi identifikator", "external id", "external_id", "id klienta")),
     "identity": ("identita", ("typ identity", "identity")),
     "first_name": ("jméno", ("krestni jmeno", "first name", "first_name")),
@@ -56,7 +69,12 @@ class UnreadableFile(Exception):
 
 def folded(text: Any) -> str:
     """Lower case without diacritics and surrounding spaces: how headings are compared."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "").strip().lower())
+    return _folded(str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)  # the same names come back on every row of a long import
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
@@ -68,6 +86,45 @@ class Table:
     rows: list[tuple[int, list[Any]]]  # (row number, cells), blank rows left out
 
 
+@dataclass
+class TableStream:
+    """A file's header, and its rows read again from the file at every call of rows()."""
+
+    file_name: str
+    headings: list[str]
+    header_row: int
+    _raw: Callable[[], Iterator[list[Any]]]
+    # The file as open_table opened it (its first rows read): the first rows() reads on from there,
+    # since opening a long XLSX again costs a pass over its shared strings.
+    _opened: tuple[list[list[Any]], Iterator[list[Any]]] | None = None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) below the header, blank rows left out, one at a time."""
+        if self._opened is not None:
+            top, rest = self._opened
+            self._opened = None
+            source: Iterator[list[Any]] = itertools.chain(top, rest)
+        else:
+            source = self._raw()
+        numbered = enumerate(source, start=1)
+        for number, values in numbered:
+            if number <= self.header_row:
+                continue
+            if any(value is not None and str(value).strip() != "" for value in values):
+                yield number, values
+
+    def table(self, max_rows: int | None = None) -> Table:
+        """All the rows at once (UnreadableFile above max_rows)."""
+        limit = MAX_ROWS if max_rows is None else max_rows
+        rows = list(itertools.islice(self.rows(), limit + 1))
+        if len(rows) > limit:
+            raise UnreadableFile(_("The file has more than %(max)s rows: split it.") % {"max": limit})
+        return Table(file_name=self.file_name, headings=self.headings, header_row=self.header_row, rows=rows)
+
+    def is_longer_than(self, count: int) -> bool:
+        return next(itertools.islice(self.rows(), count, None), None) is not None
+
+
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1250"):
         try:
@@ -77,71 +134,86 @@ def _decode(data: bytes) -> str:
     raise UnreadableFile(_("The file is neither UTF-8 nor Windows-1250 text."))  # pragma: no cover
 
 
-def _csv_rows(data: bytes) -> list[list[Any]]:
+def _csv_rows(data: bytes) -> Callable[[], Iterator[list[Any]]]:
     text = _decode(data)
     if "\x00" in text:
         raise UnreadableFile(_("The file is not a CSV or XLSX table."))
-    sample = "\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 5])
+    head = "\n".join(itertools.islice(io.StringIO(text), HEADER_SEARCH_ROWS + 5))
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
+        dialect: Any = csv.Sniffer().sniff(head, delimiters=";,\t")
+        delimiter = dialect.delimiter
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = max(";,\t", key=sample.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, quotechar='"'))
+        delimiter = max(";,\t", key=head.count)
+
+    def rows() -> Iterator[list[Any]]:
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+
+    return rows
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
+def _xlsx_rows(data: bytes) -> Callable[[], Iterator[list[Any]]]:
     from openpyxl import load_workbook
 
-    try:
+    def rows() -> Iterator[list[Any]]:
+        # read_only: openpyxl parses the sheet as it goes, never the whole of it at once.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile(_("The XLSX file cannot be read: is it a spreadsheet saved as .xlsx?")) from error
-    try:
-        return [list(values) for values in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        try:
+            for values in workbook.worksheets[0].iter_rows(values_only=True):
+                yield list(values)
+        finally:
+            workbook.close()
+
+    return rows
 
 
-def known_headings(saved: dict[str, str]) -> dict[str, str]:
+def known_headings(saved: dict[str, str], columns: Columns | None = None) -> dict[str, str]:
     """Folded heading -> field: the template's, the synonyms and the organisation's saved mapping."""
+    columns = COLUMNS if columns is None else columns
     names: dict[str, str] = {}
-    for field, (heading, others) in COLUMNS.items():
+    for field, (heading, others) in columns.items():
         for name in (heading, *others):
             names[folded(name)] = field
     for field, heading in saved.items():
-        if field in COLUMNS and heading:
+        if field in columns and heading:
             names[folded(heading)] = field
     return names
 
 
-def read_table(file_name: str, data: bytes, saved: dict[str, str]) -> Table:
-    """The table of the file: the header is the first row with at least two cells naming a known
-    column (the template's or the saved mapping's); rows above it are titles and are skipped."""
-    if len(data) > MAX_FILE_BYTES:
+def open_table(
+    file_name: str, data: bytes, saved: dict[str, str], columns: Columns | None = None, *, large: bool = False
+) -> TableStream:
+    """The file's header: the first row with at least two cells naming a known column (the
+    template's or the saved mapping's); rows above it are titles and are skipped."""
+    if len(data) > (MAX_LARGE_FILE_BYTES if large else MAX_FILE_BYTES):
+        if large:
+            raise UnreadableFile(_("The file is larger than 50 MB: split it into several imports."))
         raise UnreadableFile(_("The file is larger than 5 MB: split it into several imports."))
     if not data.strip():
         raise UnreadableFile(_("The file is empty."))
     is_xlsx = file_name.lower().endswith(".xlsx") or data[:2] == b"PK"
-    rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-    names = known_headings(saved)
-    index = next(
-        (i for i, values in enumerate(rows[:HEADER_SEARCH_ROWS]) if sum(folded(v) in names for v in values) >= 2), None
-    )
+    raw = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
+    names = known_headings(saved, columns)
+    opened = raw()
+    try:
+        top = list(itertools.islice(opened, HEADER_SEARCH_ROWS))
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        if not is_xlsx:
+            raise
+        raise UnreadableFile(_("The XLSX file cannot be read: is it a spreadsheet saved as .xlsx?")) from error
+    index = next((i for i, values in enumerate(top) if sum(folded(v) in names for v in values) >= 2), None)
     if index is None:
+        example = ", ".join(heading for heading, _others in list((columns or COLUMNS).values())[1:3])
         raise UnreadableFile(
-            _("No header row found: one of the first %(rows)s rows must name the columns, e.g. jméno and příjmení.")
-            % {"rows": HEADER_SEARCH_ROWS}
+            _("No header row found: one of the first %(rows)s rows must name the columns, e.g. %(example)s.")
+            % {"rows": HEADER_SEARCH_ROWS, "example": example}
         )
-    headings = ["" if value is None else str(value).strip() for value in rows[index]]
-    body = [
-        (number, values)
-        for number, values in enumerate(rows[index + 1 :], start=index + 2)
-        if any(value is not None and str(value).strip() != "" for value in values)
-    ]
-    if len(body) > MAX_ROWS:
-        raise UnreadableFile(_("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS})
-    return Table(file_name=file_name, headings=headings, header_row=index + 1, rows=body)
+    headings = ["" if value is None else str(value).strip() for value in top[index]]
+    return TableStream(file_name=file_name, headings=headings, header_row=index + 1, _raw=raw, _opened=(top, opened))
+
+
+def read_table(file_name: str, data: bytes, saved: dict[str, str], columns: Columns | None = None) -> Table:
+    """The table of the file, all its rows at once (at most MAX_ROWS)."""
+    return open_table(file_name, data, saved, columns).table()
 
 
 def xlsx_bytes(headings: list[str], rows: list[list[Any]]) -> bytes:
@@ -160,6 +232,8 @@ def xlsx_bytes(headings: list[str], rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(columns: Columns | None = None, example_row: dict[str, str] | None = None) -> bytes:
     """The template: every column the import knows and one example row."""
-    return xlsx_bytes([heading for heading, _others in COLUMNS.values()], [[EXAMPLE_ROW[f] for f in COLUMNS]])
+    columns = COLUMNS if columns is None else columns
+    example = EXAMPLE_ROW if example_row is None else example_row
+    return xlsx_bytes([heading for heading, _others in columns.values()], [[example[f] for f in columns]])

@@ -386,4 +386,4 @@ class ClientMerge(models.Model):
 
 
 # The uploaded files of client imports and the remembered mapping of their columns.
-from .import_models import ClientImportMapping, ClientImportUpload  # noqa: E402, F401
+from .import_models import ClientImportMapping, ClientImportUpload, ImportJob  # noqa: E402, F401

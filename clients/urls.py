@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import import_views, merge_views, views
+from .imports import CLIENTS
+
+IMPORTER = {"importer": CLIENTS}
 
 app_name = "clients"
 
@@ -8,10 +11,11 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
     path("new/draft/", views.client_draft_new, name="draft_new"),
-    path("import/", import_views.import_start, name="import_start"),
-    path("import/template.xlsx", import_views.import_template, name="import_template"),
-    path("import/<int:pk>/", import_views.import_check, name="import_check"),
-    path("import/<int:pk>/rejected.xlsx", import_views.import_rejected, name="import_rejected"),
+    path("import/", import_views.import_start, IMPORTER, name="import_start"),
+    path("import/template.xlsx", import_views.import_template, IMPORTER, name="import_template"),
+    path("import/<int:pk>/", import_views.import_check, IMPORTER, name="import_check"),
+    path("import/<int:pk>/rejected.xlsx", import_views.import_rejected, IMPORTER, name="import_rejected"),
+    path("import/jobs/<int:pk>/", import_views.import_job, IMPORTER, name="import_job"),
     path("pick/", views.client_pick, name="pick"),
     path("refused/", views.refused_list, name="refused_list"),
     path("refused/new/", views.refused_create, name="refused_create"),

@@ -135,6 +135,20 @@ class Contact(models.Model):
     record_key = RecordKeyField()
     # Optimistic locking of the edit form (common/versioning.py).
     version = VersionField()
+    # The identifier of the record in the organisation's earlier spreadsheets: importing the same
+    # file again finds it instead of adding it twice (contacts/imports.py).
+    external_id = models.CharField(_("external identifier"), max_length=100, blank=True)
+    # Filled when the record came from an imported file: which file, who imported it and when.
+    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -152,6 +166,12 @@ class Contact(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="contact_duration_positive"),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="contact_external_id_unique_per_organisation",
+                violation_error_message=_("Another contact of the organisation has this external identifier."),
+            ),
         ]
 
     def __str__(self) -> str:

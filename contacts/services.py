@@ -102,6 +102,9 @@ def _check_service_and_project(contact: Contact) -> None:
         raise ValidationError(errors)
 
 
+_WORK_VALUES = frozenset(Activity.Work.values)
+
+
 def _check_activities(contact: Contact, activities: Sequence[ActivityInput], kept_type_ids: set[int]) -> None:
     """At least one activity; each of a type of the contact's service that is in use (or that the
     record already had), with at least one minute; the minutes add up to the duration."""
@@ -119,7 +122,7 @@ def _check_activities(contact: Contact, activities: Sequence[ActivityInput], kep
             )
         if activity.minutes is None or activity.minutes < 1:
             errors.append(_("Each activity takes at least one minute."))
-        if activity.work not in Activity.Work.values:
+        if activity.work not in _WORK_VALUES:
             errors.append(_("Choose whether the activity is direct work or work on the client's behalf."))
     if errors:
         raise ValidationError({"activities": list(dict.fromkeys(errors))})
@@ -136,15 +139,22 @@ def _check_activities(contact: Contact, activities: Sequence[ActivityInput], kep
         )
 
 
-def _save(
-    contact: Contact, *, clients: list[Client], topics: Iterable[Topic], activities: Sequence[ActivityInput]
-) -> Contact:
-    kept_type_ids = set(contact.activities.values_list("activity_type_id", flat=True)) if contact.pk else set()
+def _check(
+    contact: Contact, *, clients: list[Client], activities: Sequence[ActivityInput], kept_type_ids: set[int]
+) -> None:
+    """Every rule of a contact record; ValidationError (by field) for the first broken one."""
     contact.clean()  # the model's plausibility rules (duration, dates, ...)
     _check_service_and_project(contact)
     _check_activities(contact, activities, kept_type_ids)
     _check_someone_present(contact, clients, activities)
     _check_case_among_clients(contact.case, clients)
+
+
+def _save(
+    contact: Contact, *, clients: list[Client], topics: Iterable[Topic], activities: Sequence[ActivityInput]
+) -> Contact:
+    kept_type_ids = set(contact.activities.values_list("activity_type_id", flat=True)) if contact.pk else set()
+    _check(contact, clients=clients, activities=activities, kept_type_ids=kept_type_ids)
     contact.save()
     contact.clients.set(clients)
     contact.topics.set(topics)
@@ -304,3 +314,88 @@ def contact_update(
     contact.note = note
     contact.case = case
     return _save(contact, clients=clients, topics=topics, activities=list(activities))
+
+
+# -- imported from a spreadsheet (contacts/imports.py) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedContact:
+    """A new contact that passed every rule of contact_create, not yet saved (contact_checked)."""
+
+    contact: Contact
+    clients: tuple[Client, ...]
+    topics: tuple[Topic, ...]
+    activities: tuple[ActivityInput, ...]
+
+
+def contact_checked(
+    *,
+    organisation: Organisation,
+    assistant: User,
+    occurred_at: datetime.datetime,
+    duration_minutes: int,
+    activities: Sequence[ActivityInput],
+    service: Service,
+    project: Project | None,
+    authority: Authority | None = None,
+    clients: Iterable[Client] = (),
+    anonymous_persons: int = 0,
+    locality: Locality | None = None,
+    topics: Iterable[Topic] = (),
+    outcome: str = "",
+    follow_up_on: datetime.date | None = None,
+    note: str = "",
+    external_id: str = "",
+) -> CheckedContact:
+    """A contact of `assistant` in `organisation` (the importing coordinator's own:
+    own_client_work_organisation_id), checked by the rules of contact_create, nothing saved
+    (ValidationError by field when a rule is broken). The caller has found the clients, the
+    service and the rest in the coordinator's scope; no query is made here for them."""
+    if assistant.organisation_id != organisation.pk:
+        raise ValidationError({"assistant": _("The assistant is not of your organisation.")})
+    contact = Contact(
+        assistant=assistant,
+        organisation=organisation,
+        service=service,
+        project=project,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        authority=authority,
+        anonymous_persons=anonymous_persons,
+        locality=locality,
+        outcome=outcome,
+        follow_up_on=follow_up_on,
+        note=note,
+        external_id=external_id,
+    )
+    clients, activities = list(clients), list(activities)
+    _check(contact, clients=clients, activities=activities, kept_type_ids=set())
+    return CheckedContact(contact, tuple(clients), tuple(topics), tuple(activities))
+
+
+def contacts_imported_save(
+    checked: Sequence[CheckedContact], *, by: User, file_name: str, at: datetime.datetime
+) -> list[Contact]:
+    """Saves checked contacts (contact_checked) in a few statements per batch, each marked as
+    imported from `file_name` by `by`. The caller holds the transaction (all or nothing)."""
+    contacts = [item.contact for item in checked]
+    for contact in contacts:
+        contact.imported_from, contact.imported_by, contact.imported_at = file_name[:255], by, at
+    Contact.objects.bulk_create(contacts)
+    Contact.clients.through.objects.bulk_create(
+        Contact.clients.through(contact_id=item.contact.pk, client_id=client.pk)
+        for item in checked
+        for client in item.clients
+    )
+    Contact.topics.through.objects.bulk_create(
+        Contact.topics.through(contact_id=item.contact.pk, topic_id=topic.pk)
+        for item in checked
+        for topic in item.topics
+    )
+    Activity.objects.bulk_create(
+        Activity(contact_id=item.contact.pk, activity_type=a.activity_type, minutes=a.minutes, work=a.work)
+        for item in checked
+        for a in item.activities
+    )
+    return contacts

@@ -110,6 +110,8 @@ PAGE_READS: dict[str, Reads] = {
     # The check of an uploaded import names the recorded clients its rows resemble or update.
     "clients:import_check": _list(Client, lambda w, u: [w["own_client"]]),
     "clients:import_rejected": Reads(AuditAction.DOWNLOAD, ClientImportUpload, lambda w, u: [w["own_client_import"]]),
+    "contacts:import_rejected": Reads(AuditAction.DOWNLOAD, ClientImportUpload, lambda w, u: [w["own_contact_import"]]),
+    "cases:import_rejected": Reads(AuditAction.DOWNLOAD, ClientImportUpload, lambda w, u: [w["own_case_import"]]),
     "contacts:list": _list(Contact, lambda w, u: list(visible_contacts(u))),
     "contacts:detail": _view(Contact, "own_contact"),
     "contacts:edit": _view(Contact, "own_contact"),
@@ -178,6 +180,16 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "clients:create": "an empty form",
     "clients:import_start": "an empty form",
     "clients:import_template": "the import's template: column headings and a made-up example row",
+    "contacts:import_start": "an empty form",
+    "contacts:import_template": "the import's template: column headings and a made-up example row",
+    # The check of a contact import shows the file's own cells and counts, naming no recorded person.
+    "contacts:import_check": "the uploaded file's rows and errors; no recorded person is named",
+    "cases:import_start": "an empty form",
+    "cases:import_template": "the import's template: column headings and a made-up example row",
+    "cases:import_check": "the uploaded file's rows and errors; a recorded case is named only by its title",
+    "clients:import_job": "a background import's progress and its rows' errors (cells of the uploaded file)",
+    "contacts:import_job": "a background import's progress and its rows' errors (cells of the uploaded file)",
+    "cases:import_job": "a background import's progress and its rows' errors (cells of the uploaded file)",
     "observations:create": "an empty form; an observation names no person",
     "groupwork:create": "an empty form",
     # Anonymous by design: no name, no contact, at most a year of birth, sex and locality, and a

@@ -28,6 +28,7 @@ def _run_without_measuring(monkeypatch, tmp_path):
         requests=1,
         load_seconds=1,
         connections=1,
+        import_rows=10,
         output=str(output),
         skip_load=False,
         reseed=False,
@@ -45,6 +46,11 @@ def _run_without_measuring(monkeypatch, tmp_path):
     monkeypatch.setattr(run, "measure_pages", lambda *a: None)
     monkeypatch.setattr(run, "measure_exports", lambda *a: None)
 
+    def import_failed(*args):
+        raise NotMeasured("the contact import failed: no coordinator")
+
+    monkeypatch.setattr(run, "measure_import", import_failed)
+
     def no_locust(*args):
         raise NotMeasured("locust is not installed")
 
@@ -61,6 +67,7 @@ def test_a_figure_not_measured_is_written_and_fails_the_run(monkeypatch, tmp_pat
     written = output.read_text()
     assert "## Not measured (this run failed)" in written
     assert "- Throughput: locust is not installed" in written
+    assert "- Import: the contact import failed: no coordinator" in written
     assert "**Not measured**: locust is not installed" in written
 
 
@@ -83,3 +90,13 @@ def test_the_export_ratio_target_is_at_most_one_point_two():
     assert "met (1.19x)" in "\n".join(results.summary(done))
     done.copy["ratio"] = 1.21
     assert "**missed** (1.21x)" in "\n".join(results.summary(done))
+
+
+def test_the_import_target_is_100_000_rows_in_two_minutes():
+    measured = {"rows": 100_000, "file_bytes": 4e6, "check_seconds": 50.0, "import_seconds": 60.0, "peak_rss_mb": 150}
+    done = Results(imports=[measured | {"seconds": 110.0}])
+    assert "100,000 contact rows imported (check and import) in < 120 s: met (110 s)" in "\n".join(
+        results.summary(done)
+    )
+    done.imports[0]["seconds"] = 121.0
+    assert "**missed** (121 s)" in "\n".join(results.summary(done))

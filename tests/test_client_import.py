@@ -168,7 +168,7 @@ def test_dates_of_every_kind_give_the_year_of_birth(carol):
     ]
     table = read_table("k.xlsx", _xlsx(rows), {})
     result = imports.dry_run(by=carol, table=table, mapping=imports.column_mapping(table, {}))
-    assert [row.client.birth_year for row in result.created] == [1975, 1976, 1977, 1978]
+    assert [row.record.birth_year for row in result.created] == [1975, 1976, 1977, 1978]
 
 
 def test_a_file_without_a_header_is_refused_in_czech(client, carol):
@@ -196,8 +196,8 @@ def test_the_mapping_is_remembered_for_the_organisation(client, carol):
     # The next file of the organisation: its header is found by the saved headings, in another order.
     second = _upload(client, "b.csv", "Klient č.;Poznámka;Příjmení;Jméno\nX-2;;Malý;Jan\n".encode())
     result = response_result(client, second)
-    assert [row.client.external_id for row in result.created] == ["X-2"]
-    assert result.created[0].client.first_name == "Jan"
+    assert [row.record.external_id for row in result.created] == ["X-2"]
+    assert result.created[0].record.first_name == "Jan"
 
 
 def test_one_column_for_two_fields_is_refused(client, carol):
@@ -236,7 +236,7 @@ def test_the_template_lists_the_columns_and_its_example_row_imports(client, caro
     upload = _upload(client, "sablona.xlsx", data)
     result = response_result(client, upload)
     assert len(result.created) == 1 and not result.errors and not result.skipped
-    assert result.created[0].client.birth_year == 1975
+    assert result.created[0].record.birth_year == 1975
 
 
 def test_the_import_is_all_or_nothing(client, carol, monkeypatch):
@@ -301,7 +301,7 @@ def test_a_new_external_identifier_resembling_a_client_without_one_is_skipped(ca
     table = read_table("k.csv", csv, {})
     result = imports.dry_run(by=carol, table=table, mapping=imports.column_mapping(table, {}))
     assert [number for number, _message in result.skipped] == [2]
-    assert [row.client.external_id for row in result.created] == ["NEW-2"]  # a namesake recorded as another
+    assert [row.record.external_id for row in result.created] == ["NEW-2"]  # a namesake recorded as another
 
 
 def test_an_anonymised_client_is_not_found_by_a_reimport(carol):

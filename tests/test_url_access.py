@@ -30,7 +30,11 @@ from accounts.roles import Role
 from attention.services import calendar_token_reset
 from cases import services as case_services
 from cases.attachments import PDF, CheckedFile
-from clients.imports import upload_store as client_import_upload
+from cases.imports import CASES
+from clients.import_jobs import job_request
+from clients.importing import upload_store as import_upload
+from clients.imports import CLIENTS
+from contacts.imports import CONTACTS
 from observations.models import PassedTo
 from tests.factories import (
     CaseFactory,
@@ -125,6 +129,20 @@ ACCESS: dict[str, Rule] = {
     "clients:import_template": Rule(allowed=frozenset({C})),
     "clients:import_check": Rule(allowed=frozenset({C}), obj="client_import"),
     "clients:import_rejected": Rule(allowed=frozenset({C}), obj="client_import"),
+    # Importing contacts and cases the same way (tests/test_contact_import.py, tests/test_case_import.py);
+    # an upload of one kind is not reached through another kind's URLs.
+    "contacts:import_start": Rule(allowed=frozenset({C})),
+    "contacts:import_template": Rule(allowed=frozenset({C})),
+    "contacts:import_check": Rule(allowed=frozenset({C}), obj="contact_import"),
+    "contacts:import_rejected": Rule(allowed=frozenset({C}), obj="contact_import"),
+    "cases:import_start": Rule(allowed=frozenset({C})),
+    "cases:import_template": Rule(allowed=frozenset({C})),
+    "cases:import_check": Rule(allowed=frozenset({C}), obj="case_import"),
+    "cases:import_rejected": Rule(allowed=frozenset({C}), obj="case_import"),
+    # The background job of a long import: its requester's only, through its own kind's URL.
+    "clients:import_job": Rule(allowed=frozenset({C}), obj="client_import_job"),
+    "contacts:import_job": Rule(allowed=frozenset({C}), obj="contact_import_job"),
+    "cases:import_job": Rule(allowed=frozenset({C}), obj="case_import_job"),
     "clients:refused_list": Rule(allowed=CLIENT_WORK),
     "clients:refused_create": Rule(allowed=CLIENT_WORK),
     "clients:refused_detail": Rule(allowed=CLIENT_WORK, obj="refused_applicant"),
@@ -297,6 +315,34 @@ def _client_import_kwargs(world):
     ]
 
 
+def _contact_import_kwargs(world):
+    """As _client_import_kwargs; the coordinator's own client import is of another kind."""
+    return {"pk": world["own_contact_import"].pk}, [
+        {"pk": world["colleague_contact_import"].pk},
+        {"pk": world["foreign_contact_import"].pk},
+        {"pk": world["own_client_import"].pk},
+    ]
+
+
+def _case_import_kwargs(world):
+    return {"pk": world["own_case_import"].pk}, [
+        {"pk": world["colleague_case_import"].pk},
+        {"pk": world["foreign_case_import"].pk},
+        {"pk": world["own_contact_import"].pk},
+    ]
+
+
+def _import_job_kwargs(kind: str, other_kind: str):
+    def kwargs(world):
+        return {"pk": world[f"own_{kind}_import_job"].pk}, [
+            {"pk": world[f"colleague_{kind}_import_job"].pk},
+            {"pk": world[f"foreign_{kind}_import_job"].pk},
+            {"pk": world[f"own_{other_kind}_import_job"].pk},
+        ]
+
+    return kwargs
+
+
 def _refused_applicant_kwargs(world):
     return {"pk": world["own_refused_applicant"].pk}, {"pk": world["foreign_refused_applicant"].pk}
 
@@ -451,6 +497,11 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "client_pair": _client_pair_kwargs,
     "client_import": _client_import_kwargs,
+    "contact_import": _contact_import_kwargs,
+    "case_import": _case_import_kwargs,
+    "client_import_job": _import_job_kwargs("client", "contact"),
+    "contact_import_job": _import_job_kwargs("contact", "case"),
+    "case_import_job": _import_job_kwargs("case", "client"),
     "consent": _consent_kwargs,
     "service_use": _service_use_kwargs,
     "refused_applicant": _refused_applicant_kwargs,
@@ -583,11 +634,16 @@ def _client_imports(carol, oscar, own_client) -> dict:
     """Uploaded client imports; the coordinator's names the own client (a possible duplicate)."""
     row = f"jméno;příjmení\n{own_client.first_name};{own_client.last_name}\n".encode()
     colleague = UserFactory(organisation=carol.organisation, role=Role.COORDINATOR)
-    return {
-        "own_client_import": client_import_upload(by=carol, file_name="klienti.csv", data=row)[0],
-        "colleague_client_import": client_import_upload(by=colleague, file_name="klienti.csv", data=row)[0],
-        "foreign_client_import": client_import_upload(by=oscar, file_name="klienti.csv", data=row)[0],
-    }
+    contact_row = "datum;trvání (min);asistent;klienti\n1.11.2026;30;alice;1\n".encode()
+    uploads: dict[str, object] = {}
+    case_row = "klient;název;trestné činy\n1;Lichva;§218\n".encode()
+    kinds = (("client", CLIENTS, row), ("contact", CONTACTS, contact_row), ("case", CASES, case_row))
+    for name, importer, data in kinds:
+        for who, user in (("own", carol), ("colleague", colleague), ("foreign", oscar)):
+            upload, _large = import_upload(by=user, importer=importer, file_name="soubor.csv", data=data)
+            uploads[f"{who}_{name}_import"] = upload
+            uploads[f"{who}_{name}_import_job"] = job_request(importer=importer, upload=upload, phase="check")
+    return uploads
 
 
 def _transfers(alice, oscar) -> dict:

@@ -43,6 +43,10 @@ FILES = {
     "documents:pdf_download",  # a PDF file
     "documents:template_download",  # a DOCX file
     "documents:pdf_progress",  # a fragment of the PDF's page
+    "contacts:import_template",
+    "contacts:import_rejected",
+    "cases:import_template",
+    "cases:import_rejected",
 }
 
 # Long unbroken words as people really type them: a double surname, a web address, a scanned file.

@@ -1,0 +1,374 @@
+"""Importing records from a spreadsheet, whatever their kind (clients, contacts, cases).
+
+Each kind is an `Importer` (clients/imports.py, contacts/imports.py, cases/imports.py): its
+columns, its template's example row, a `RowChecker` that checks rows with the kind's own
+services and validation, and a `write` that saves checked rows. The flow is the same for all:
+the file is read (import_files.py), its columns mapped to fields (remembered per organisation and
+kind), every row checked in a dry run that writes nothing, the rejected rows downloadable with an
+error column, and on confirmation the checked rows are written in one transaction, all or
+nothing. A file longer than MAX_ROWS is checked and imported the same way by a background job
+(import_jobs.py), a batch of rows at a time."""
+
+import datetime
+import decimal
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
+
+from accounts.models import User
+from accounts.scoping import own_client_work_organisation_id
+from common.crypto import decrypt_bytes, encrypt_bytes
+from programmes.staff_import import parse_day
+
+from .import_files import (
+    ERROR_HEADING,
+    MAX_ROWS,
+    Columns,
+    Table,
+    TableStream,
+    folded,
+    open_table,
+    xlsx_bytes,
+)
+from .import_models import UPLOAD_KEPT_FOR, ClientImportMapping, ClientImportUpload
+
+# Rows checked (and written) together: one query per batch for what the rows refer to.
+BATCH_ROWS = 2_000
+
+
+class ImportRefused(Exception):
+    """The confirmation cannot go ahead; the message says why, in the user's language."""
+
+
+@dataclass
+class PlannedRow:
+    number: int
+    record: Any  # what the kind's write() saves: an unsaved model or the kind's checked input
+    is_new: bool
+
+
+@dataclass
+class DryRun:
+    created: list[PlannedRow] = field(default_factory=list)
+    updated: list[PlannedRow] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    # Recorded clients the page names (updated ones and possible duplicates): audited as a list.
+    named_clients: list[Any] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """What the confirmation must still find: a dry run whose result changed is shown again."""
+        return f"{len(self.created)}-{len(self.updated)}-{len(self.skipped)}-{len(self.errors)}"
+
+
+class RowChecker:
+    """Checks the rows of one file, in order, a batch at a time; keeps what it saw across batches
+    (identifiers already used by an earlier row of the file)."""
+
+    def check_batch(self, rows: list[tuple[int, list[Any]]], result: DryRun) -> None:
+        raise NotImplementedError
+
+
+class Importer:
+    """One kind of records that can be imported; see the module's docstring."""
+
+    kind: str
+    columns: Columns
+    example_row: dict[str, str]
+    field_labels: dict[str, StrOrPromise]
+    title: StrOrPromise  # "Import contacts"
+    intro: StrOrPromise  # what a row is and what a re-import does, for the start page
+    namespace: str  # of the URLs import_start, import_check, ...
+    done_url: str
+    template_file_name: str
+
+    def checker(self, *, by: User, mapping: dict[str, int]) -> RowChecker:
+        raise NotImplementedError
+
+    def write(self, *, by: User, rows: list[PlannedRow], file_name: str, at: datetime.datetime) -> None:
+        """Saves checked rows (created and updated), marked as imported from the file by `by`."""
+        raise NotImplementedError
+
+    def done_message(self, *, file_name: str, created: int, updated: int, not_imported: int) -> str:
+        return _("Imported from %(file)s: %(created)s new records, %(updated)s updated, %(skipped)s rows skipped.") % {
+            "file": file_name,
+            "created": created,
+            "updated": updated,
+            "skipped": not_imported,
+        }
+
+
+# Every kind by its name, for the worker (clients.import_jobs): each app registers its own when
+# it is ready (contacts.apps, cases.apps), since this app may not import theirs.
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    IMPORTERS[importer.kind] = importer
+    return importer
+
+
+# -- uploads and the mapping ---------------------------------------------------------------------
+
+
+def forget_old_uploads() -> int:
+    """Deletes the uploads older than a day; answers how many."""
+    deleted, _kinds = ClientImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
+    return deleted
+
+
+def own_uploads(user: User, importer: Importer):
+    """The user's own uploads of the kind, not yet expired: nobody else reaches them."""
+    return ClientImportUpload.objects.filter(
+        uploaded_by=user, kind=importer.kind, created_at__gte=timezone.now() - UPLOAD_KEPT_FOR
+    )
+
+
+def saved_mapping(user: User, importer: Importer) -> dict[str, str]:
+    mapping = ClientImportMapping.objects.filter(
+        organisation_id=own_client_work_organisation_id(user), kind=importer.kind
+    ).first()
+    return dict(mapping.columns) if mapping else {}
+
+
+def save_mapping(user: User, importer: Importer, columns: dict[str, str]) -> None:
+    ClientImportMapping.objects.update_or_create(
+        organisation_id=own_client_work_organisation_id(user),
+        kind=importer.kind,
+        defaults={
+            "columns": {name: heading for name, heading in columns.items() if name in importer.columns and heading}
+        },
+    )
+
+
+def upload_store(*, by: User, importer: Importer, file_name: str, data: bytes) -> tuple[ClientImportUpload, bool]:
+    """Reads the file's header (UnreadableFile if it cannot be) and keeps the file encrypted for
+    its uploader. Answers the upload and whether it is large: longer than MAX_ROWS rows, to be
+    checked and imported in the background."""
+    stream = open_table(file_name, data, saved_mapping(by, importer), importer.columns, large=True)
+    large = stream.is_longer_than(MAX_ROWS)
+    if not large:
+        stream.table()  # the size limit of a file read at once
+    forget_old_uploads()
+    upload = ClientImportUpload.objects.create(
+        organisation_id=own_client_work_organisation_id(by),
+        uploaded_by=by,
+        kind=importer.kind,
+        file_name=file_name[:255],
+        data=encrypt_bytes(data),
+    )
+    return upload, large
+
+
+def upload_stream(upload: ClientImportUpload, importer: Importer, saved: dict[str, str]) -> TableStream:
+    return open_table(upload.file_name, decrypt_bytes(bytes(upload.data)), saved, importer.columns, large=True)
+
+
+def upload_table(upload: ClientImportUpload, importer: Importer, saved: dict[str, str]) -> Table:
+    return upload_stream(upload, importer, saved).table()
+
+
+def column_mapping(headings: list[str], saved: dict[str, str], columns: Columns) -> dict[str, int]:
+    """field -> index of its column: the saved mapping's heading first, then the known headings."""
+    found: dict[str, int] = {}
+    by_heading = {folded(heading): index for index, heading in enumerate(headings) if heading}
+    for name, heading in saved.items():
+        if name in columns and folded(heading) in by_heading:
+            found[name] = by_heading[folded(heading)]
+    taken = set(found.values())
+    for name, (heading, others) in columns.items():
+        if name in found:
+            continue
+        for candidate in (heading, *others):
+            index = by_heading.get(folded(candidate))
+            if index is not None and index not in taken:
+                found[name] = index
+                taken.add(index)
+                break
+    return found
+
+
+# -- the cells ----------------------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    """A cell as text; a whole number from a spreadsheet loses its ".0" (phone numbers, ids)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return str(value).strip()
+
+
+def choice_words(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Every way a choice may be written: its code, its label in Czech and in English."""
+    words: dict[str, str] = {}
+    for value, label in choices:
+        words[folded(value)] = value
+        for language in ("cs", "en"):
+            with translation.override(language):
+                words[folded(str(label))] = value
+    return words
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why, in the user's language."""
+
+
+def cell_day(value: Any) -> datetime.date:
+    """A date cell: an Excel date, `28.11.2026`, `28. 11. 2026` or `2026-11-28`."""
+    try:
+        return parse_day(value)
+    except (ValueError, OverflowError):
+        raise CellError(_("“%(value)s” is not a date: write it as 28.11.2026.") % {"value": text(value)}) from None
+
+
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::\d{2})?")
+
+
+def cell_time(value: Any) -> datetime.time:
+    """A time cell: an Excel time (or the fraction of a day), `14:30`, `14.30` or `9:05:00`."""
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    if isinstance(value, datetime.time):
+        return value
+    if isinstance(value, float | int) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return datetime.time(minutes // 60, minutes % 60)
+    match = _TIME.fullmatch(text(value))
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return datetime.time(int(match.group(1)), int(match.group(2)))
+    raise CellError(_("“%(value)s” is not a time: write it as 14:30.") % {"value": text(value)})
+
+
+def cell_number(value: Any) -> decimal.Decimal:
+    """A number cell: a number, or text with a decimal comma or point and spaces between thousands."""
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
+    if isinstance(value, int | float | decimal.Decimal):
+        return decimal.Decimal(str(value))
+    cleaned = text(value).replace("\xa0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = decimal.Decimal(cleaned)
+    except decimal.InvalidOperation:
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
+    if not number.is_finite():
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
+    return number
+
+
+def cell_whole(value: Any, *, minimum: int = 0) -> int:
+    """A whole number cell (`30`, `30,0`), at least `minimum`."""
+    number = cell_number(value)
+    if number != number.to_integral_value():
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text(value)})
+    if number < minimum:
+        raise CellError(_("“%(value)s” is less than %(minimum)s.") % {"value": text(value), "minimum": minimum})
+    return int(number)
+
+
+YES_WORDS = {"ano", "a", "yes", "y", "1", "true", "x", "pravda"}
+NO_WORDS = {"ne", "n", "no", "0", "false", "", "nepravda"}
+
+
+def cell_yes_no(value: Any) -> bool:
+    word = folded(text(value))
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellError(_("“%(value)s” is neither ano nor ne.") % {"value": text(value)})
+
+
+def cell_list(value: Any) -> list[str]:
+    """Several values in one cell, separated by `;`, `,` or new lines."""
+    return [part.strip() for part in re.split(r"[;,\n]", text(value)) if part.strip()]
+
+
+def cells_of(cells: list[Any], mapping: dict[str, int]) -> dict[str, Any]:
+    """The mapped cells of a row by field (None for a missing cell)."""
+    return {name: cells[index] if index < len(cells) else None for name, index in mapping.items()}
+
+
+def validation_text(error: Any, labels: dict[str, Any]) -> str:
+    """A ValidationError's messages, each after the label of its field."""
+    from django.utils.text import capfirst
+
+    if not hasattr(error, "error_dict"):
+        return " ".join(str(message) for message in error.messages)
+    parts: list[str] = []
+    for name, errors in error.message_dict.items():
+        label = capfirst(str(labels[name])) if name in labels else ""
+        parts.extend(f"{label}: {message}" if label else str(message) for message in errors)
+    return " ".join(parts)
+
+
+# -- the dry run and the import --------------------------------------------------------------------
+
+
+def batches(rows: Iterable[tuple[int, list[Any]]], size: int | None = None) -> Iterator[list[tuple[int, list[Any]]]]:
+    size = size or BATCH_ROWS
+    batch: list[tuple[int, list[Any]]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def dry_run(importer: Importer, *, by: User, table: Table, mapping: dict[str, int]) -> DryRun:
+    """What the import would do with every row; nothing is written."""
+    result = DryRun()
+    checker = importer.checker(by=by, mapping=mapping)
+    for batch in batches(table.rows):
+        checker.check_batch(batch, result)
+    return result
+
+
+def confirm_import(importer: Importer, *, by: User, upload: ClientImportUpload, summary: str) -> DryRun:
+    """Writes the rows of the dry run (created and updated), all or nothing, marks every record
+    as imported from the file, and deletes the upload. ImportRefused when the dry run of now is
+    no longer the one the user saw (`summary`), or when nothing would be written."""
+    with transaction.atomic():
+        upload = ClientImportUpload.objects.select_for_update().get(pk=upload.pk)
+        saved = saved_mapping(by, importer)
+        table = upload_table(upload, importer, saved)
+        result = dry_run(importer, by=by, table=table, mapping=column_mapping(table.headings, saved, importer.columns))
+        if result.summary != summary:
+            raise ImportRefused(_("The records changed since the check: check the result again before confirming."))
+        if not result.created and not result.updated:
+            raise ImportRefused(_("No row of the file would be imported."))
+        try:
+            with transaction.atomic():
+                importer.write(
+                    by=by, rows=[*result.created, *result.updated], file_name=upload.file_name, at=timezone.now()
+                )
+        except IntegrityError as error:
+            raise ImportRefused(
+                _("Another record of the organisation has this external identifier: check the result again.")
+            ) from error
+        upload.delete()
+    return result
+
+
+def rejected_rows_xlsx(headings: list[str], rows: Iterable[tuple[int, list[Any]]], errors: dict[int, str]) -> bytes:
+    """The rows with an error, as the file had them, with the error in a last column."""
+    rejected = [
+        [*cells, *[""] * (len(headings) - len(cells)), errors[number]] for number, cells in rows if number in errors
+    ]
+    return xlsx_bytes([*headings, ERROR_HEADING], [[text(value) for value in row] for row in rejected])

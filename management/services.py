@@ -368,7 +368,9 @@ def organisation_update(
     the administrator's."""
     fields = ["no_contact_days", "founded_on"]
     if Role(actor.role) == Role.ADMIN and name is not None and kind is not None:
-        if kind != organisation.kind and organisation.members.exists():
+        # The form may have set the new values on the instance already: compare with the stored ones.
+        stored_kind = Organisation.objects.filter(pk=organisation.pk).values_list("kind", flat=True).first()
+        if kind != stored_kind and organisation.members.exists():
             refuse("kind", _("The kind of an organisation with users cannot change."))
         _check_organisation(name, kind, region, organisation)
         organisation.name, organisation.kind, organisation.region = name.strip(), kind, region

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_can
 from accounts.roles import Role
 from common.http import AuthenticatedHttpRequest
+from common.pagination import paginate, querystring_without_page
 from programmes.forms import ServiceForm
 
 from . import services
@@ -89,12 +90,14 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = request.GET.get("organisation", "")
     if organisation.isdigit() and len(organisation) < 10:
         users = users.filter(organisation_id=int(organisation))
-    users = users.order_by("-is_active", "organisation__name", "last_name", "first_name")
+    page = paginate(request, users.order_by("-is_active", "organisation__name", "last_name", "first_name", "pk"))
     return render(
         request,
         "management/user_list.html",
         {
-            "users": users,
+            "users": page,
+            "page": page,
+            "querystring": querystring_without_page(request),
             "query": query,
             "organisations": managed_organisations(request.user) if request.user.role == Role.ADMIN else None,
             "chosen_organisation": organisation,

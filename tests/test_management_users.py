@@ -323,3 +323,17 @@ def test_deactivation_withdraws_the_invitation(administrator, drom):
     user, link = _invited(administrator, drom)
     _signed_in(administrator).post(reverse("management:user_deactivate", args=[user.pk]))
     assert Client().get(link).status_code == 404
+
+
+def test_the_user_list_is_paged_in_a_fixed_number_of_queries(administrator, drom, django_assert_num_queries):
+    for number in range(30):
+        User.objects.create(username=f"pracovnik{number}", organisation=drom, role=Role.ASSISTANT)
+    client = _signed_in(administrator)
+    client.get(reverse("management:user_list"))  # the session's first request loads more
+    # session, user, second-factor device; the count of users; the organisations of the filter; the
+    # page of users with their organisations and open invitations (one query); the session's
+    # save (a savepoint, the update, its release)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("management:user_list") + "?page=2")
+    assert response.status_code == 200
+    assert "Strana 2 z 2" in response.content.decode()

@@ -94,7 +94,7 @@ def test_an_administrator_sets_up_an_organisation_with_two_assistants(
     assert page.get_by_role("heading", name="Marek Daniel").is_visible()
     screenshot(page, "management-user-detail")
 
-    for first, last, username, email in ASSISTANTS:
+    for _first, _last, username, email in ASSISTANTS:
         user = User.objects.get(username=username)
         assert (user.role, user.organisation.name, user.email) == ("assistant", "Romodrom, o.p.s.", email)
         assert Assignment.objects.filter(profile__user=user, service__name="Terénní program Brno").exists()

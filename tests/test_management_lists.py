@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.models import Organisation, Region
 from audit.models import AuditAction, AuditEvent
-from cases.models import CrimeType
 from contacts.models import Authority, Topic
+from management.services import REFERENCE_MODELS
 from programmes.models import Service
 from tests.factories import ContactFactory, police_directorate
 
@@ -82,7 +82,12 @@ def test_the_kind_of_an_organisation_with_users_does_not_change(administrator, a
     organisation = alice.organisation
     response = _signed_in(administrator).post(
         reverse("management:organisation_edit", args=[organisation.pk]),
-        {"name": organisation.name, "kind": "police", "region": Region.objects.first().pk, "no_contact_days": 30},
+        {
+            "name": organisation.name,
+            "kind": "police",
+            "region": Region.objects.get(code="CZ064").pk,
+            "no_contact_days": 30,
+        },
     )
     assert response.status_code == 400
     organisation.refresh_from_db()
@@ -169,24 +174,24 @@ def test_an_unused_item_can_be_deleted(administrator, kind):
         kind, {"section": "§999", "name": "Nový trestný čin"}
     )
     client.post(reverse("management:reference_create", args=[kind]), {**data, "is_active": "on"})
-    model = {"authorities": Authority, "topics": Topic, "crime_types": CrimeType}[kind]
-    item = model.objects.get(name=data["name"])
+    model = REFERENCE_MODELS[kind]
+    item = model._default_manager.get(name=data["name"])
     response = client.post(reverse("management:reference_delete", args=[kind, item.pk]))
     assert response.status_code == 302
-    assert not model.objects.filter(pk=item.pk).exists()
+    assert not model._default_manager.filter(pk=item.pk).exists()
 
 
 def test_an_item_in_use_cannot_be_deleted_only_switched_off(administrator, own_contact):
     topic = Topic.objects.create(name="Používané téma")
     own_contact.topics.add(topic)
-    authority = own_contact.authority or Authority.objects.first()
+    authority = Authority.objects.create(name="Používaný úřad", kind=Authority.Kind.OFFICE)
     ContactFactory(assistant=own_contact.assistant, authority=authority, clients=list(own_contact.clients.all()))
     client = _signed_in(administrator)
 
     for kind, item in (("topics", topic), ("authorities", authority)):
         response = client.post(reverse("management:reference_delete", args=[kind, item.pk]), follow=True)
         assert "už záznamy používají, proto ji nelze smazat" in response.content.decode()
-        assert type(item).objects.filter(pk=item.pk).exists()
+        assert type(item)._default_manager.filter(pk=item.pk).exists()
     assert own_contact.topics.filter(pk=topic.pk).exists()
 
 

@@ -96,6 +96,7 @@ def test_an_administrator_sets_up_an_organisation_with_two_assistants(
 
     for _first, _last, username, email in ASSISTANTS:
         user = User.objects.get(username=username)
+        assert user.organisation is not None
         assert (user.role, user.organisation.name, user.email) == ("assistant", "Romodrom, o.p.s.", email)
         assert Assignment.objects.filter(profile__user=user, service__name="Terénní program Brno").exists()
     assert len(mail.outbox) == 2

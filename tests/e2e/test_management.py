@@ -135,3 +135,37 @@ def test_an_administrator_sets_up_an_organisation_with_two_assistants(
             assert phone.get_by_role("heading", name="Odkaz už nefunguje").is_visible()
         finally:
             context.close()
+
+
+def test_reference_lists_by_keyboard_on_a_phone(browser, axe_source, live_server, administrator):
+    from contacts.models import Topic
+
+    Topic.objects.update(ordering=0)
+    last = Topic.objects.create(name="Žádost o dávky", ordering=1)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="cs-CZ", is_mobile=True)
+    context.add_init_script(script=axe_source)
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    try:
+        sign_in(phone, live_server, administrator, with_authenticator(administrator))
+        phone.goto(f"{live_server.url}/manage/lists/topics/")
+        _accessible_and_narrow_enough(phone, 375)
+        screenshot(phone, "management-reference-list-375px")
+
+        # Up one place, from the keyboard.
+        phone.get_by_role("button", name="Posunout Žádost o dávky nahoru").focus()
+        with phone.expect_navigation():
+            phone.keyboard.press("Enter")
+        names = [topic.name for topic in Topic.objects.all()]
+        assert names.index("Žádost o dávky") == len(names) - 2
+
+        # Switched off: no longer offered, still listed.
+        phone.get_by_role("button", name="Vypnout Žádost o dávky").focus()
+        with phone.expect_navigation():
+            phone.keyboard.press("Enter")
+        last.refresh_from_db()
+        assert not last.is_active
+        assert phone.get_by_role("button", name="Zapnout Žádost o dávky").is_visible()
+        _accessible_and_narrow_enough(phone, 375)
+    finally:
+        context.close()

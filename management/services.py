@@ -25,7 +25,7 @@ from knox.models import AuthToken
 
 from accounts.models import AssistantProfile, Locality, Municipality, Organisation, Region, User
 from accounts.roles import Role
-from accounts.services import check_access_change
+from accounts.services import check_access_change, record_access_change
 from accounts.sessions import end_all_sessions
 from audit.models import AuditAction
 from audit.services import record_event
@@ -159,6 +159,10 @@ def user_create(
         elif project is not None:
             refuse("service", _("A project needs the service the work belongs to."))
         record_event(action=AuditAction.USER_CREATED, obj=user, actor=actor)
+        # A new account is a change of access like any other: the organisation's coordinators see
+        # it on their start page, so that nobody (an administrator included) quietly gives
+        # themselves a second account with access to the clients.
+        record_access_change(actor_id=actor.pk, user=user, old_role="", old_organisation_id=None)
         invitation, token = _invitation_new(actor=actor, user=user)
     return user, _invitation_mail(invitation=invitation, token=token, site=site)
 

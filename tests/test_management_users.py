@@ -337,3 +337,11 @@ def test_the_user_list_is_paged_in_a_fixed_number_of_queries(administrator, drom
         response = client.get(reverse("management:user_list") + "?page=2")
     assert response.status_code == 200
     assert "Strana 2 z 2" in response.content.decode()
+
+
+def test_a_new_account_is_shown_to_the_organisations_coordinators(administrator, carol):
+    response = _signed_in(administrator).post(NEW_USER, _form(carol.organisation, role=Role.COORDINATOR))
+    assert response.status_code == 302
+    start_page = _signed_in(carol).get(reverse("home")).content.decode()
+    section = start_page.split('id="access-changes-heading"', 1)[1].split("</section>", 1)[0]
+    assert "petra.h" in section and administrator.username in section

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from accounts.models import Municipality, User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from management import services as management_services
 from management.models import Invitation
 from programmes.models import Assignment
 from programmes.services import starting_service
@@ -345,3 +346,23 @@ def test_a_new_account_is_shown_to_the_organisations_coordinators(administrator,
     start_page = _signed_in(carol).get(reverse("home")).content.decode()
     section = start_page.split('id="access-changes-heading"', 1)[1].split("</section>", 1)[0]
     assert "petra.h" in section and administrator.username in section
+
+
+def test_the_invitation_opens_in_a_browser_signed_in_with_the_password_alone(
+    administrator, drom, bob, real_two_factors
+):
+    management_services.user_create(
+        actor=administrator,
+        site="http://testserver/",
+        username="petra.h",
+        first_name="Petra",
+        last_name="Horváthová",
+        email="petra@example.cz",
+        role=Role.COORDINATOR,
+        organisation=drom,
+    )
+    link = _link(mail.outbox[-1])
+    browser = Client()
+    browser.force_login(bob)  # no second factor given yet
+    assert browser.get(reverse("contacts:list")).status_code == 302
+    assert browser.get(link).status_code == 200

@@ -21,6 +21,8 @@ OTP_EXEMPT_URL_NAMES = frozenset(
         "accounts:password_reset_done",
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
+        # The link of an invitation to a new account (management/views.py), public like a reset link.
+        "management:invitation_accept",
         "set_language",
         "healthz",
         # Signed in by the secret in its address, never by a session (attention/views.py).

@@ -52,6 +52,19 @@ class Role(models.TextChoices):
     def can_manage_reference_data(self) -> bool:
         return self == Role.ADMIN
 
+    # The management area (management/): users and organisations; a coordinator's own only.
+    def can_manage_accounts(self) -> bool:
+        return self in (Role.COORDINATOR, Role.ADMIN)
+
+    def grantable_roles(self) -> "list[Role]":
+        """The roles a user of this role may give: a coordinator only the client work of the own
+        organisation, never an administrator, the police or the ministry."""
+        if self == Role.ADMIN:
+            return list(Role)
+        if self == Role.COORDINATOR:
+            return [Role.ASSISTANT, Role.COORDINATOR]
+        return []
+
     # The audit trail: a coordinator of the own organisation, an administrator of the system.
     def can_read_audit_trail(self) -> bool:
         return self in (Role.COORDINATOR, Role.ADMIN)

@@ -56,6 +56,16 @@ class AuditAction(models.TextChoices):
     TRANSFER_CANCELLED = "transfer_cancelled", _("Client transfer withdrawn")
     MERGE = "merge", _("Merge of client files")
     DOCUMENT = "document", _("Document made from a template")
+    # The management area (management/services.py).
+    USER_CREATED = "user_created", _("User created")
+    USER_CHANGED = "user_changed", _("User changed")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_USED = "invitation_used", _("Invitation used to set a password")
+    ORGANISATION_CREATED = "org_created", _("Organisation created")
+    ORGANISATION_CHANGED = "org_changed", _("Organisation changed")
+    REFERENCE_CHANGED = "reference_changed", _("Reference list changed")
 
 
 class AuditEvent(AppendOnlyModel):

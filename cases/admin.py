@@ -9,5 +9,7 @@ from .models import CrimeType
 @admin.register(CrimeType)
 class CrimeTypeAdmin(admin.ModelAdmin):
     list_display = ("section", "name", "is_active")
+    # The order of the list is kept in the management area (/manage/lists/crime_types/).
+    fields = ("section", "name", "is_active")
     list_filter = ("is_active",)
     search_fields = ("section", "name")

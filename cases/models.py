@@ -22,9 +22,10 @@ class CrimeType(models.Model):
     section = models.CharField(_("section"), max_length=10, unique=True, help_text=_("e.g. §218"))
     name = models.CharField(_("name"), max_length=150)
     is_active = models.BooleanField(_("in use"), default=True)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["ordering", "name"]
         verbose_name = _("crime type")
         verbose_name_plural = _("crime types")
 

@@ -45,9 +45,10 @@ class Authority(models.Model):
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=150, unique=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["ordering", "name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 

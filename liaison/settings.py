@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "gdpr",
+    "management",  # organisations, users and reference lists, in the application
     "attention",  # what needs doing: start page sections, daily digest, calendar feed
     "seed",  # seed_demo and seed_bulk
 ]
@@ -209,6 +210,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
 # (the daily digest), e.g. https://liaison.example.cz.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# How long the link of an invitation to a new account works (management/services.py).
+LIAISON_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # Password-reset requests per address and per account within the window (accounts/password_reset.py).
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
 PASSWORD_RESET_LIMIT_WINDOW = env_int("PASSWORD_RESET_LIMIT_WINDOW", 60 * 60)

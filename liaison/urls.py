@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("documents/", include("documents.urls")),
     path("attention/", include("attention.urls")),
+    path("manage/", include("management.urls")),
     # The language switch works on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", include("api.urls")),

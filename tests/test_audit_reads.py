@@ -153,6 +153,7 @@ PAGE_READS: dict[str, Reads] = {
 
 # Routes that show nobody's data, or only write (their refusal shows the form just posted).
 _WRITE = "a write: answers a redirect or the refused form, the read before it is audited"
+_REFERENCE_LIST = "a reference list: authorities, topics or crime types"
 PAGE_NO_PERSON_DATA: dict[str, str] = {
     "healthz": "health of the services",
     "set_language": "a preference",
@@ -251,6 +252,27 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "programmes:staff_time_edit": "working time of a staff member; no client (a POST may delete it)",
     "programmes:staff_time_import": "an empty form; a checked file lists staff time, no client",
     "programmes:work_summary": "minutes of work per staff member and service, no client",
+    # The management area: staff accounts and organisations, like the directory; never a client.
+    "management:index": "links",
+    "management:user_list": "staff accounts, like the directory; no client",
+    "management:user_create": "an empty form",
+    "management:user_detail": "a staff account, like the directory; no client",
+    "management:user_edit": "a staff account, like the directory; no client",
+    "management:user_deactivate": _WRITE,
+    "management:user_reactivate": _WRITE,
+    "management:user_invite": _WRITE,
+    "management:invitation_accept": "the invited user's own account",
+    "management:organisation_list": "organisations, no person",
+    "management:organisation_create": "an empty form",
+    "management:organisation_detail": "an organisation, its services, projects and staff; no client",
+    "management:organisation_edit": "an organisation, no person",
+    "management:organisation_service_create": "an empty form",
+    "management:reference_list": _REFERENCE_LIST,
+    "management:reference_create": "an empty form",
+    "management:reference_edit": _REFERENCE_LIST,
+    "management:reference_move": _WRITE,
+    "management:reference_toggle": _WRITE,
+    "management:reference_delete": _WRITE,
     "attention:count": "a number of things to do",
     "attention:settings": "the user's own settings",
     # Dates, "follow-up"/"task" and case or contact numbers, never a name: tests/test_attention_calendar.py.

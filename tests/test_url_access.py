@@ -35,6 +35,8 @@ from clients.import_jobs import job_request
 from clients.importing import upload_store as import_upload
 from clients.imports import CLIENTS
 from contacts.imports import CONTACTS
+from contacts.models import Topic
+from management import services as management_services
 from observations.models import PassedTo
 from tests.factories import (
     CaseFactory,
@@ -60,6 +62,7 @@ from tests.test_documents import pdf_render_done
 A, C, P, M, ADM = Role.ASSISTANT, Role.COORDINATOR, Role.POLICE, Role.MINISTRY, Role.ADMIN
 SIGNED_IN = frozenset({A, C, P, M, ADM})
 CLIENT_WORK = frozenset({A, C})
+MANAGE = frozenset({C, ADM})
 ANONYMOUS = "anonymous"
 _TODAY = timezone.localdate().isoformat()
 SIGN_IN = 302  # anonymous visitors are redirected to the sign-in page
@@ -76,6 +79,9 @@ class Rule:
     method: str = "get"
     data: dict = field(default_factory=dict)
     get: int | None = None
+    # Roles for whom every record is in scope (an administrator in the management area): a record
+    # out of the other roles' scope answers them `ok`.
+    sees_all: frozenset = frozenset()
     # The admin first sends anonymous visitors to its own sign-in URL, which forwards to ours.
     sign_in_url: str = "/accounts/login/"
 
@@ -266,6 +272,39 @@ ACCESS: dict[str, Rule] = {
     "attention:count": Rule(allowed=frozenset({A, C, P})),
     "attention:settings": Rule(allowed=frozenset({A, C, P})),
     "attention:calendar_feed": _public(obj="calendar_token"),
+    # The management area (fuller tests: tests/test_management_*.py): an administrator every
+    # organisation and user, a coordinator the own organisation's; the reference lists the
+    # administrator's. The invitation's link is signed in by the secret in its address.
+    "management:index": Rule(allowed=MANAGE),
+    "management:user_list": Rule(allowed=MANAGE),
+    "management:user_create": Rule(allowed=MANAGE),
+    "management:user_detail": Rule(allowed=MANAGE, obj="managed_user", sees_all=frozenset({ADM})),
+    "management:user_edit": Rule(allowed=MANAGE, obj="managed_user", sees_all=frozenset({ADM})),
+    "management:user_deactivate": Rule(
+        allowed=MANAGE, obj="managed_user", sees_all=frozenset({ADM}), method="post", ok=302, get=405
+    ),
+    "management:user_reactivate": Rule(
+        allowed=MANAGE, obj="managed_user", sees_all=frozenset({ADM}), method="post", ok=302, get=405
+    ),
+    "management:user_invite": Rule(
+        allowed=MANAGE, obj="managed_user", sees_all=frozenset({ADM}), method="post", ok=302, get=405
+    ),
+    "management:invitation_accept": _public(obj="invitation"),
+    "management:organisation_list": Rule(allowed=MANAGE),
+    "management:organisation_create": Rule(allowed=frozenset({ADM})),
+    "management:organisation_detail": Rule(allowed=MANAGE, obj="managed_organisation", sees_all=frozenset({ADM})),
+    "management:organisation_edit": Rule(allowed=MANAGE, obj="managed_organisation", sees_all=frozenset({ADM})),
+    "management:organisation_service_create": Rule(
+        allowed=frozenset({ADM}), obj="managed_organisation", sees_all=frozenset({ADM})
+    ),
+    "management:reference_list": Rule(allowed=frozenset({ADM}), obj="reference_kind"),
+    "management:reference_create": Rule(allowed=frozenset({ADM}), obj="reference_kind"),
+    "management:reference_edit": Rule(allowed=frozenset({ADM}), obj="reference_item"),
+    "management:reference_move": Rule(
+        allowed=frozenset({ADM}), obj="reference_item", method="post", ok=302, get=405, data={"direction": "up"}
+    ),
+    "management:reference_toggle": Rule(allowed=frozenset({ADM}), obj="reference_item", method="post", ok=302, get=405),
+    "management:reference_delete": Rule(allowed=frozenset({ADM}), obj="reference_item", method="post", ok=302, get=405),
 }
 
 
@@ -493,6 +532,32 @@ def _reset_link_kwargs(world):
     return link, link
 
 
+def _managed_user_kwargs(world):
+    # Another organisation's user is out of a coordinator's scope (never of an administrator's).
+    return {"pk": world["users"][A].pk}, {"pk": world["foreign_user"].pk}
+
+
+def _managed_organisation_kwargs(world):
+    return {"pk": world["users"][A].organisation_id}, {"pk": world["foreign_user"].organisation_id}
+
+
+def _invitation_kwargs(world):
+    return {"token": world["invitation_token"]}, [{"token": "wrong"}]
+
+
+def _reference_kind_kwargs(world):
+    return {"kind": "topics"}, [{"kind": "clients"}]
+
+
+def _reference_item_kwargs(world):
+    # An item through another list's address, and a list that does not exist.
+    topic = world["reference_topic"].pk
+    return {"kind": "topics", "pk": topic}, [
+        {"kind": "crime_types", "pk": MISSING_ID},
+        {"kind": "clients", "pk": topic},
+    ]
+
+
 OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "client": _client_kwargs,
     "client_pair": _client_pair_kwargs,
@@ -531,6 +596,11 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "transfer": _transfer_kwargs,
     "incoming_transfer": _incoming_transfer_kwargs,
     "outgoing_transfer": _outgoing_transfer_kwargs,
+    "managed_user": _managed_user_kwargs,
+    "managed_organisation": _managed_organisation_kwargs,
+    "invitation": _invitation_kwargs,
+    "reference_kind": _reference_kind_kwargs,
+    "reference_item": _reference_item_kwargs,
 }
 
 
@@ -627,6 +697,20 @@ def world(alice, carol, oscar, police_officer, ministry_analyst, administrator, 
         "calendar_token": calendar_token_reset(user=alice),
         **_transfers(alice, oscar),
         **_client_imports(carol, oscar, own_client),
+        **_management(administrator, oscar),
+    }
+
+
+def _management(administrator, oscar) -> dict:
+    """A user invited (the link's secret), another organisation's user, a topic of the list."""
+    invited = UserFactory(organisation=oscar.organisation, email="pozvany@example.cz")
+    invited.set_unusable_password()
+    invited.save(update_fields=["password"])
+    _invitation, token = management_services._invitation_new(actor=administrator, user=invited)
+    return {
+        "foreign_user": oscar,
+        "invitation_token": token,
+        "reference_topic": Topic.objects.create(name="Téma z tabulky přístupů"),
     }
 
 
@@ -697,7 +781,8 @@ def _check(client_factory, world, name: str, rule: Rule) -> list[str]:
             expect(role, own_url, rule.ok, _request(client, rule, own_url))
             for kwargs in out_of_scope:
                 foreign_url = reverse(name, kwargs=kwargs)
-                expect(f"{role} (foreign record)", foreign_url, rule.foreign, _request(client, rule, foreign_url))
+                wanted = rule.ok if role in rule.sees_all else rule.foreign
+                expect(f"{role} (foreign record)", foreign_url, wanted, _request(client, rule, foreign_url))
             if missing_url:
                 expect(f"{role} (missing record)", missing_url, rule.foreign, _request(client, rule, missing_url))
             if rule.get is not None:

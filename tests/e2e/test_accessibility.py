@@ -45,10 +45,30 @@ PAGES_BY_ROLE = {
         "/programme/staff-time/summary/",
         "/transfers/",
         "/transfers/new/{client_pk}/",
+        "/manage/",
+        "/manage/users/",
+        "/manage/users/new/",
+        "/manage/users/{alice_pk}/",
+        "/manage/users/{alice_pk}/edit/",
+        "/manage/organisations/{organisation_pk}/",
+        "/manage/organisations/{organisation_pk}/edit/",
     ],
     "police_officer": ["/", "/police/cases/", "{police_case}", "/reports/dashboard/"],
     "ministry_analyst": ["/", "/accounts/assistants/", "/reports/", "/reports/new/national/", "/reports/dashboard/"],
-    "administrator": ["/"],
+    "administrator": [
+        "/",
+        "/manage/",
+        "/manage/organisations/",
+        "/manage/organisations/new/",
+        "/manage/organisations/{organisation_pk}/",
+        "/manage/organisations/{organisation_pk}/services/new/",
+        "/manage/users/",
+        "/manage/users/new/",
+        "/manage/users/{alice_pk}/",
+        "/manage/lists/authorities/",
+        "/manage/lists/topics/new/",
+        "/manage/lists/crime_types/",
+    ],
 }
 
 
@@ -77,6 +97,8 @@ def test_main_pages_are_accessible(page, live_server, request, who, alice):
             case=f"/cases/{case.pk}/",
             police_case=f"/police/cases/{case.pk}/",
             service=f"/programme/services/{contact.service_id}/",
+            alice_pk=alice.pk,
+            organisation_pk=alice.organisation_id,
         )
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, f"{path} answered {response.status}"

@@ -18,6 +18,21 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A browser test runs against the live server, so its database is committed and flushed
+    afterwards: without serialized_rollback the flush would leave the reference data (the
+    operator, the ministry, the regions) gone for every test that runs after it."""
+    for item in items:
+        if "live_server" not in getattr(item, "fixturenames", ()):
+            continue
+        mark = item.get_closest_marker("django_db")
+        if mark is None or not mark.kwargs.get("transaction") or not mark.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: mark browser tests with "
+                "pytest.mark.django_db(transaction=True, serialized_rollback=True)."
+            )
+
+
 @pytest.fixture(scope="package")
 def browser():
     # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test

@@ -7,6 +7,7 @@ import re
 import zoneinfo
 
 import pypdf
+import pytest
 from openpyxl import load_workbook
 
 from clients.models import Sex
@@ -15,6 +16,8 @@ from programmes.vocabulary import ServiceKind
 from tests.factories import ClientFactory, ContactFactory, GroupActivityFactory
 
 from .conftest import ARTIFACTS, axe_violations, screenshot, sign_in, with_authenticator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PRAGUE = zoneinfo.ZoneInfo("Europe/Prague")
 

@@ -82,6 +82,9 @@ def test_public_views_are_few_and_marked():
         # Signed in by the secret in its address (a calendar program has no session): a wrong
         # secret is a 404 (tests/test_attention_calendar.py).
         "attention:calendar_feed",
+        # An invited user has no password yet: the one-time link in the mail is the key, used
+        # once and expiring (tests/test_management_users.py).
+        "management:invitation_accept",
     }
     # The admin's login (it forwards to ours) and the API (it answers 401 itself) are their own.
     assert {n for n in public if not n.startswith(("admin:", "api:"))} == expected

@@ -37,7 +37,7 @@ from cases.selectors import (
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
-from contacts.selectors import visible_contacts
+from contacts.selectors import visible_client_last_contacts, visible_contacts
 from programmes.models import ReportingDeadline
 from programmes.selectors import open_deadlines
 from reports.models import ReportType
@@ -121,10 +121,21 @@ def follow_ups(user: User, today: datetime.date) -> Section | None:
     if not _client_work(user):
         return None
     later = visible_contacts(user).filter(occurred_at__gt=OuterRef("occurred_at"))
+    # A client of the follow-up met since: the time each client was last met (kept by the
+    # database, contacts.models.ClientLastContact) rather than every contact of every client,
+    # which made PostgreSQL read the organisation's contacts per follow-up (seconds per start
+    # page at a million contacts, `make bench`).
+    met_since = Contact.clients.through.objects.filter(contact_id=OuterRef("pk")).filter(
+        Exists(
+            visible_client_last_contacts(user).filter(
+                client_id=OuterRef("client_id"), last_contact_at__gt=OuterRef(OuterRef("occurred_at"))
+            )
+        )
+    )
     rows = (
         visible_contacts(user)
         .filter(assistant=user, follow_up_on__lte=today + datetime.timedelta(days=DAYS_AHEAD))
-        .exclude(Exists(later.filter(clients__contacts=OuterRef("pk"))))
+        .exclude(Exists(met_since))
         .exclude(Exists(later.filter(case_id=OuterRef("case_id"))))
         .select_related("authority")
         .prefetch_related(Prefetch("clients", queryset=Client.objects.only(*CLIENT_NAME_FIELDS)))
@@ -203,12 +214,17 @@ def quiet_cases(user: User, today: datetime.date) -> Section | None:
     if not _client_work(user) or user.organisation is None:
         return None
     days = user.organisation.no_contact_days
-    # Two lookups, each along an index (the contacts of the case; the contacts naming the
-    # client), rather than one with OR across the join: at a million contacts the OR scanned the
-    # organisation's contacts for every case and the start page took seconds (`make bench`).
-    visible = visible_contacts(user)
-    last_of_case = visible.filter(case_id=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
-    last_of_client = visible.filter(clients=OuterRef("client_id")).order_by("-occurred_at").values("occurred_at")[:1]
+    # Two lookups rather than one with OR across the join (which scanned the organisation's
+    # contacts for every case): the last contact on the case (the case's few contacts, by its index) and the time the
+    # client was last met (kept by the database, contacts.models.ClientLastContact): looking
+    # through every contact of every client of the organisation's open cases took seconds per
+    # start page at a million contacts (`make bench`).
+    last_of_case = (
+        visible_contacts(user).filter(case_id=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    )
+    last_of_client = (
+        visible_client_last_contacts(user).filter(client_id=OuterRef("client_id")).values("last_contact_at")[:1]
+    )
     rows = (
         visible_cases(user)
         .exclude(status=CaseStatus.CLOSED)

@@ -10,6 +10,7 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django_filters.fields import ModelChoiceIterator as FilterModelChoiceIterator
 
 register = template.Library()
 
@@ -34,10 +35,14 @@ def _choices(field: forms.ChoiceField):
     if (
         isinstance(field, forms.ModelChoiceField)
         and not isinstance(field, forms.ModelMultipleChoiceField)
-        and field.iterator is ModelChoiceIterator
+        and field.iterator in (ModelChoiceIterator, FilterModelChoiceIterator)
     ):
         if field.empty_label is not None:
             yield "", field.empty_label
+        # A filter's choice of "none" (django-filter's null_label), after the empty one.
+        null_label = getattr(field, "null_label", None)
+        if field.iterator is FilterModelChoiceIterator and null_label is not None:
+            yield field.null_value, null_label  # type: ignore[attr-defined]
         if field.queryset is not None:
             for obj in list(field.queryset):
                 yield field.prepare_value(obj), field.label_from_instance(obj)

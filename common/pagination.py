@@ -1,8 +1,10 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
@@ -61,11 +63,23 @@ def keyset_paginate(
     request: HttpRequest, queryset: QuerySet, time_field: str, per_page: int | None = None
 ) -> KeysetPage:
     """The page asked for by ?after= or ?before= (the first page without either, or with a bad
-    value) of `queryset` ordered by -time_field, -id. Two queries: a capped count and the rows.
+    value) of `queryset` ordered by -time_field, -id. One query: the rows, each carrying the
+    capped count of the whole list (computed once, as an uncorrelated subquery); a second one
+    for the count only when the page is empty.
 
     The redundant `time <= t` condition lets the (..., time, id) index start at the cursor."""
     per_page = per_page or PAGE_SIZE
-    capped = queryset.order_by()[: COUNT_CAP + 1].count()
+    listed = queryset
+    counted = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+    if queryset.query.distinct:  # (no list of ours is; values() would change what is distinct)
+        counted = queryset.order_by()[: COUNT_CAP + 1]
+    try:
+        counted_sql, counted_params = counted.query.sql_with_params()
+    except EmptyResultSet:  # a list that is empty whatever the data (queryset.none())
+        pass
+    else:
+        count = RawSQL(f"SELECT COUNT(*) FROM ({counted_sql}) AS capped", counted_params)  # noqa: S611 - Django's SQL
+        queryset = queryset.annotate(capped_count=count)
     after = _parse_cursor(request.GET.get("after"))
     before = None if after else _parse_cursor(request.GET.get("before"))
     if before:
@@ -89,6 +103,7 @@ def keyset_paginate(
         rows = rows[:per_page]
         has_previous = after is not None
     # A position past either end (its rows were deleted) gives an empty page with a way back.
+    capped = rows[0].capped_count if rows else listed.order_by()[: COUNT_CAP + 1].count()
     return KeysetPage(
         object_list=rows,
         count=min(capped, COUNT_CAP),

@@ -177,6 +177,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes: five failures lock the username (not the address: a whole office shares one).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UserBackend",
+    # Sessions signed in before UserBackend name Django's own; it still reads them.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -78,7 +78,8 @@ def keyset_paginate(
     except EmptyResultSet:  # a list that is empty whatever the data (queryset.none())
         pass
     else:
-        count = RawSQL(f"SELECT COUNT(*) FROM ({counted_sql}) AS capped", counted_params)  # noqa: S611 - Django's SQL
+        # Django compiled the inner SQL; its values stay parameters.
+        count = RawSQL(f"SELECT COUNT(*) FROM ({counted_sql}) AS capped", counted_params)  # noqa: S608, S611
         queryset = queryset.annotate(capped_count=count)
     after = _parse_cursor(request.GET.get("after"))
     before = None if after else _parse_cursor(request.GET.get("before"))

@@ -234,6 +234,15 @@ class Consent(models.Model):
         ordering = ["-given_on", "-id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+        indexes = [
+            # Whether a client's consent of a purpose stands (`active`), from the index alone: the
+            # police's lists check it for every shared case they count.
+            models.Index(
+                fields=["purpose", "client", "valid_until"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_live_idx",
+            ),
+        ]
         constraints = [
             # At most one live consent per purpose: a new one needs the old one withdrawn first.
             # A consent with an expiry stops standing by itself, which no index can tell: those

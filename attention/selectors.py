@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -225,12 +225,23 @@ def quiet_cases(user: User, today: datetime.date) -> Section | None:
     last_of_client = (
         visible_client_last_contacts(user).filter(client_id=OuterRef("client_id")).values("last_contact_at")[:1]
     )
+    since = _since(days)
     rows = (
         visible_cases(user)
         .exclude(status=CaseStatus.CLOSED)
         # PostgreSQL's GREATEST ignores NULLs: no contact of one kind leaves the other's date.
         .annotate(quiet_since=Coalesce(Greatest(Subquery(last_of_case), Subquery(last_of_client)), "opened_at"))
-        .filter(quiet_since__lt=_since(days))
+        # quiet_since < since, said so that it is looked up only for the rows shown and for cases
+        # opened since then: no contact on the case since then, the client not met since then
+        # (each a few days' rows of the organisation, anti-joined), and opened before then or
+        # with an earlier contact.
+        .exclude(Exists(visible_contacts(user).filter(case_id=OuterRef("pk"), occurred_at__gte=since)))
+        .exclude(
+            Exists(
+                visible_client_last_contacts(user).filter(client_id=OuterRef("client_id"), last_contact_at__gte=since)
+            )
+        )
+        .filter(Q(opened_at__lt=since) | Q(quiet_since__lt=since))
         .select_related("client")
         .only("id", "title", "organisation", "client", *(f"client__{name}" for name in CLIENT_NAME_FIELDS))
         .order_by("quiet_since", "id")

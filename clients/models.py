@@ -242,6 +242,18 @@ class Consent(models.Model):
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="consent_live_idx",
             ),
+            # The start page's consents withdrawn lately and those expiring about now: a few days'
+            # rows each, not every consent of the country.
+            models.Index(
+                fields=["-withdrawn_at", "-id"],
+                condition=models.Q(withdrawn_at__isnull=False),
+                name="consent_withdrawn_idx",
+            ),
+            models.Index(
+                fields=["valid_until", "id"],
+                condition=models.Q(withdrawn_at__isnull=True, valid_until__isnull=False),
+                name="consent_expiry_idx",
+            ),
         ]
         constraints = [
             # At most one live consent per purpose: a new one needs the old one withdrawn first.

@@ -279,6 +279,10 @@ class ClientLastContact(models.Model):
                 fields=["client", "organisation"], include=["last_contact_at"], name="client_last_contact_unique"
             ),
         ]
+        indexes = [
+            # The clients of an organisation met since a day (the start page's quiet cases).
+            models.Index(fields=["organisation", "last_contact_at"], name="client_last_contact_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id} in {self.organisation_id}: {self.last_contact_at:%Y-%m-%d}"

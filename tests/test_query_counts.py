@@ -121,3 +121,25 @@ def test_an_empty_later_page_still_counts_the_list(client, alice):
     response = client.get(reverse("contacts:list"), {"after": "2000-01-01T00:00:00+00:00~1"})
     assert response.status_code == 200 and response.context["page"].object_list == []
     assert response.context["page"].count == 2
+
+
+def test_a_numbered_page_carries_the_count_and_a_page_past_the_end_gives_the_last(client, alice, monkeypatch):
+    from cases.models import Case
+    from common import pagination
+    from tests.factories import CaseFactory
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    for _ in range(5):
+        CaseFactory(client=ClientFactory(organisation=alice.organisation, created_by=alice), assistant=alice)
+    client.force_login(alice)
+    client.get(reverse("cases:list"))
+    for asked, number in (("2", 2), ("3", 3), ("99", 3), ("x", 1), ("0", 3), ("²", 1), ("9" * 40, 3)):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("cases:list"), {"page": asked})
+        page = response.context["page"]
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (number, 5, 3), asked
+        counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+        # A page that exists is read with its count in one query; only a page past the end counts apart.
+        assert len(counts) == (0 if asked in ("2", "3") else 1), asked
+    shown = [case.pk for case in client.get(reverse("cases:list"), {"page": "3"}).context["page"].object_list]
+    assert shown == list(Case.objects.order_by("opened_at", "id").values_list("pk", flat=True)[:1])

@@ -27,7 +27,7 @@ def _escaped(value) -> str:
 
 
 def _options(choices, selected: set[str]) -> SafeString:
-    parts = []
+    parts: list[str] = []
     for value, label in choices:
         if isinstance(label, list | tuple):  # an option group
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, selected)))

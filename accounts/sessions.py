@@ -178,14 +178,25 @@ def leaves_session_expiry(view: Callable[..., HttpResponseBase]) -> Callable[...
     return wrapper
 
 
+def _renewal_deferred(session) -> bool:
+    """Whether saving this session at the end of the request will leave its stored expiry as it
+    is (renewed less than a minute ago; liaison/session_store.py)."""
+    due = getattr(session, "expiry_renewal_due", None)
+    return due is not None and not session.modified and session.stored_expiry is not None and not due()
+
+
 def session_seconds_left(request: HttpRequest) -> int:
     """Seconds until the session ends: the inactivity limit as stored (this request does not
-    count when its view leaves the expiry alone), or the absolute limit if it comes first."""
+    count when its view leaves the expiry alone, nor when the store renews the expiry only
+    later: liaison/session_store.py), or the absolute limit if it comes first."""
     now = timezone.now()
-    if getattr(request.session, LEAVE_EXPIRY, False):
-        key = request.session.session_key
+    session = request.session
+    if getattr(session, LEAVE_EXPIRY, False):
+        key = session.session_key
         expires = Session.objects.filter(session_key=key).values_list("expire_date", flat=True).first()
         idle_left = (expires - now).total_seconds() if expires else 0.0
+    elif _renewal_deferred(session):
+        idle_left = (session.stored_expiry - now).total_seconds()  # type: ignore[attr-defined]
     else:
         idle_left = float(settings.SESSION_COOKIE_AGE)
     signed_in_at = request.session.get(SIGNED_IN_AT)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,7 @@ from cases.selectors import (
 from clients.models import Client, Consent
 from clients.selectors import visible_clients
 from contacts.models import Contact
-from contacts.selectors import visible_contacts
+from contacts.selectors import visible_client_last_contacts, visible_contacts
 from programmes.models import ReportingDeadline
 from programmes.selectors import open_deadlines
 from reports.funder_reports import report_for_deadline
@@ -123,10 +123,21 @@ def follow_ups(user: User, today: datetime.date) -> Section | None:
     if not _client_work(user):
         return None
     later = visible_contacts(user).filter(occurred_at__gt=OuterRef("occurred_at"))
+    # A client of the follow-up met since: the time each client was last met (kept by the
+    # database, contacts.models.ClientLastContact) rather than every contact of every client,
+    # which made PostgreSQL read the organisation's contacts per follow-up (seconds per start
+    # page at a million contacts, `make bench`).
+    met_since = Contact.clients.through.objects.filter(contact_id=OuterRef("pk")).filter(
+        Exists(
+            visible_client_last_contacts(user).filter(
+                client_id=OuterRef("client_id"), last_contact_at__gt=OuterRef(OuterRef("occurred_at"))
+            )
+        )
+    )
     rows = (
         visible_contacts(user)
         .filter(assistant=user, follow_up_on__lte=today + datetime.timedelta(days=DAYS_AHEAD))
-        .exclude(Exists(later.filter(clients__contacts=OuterRef("pk"))))
+        .exclude(Exists(met_since))
         .exclude(Exists(later.filter(case_id=OuterRef("case_id"))))
         .select_related("authority")
         .prefetch_related(Prefetch("clients", queryset=Client.objects.only(*CLIENT_NAME_FIELDS)))
@@ -205,18 +216,34 @@ def quiet_cases(user: User, today: datetime.date) -> Section | None:
     if not _client_work(user) or user.organisation is None:
         return None
     days = user.organisation.no_contact_days
-    # Two lookups, each along an index (the contacts of the case; the contacts naming the
-    # client), rather than one with OR across the join: at a million contacts the OR scanned the
-    # organisation's contacts for every case and the start page took seconds (`make bench`).
-    visible = visible_contacts(user)
-    last_of_case = visible.filter(case_id=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
-    last_of_client = visible.filter(clients=OuterRef("client_id")).order_by("-occurred_at").values("occurred_at")[:1]
+    # Two lookups rather than one with OR across the join (which scanned the organisation's
+    # contacts for every case): the last contact on the case (the case's few contacts, by its index) and the time the
+    # client was last met (kept by the database, contacts.models.ClientLastContact): looking
+    # through every contact of every client of the organisation's open cases took seconds per
+    # start page at a million contacts (`make bench`).
+    last_of_case = (
+        visible_contacts(user).filter(case_id=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    )
+    last_of_client = (
+        visible_client_last_contacts(user).filter(client_id=OuterRef("client_id")).values("last_contact_at")[:1]
+    )
+    since = _since(days)
     rows = (
         visible_cases(user)
         .exclude(status=CaseStatus.CLOSED)
         # PostgreSQL's GREATEST ignores NULLs: no contact of one kind leaves the other's date.
         .annotate(quiet_since=Coalesce(Greatest(Subquery(last_of_case), Subquery(last_of_client)), "opened_at"))
-        .filter(quiet_since__lt=_since(days))
+        # quiet_since < since, said so that it is looked up only for the rows shown and for cases
+        # opened since then: no contact on the case since then, the client not met since then
+        # (each a few days' rows of the organisation, anti-joined), and opened before then or
+        # with an earlier contact.
+        .exclude(Exists(visible_contacts(user).filter(case_id=OuterRef("pk"), occurred_at__gte=since)))
+        .exclude(
+            Exists(
+                visible_client_last_contacts(user).filter(client_id=OuterRef("client_id"), last_contact_at__gte=since)
+            )
+        )
+        .filter(Q(opened_at__lt=since) | Q(quiet_since__lt=since))
         .select_related("client")
         .only("id", "title", "organisation", "client", *(f"client__{name}" for name in CLIENT_NAME_FIELDS))
         .order_by("quiet_since", "id")

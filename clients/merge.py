@@ -132,6 +132,14 @@ def _pending_transfers(relation: ForeignObjectRel, clients: list[Client]) -> boo
     return relation.related_model._default_manager.filter(client__in=clients, state="pending").exists()
 
 
+def _kept_by_the_database(
+    relation: ForeignObjectRel, kept: Client, merged: Client, by: User, withdrawn: list[int]
+) -> int:
+    """Nothing to move: a table the database keeps from other records (the time a client was
+    last met, from the contacts' client links) follows those records as they move."""
+    return 0
+
+
 Mover = Callable[[ForeignObjectRel, Client, Client, User, list[int]], int]
 
 
@@ -150,6 +158,7 @@ MERGE_RULES: dict[str, Rule] = {
     "cases.Case.client": Rule(_move_foreign_key),
     "cases.ClientTransfer.client": Rule(_move_transfers),
     "contacts.Contact.clients": Rule(_move_many_to_many),
+    "contacts.ClientLastContact.client": Rule(_kept_by_the_database, counted=False),
     "groupwork.GroupActivity.participants": Rule(_move_many_to_many),
     "gdpr.Anonymisation.client": Rule(_refuse_anonymised, counted=False),
     # A PDF made from a document template in the last day: it follows the file it was made for.

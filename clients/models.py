@@ -234,6 +234,27 @@ class Consent(models.Model):
         ordering = ["-given_on", "-id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+        indexes = [
+            # Whether a client's consent of a purpose stands (`active`), from the index alone: the
+            # police's lists check it for every shared case they count.
+            models.Index(
+                fields=["purpose", "client", "valid_until"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_live_idx",
+            ),
+            # The start page's consents withdrawn lately and those expiring about now: a few days'
+            # rows each, not every consent of the country.
+            models.Index(
+                fields=["-withdrawn_at", "-id"],
+                condition=models.Q(withdrawn_at__isnull=False),
+                name="consent_withdrawn_idx",
+            ),
+            models.Index(
+                fields=["valid_until", "id"],
+                condition=models.Q(withdrawn_at__isnull=True, valid_until__isnull=False),
+                name="consent_expiry_idx",
+            ),
+        ]
         constraints = [
             # At most one live consent per purpose: a new one needs the old one withdrawn first.
             # A consent with an expiry stops standing by itself, which no index can tell: those

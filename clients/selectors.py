@@ -34,6 +34,14 @@ class ClientSearchText(Func):
         super().__init__(F("first_name"), F("last_name"), F("nickname"))
 
 
+class _SortedApart(Func):
+    """`a || b`: a text, in its order, that no index of the column gives (search_clients)."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+
 def search_clients(user: User, query: str) -> QuerySet[Client]:
     """Clients whose name or nickname contains every word of the query. Case and diacritics
     do not matter ("novak" finds "Novák"), a word shorter than three letters matches the
@@ -48,7 +56,12 @@ def search_clients(user: User, query: str) -> QuerySet[Client]:
         # ("jo" finds Josef), which the index answers too.
         word = folded(word)
         clients = clients.filter(search_text__contains=word if len(word) >= 3 else f" {word}")
-    return clients
+    # The list's order (Client.Meta.ordering), but sorted after the search rather than read from the
+    # name index: walking the organisation's clients by name and testing each against the search
+    # read 14 000 clients for "novak" (70 ms at a million contacts); the trigram index finds the
+    # few hundred that match, which are then sorted. (`last_name || ''` is the same text in the same
+    # order: last names are never NULL.)
+    return clients.order_by(_SortedApart(F("last_name"), Value("")), "first_name", "nickname", "id")
 
 
 class Folded(Func):

@@ -164,6 +164,19 @@ class Contact(models.Model):
             models.Index(fields=["organisation", "locality", "-occurred_at", "-id"], name="contact_org_locality_idx"),
             # National statistics and the ministry's dashboard count a period across organisations.
             models.Index(fields=["occurred_at"], name="contact_time_idx"),
+            # The start page's follow-ups of an assistant: only the contacts that have a date.
+            models.Index(
+                fields=["assistant", "follow_up_on"],
+                condition=models.Q(follow_up_on__isnull=False),
+                name="contact_follow_up_idx",
+            ),
+            # The last contact on a case (the start page's quiet cases), read from the index alone.
+            models.Index(
+                fields=["case", "-occurred_at"],
+                include=["organisation"],
+                condition=models.Q(case__isnull=False),
+                name="contact_case_time_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(duration_minutes__gt=0), name="contact_duration_positive"),
@@ -235,3 +248,62 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_type} ({self.minutes} min)"
+
+
+class ContactMonthTotal(models.Model):
+    """How many contacts an organisation recorded in a calendar month (local time, TIME_ZONE),
+    and the sum of their record keys: the monthly charts of the dashboards read these few rows
+    instead of counting every contact of the year.
+
+    Kept by PostgreSQL, not by Django: triggers on the contact table add each inserted, changed or
+    deleted contact in the statement that writes it (migration 0011), so that no path (the ORM,
+    the API, an erasure, raw SQL) can leave the totals behind. A load that skips triggers
+    (seed_bulk) rebuilds them with `rebuild_contact_month_totals()`."""
+
+    # (The unique constraint below serves as the index of the key.)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    contacts = models.BigIntegerField()
+    # The raw sum of the contacts' record keys (reports.disclosure.key_sum).
+    key_sum = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="contact_month_total_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}: {self.contacts}"
+
+
+class ClientLastContact(models.Model):
+    """When each client was last met in a contact of an organisation: the start page's quiet
+    cases and open follow-ups compare with it instead of looking through every contact of every
+    client (seconds at a million contacts).
+
+    Kept by PostgreSQL triggers on the contacts and their client links (migration 0013), so that
+    every path that writes them keeps it; a load that skips triggers (seed_bulk) rebuilds it with
+    `rebuild_client_last_contacts()`."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False)
+    last_contact_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # (Also the index of the look-up by client.)
+            models.UniqueConstraint(
+                fields=["client", "organisation"], include=["last_contact_at"], name="client_last_contact_unique"
+            ),
+        ]
+        indexes = [
+            # The clients of an organisation met since a day (the start page's quiet cases).
+            models.Index(fields=["organisation", "last_contact_at"], name="client_last_contact_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} in {self.organisation_id}: {self.last_contact_at:%Y-%m-%d}"

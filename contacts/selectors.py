@@ -10,7 +10,7 @@ from accounts.roles import Role
 from accounts.scoping import client_work_organisation_id
 from clients.models import Client
 
-from .models import Activity, Contact
+from .models import Activity, ClientLastContact, Contact
 
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
@@ -19,6 +19,14 @@ def visible_contacts(user: User) -> QuerySet[Contact]:
     if organisation_id is None:
         return Contact.objects.none()
     return Contact.objects.filter(organisation_id=organisation_id)
+
+
+def visible_client_last_contacts(user: User) -> QuerySet[ClientLastContact]:
+    """When each client was last met in a contact the user sees (their organisation's)."""
+    organisation_id = client_work_organisation_id(user)
+    if organisation_id is None:
+        return ClientLastContact.objects.none()
+    return ClientLastContact.objects.filter(organisation_id=organisation_id)
 
 
 def can_edit_contact(user: User, contact: Contact) -> bool:

@@ -128,6 +128,12 @@ if not DATABASE_URL:
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
 }
+# No just-in-time compilation of queries: PostgreSQL compiles a query whose estimated cost is high,
+# and the estimate of a query with correlated subqueries (the start page's sections) is high
+# whatever it really reads, so that a page query of 50 ms spent 800 ms compiling at a million
+# contacts (`make bench`). The pages' queries read index ranges; nothing here gains from it.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 # One SQL dialect everywhere: the history triggers, the unaccent and trigram search and the
 # exports are PostgreSQL's, and there is no second code path for another database.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -173,6 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes: five failures lock the username (not the address: a whole office shares one).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UserBackend",
+    # Sessions signed in before UserBackend name Django's own; it still reads them.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.scoping import client_work_organisation_id
 from cases.models import CaseStatus
 from cases.selectors import visible_cases
 from contacts.models import Activity
+from contacts.month_totals import monthly_contact_totals
 from contacts.selectors import visible_contacts
 from programmes.vocabulary import ActivityCategory
 
@@ -67,12 +69,27 @@ def _monthly_series(contacts, today: datetime.date) -> tuple[list[str], list[int
         .annotate(n=Count("id"), key=key_sum())
         .order_by()
     )
-    counts = {row["month"].date(): (row["n"], row["key"]) for row in rows}
+    return _series_from_totals({row["month"].date(): (row["n"], row["key"]) for row in rows}, months)
+
+
+def _series_from_totals(totals: dict[datetime.date, tuple[int, int]], months: list[datetime.date]):
     return (
         [formats.date_format(month, "YEAR_MONTH_FORMAT") for month in months],
-        [counts.get(month, (0, 0))[0] for month in months],
-        [counts.get(month, (0, 0))[1] for month in months],
+        [totals.get(month, (0, 0))[0] for month in months],
+        [totals.get(month, (0, 0))[1] for month in months],
     )
+
+
+def _monthly_series_of_organisations(
+    today: datetime.date, organisation_id: int | None, *, national: bool = False
+) -> tuple[list[str], list[int], list[int]]:
+    """The same as _monthly_series over an organisation's contacts (or every contact, nationally),
+    from the monthly totals the database keeps (contacts.month_totals) instead of counting them."""
+    months = _recent_months(today)
+    if organisation_id is None and not national:
+        return _series_from_totals({}, months)
+    totals = monthly_contact_totals(months[0], months[-1], organisation_id=None if national else organisation_id)
+    return _series_from_totals(totals, months)
 
 
 def _this_month(contacts, today: datetime.date):
@@ -115,7 +132,11 @@ def _protected(values: list[int], keys: list[int]) -> list[int | None]:
 
 
 def _contacts_per_month(key: str, title: str, contacts, today, protected: bool = False) -> Chart:
-    labels, values, keys = _monthly_series(contacts, today)
+    return _monthly_chart(key, title, _monthly_series(contacts, today), protected)
+
+
+def _monthly_chart(key: str, title: str, series, protected: bool = False) -> Chart:
+    labels, values, keys = series
     return Chart(key, title, "line", labels, _protected(values, keys) if protected else values, _("Contacts"))
 
 
@@ -143,7 +164,12 @@ def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Cha
             .order_by("assistant__last_name", "assistant__first_name")
         )
         return [
-            _contacts_per_month("org-months", _("Contacts of the organisation in the last 12 months"), contacts, today),
+            _monthly_chart(
+                "org-months",
+                _("Contacts of the organisation in the last 12 months"),
+                # The organisation's contacts are the coordinator's visible ones (visible_contacts).
+                _monthly_series_of_organisations(today, client_work_organisation_id(user)),
+            ),
             Chart(
                 "org-assistants",
                 _("Contacts this month by assistant"),
@@ -174,11 +200,10 @@ def dashboard_charts(user: User, today: datetime.date | None = None) -> list[Cha
         ]
     if role == Role.MINISTRY:
         return [
-            _contacts_per_month(
+            _monthly_chart(
                 "national-months",
                 _("Contacts nationally in the last 12 months"),
-                selectors.national_contacts(),
-                today,
+                _monthly_series_of_organisations(today, None, national=True),
                 protected=True,
             ),
             _cases_by_status(

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import ForeignObjectRel
+from django.db.models import ForeignObjectRel, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from audit.models import AuditAction, AuditEvent
 from clients.merge import MERGE_RULES, client_merge, merge_counts, relations_to_client
 from clients.models import Client, ClientMerge, Consent, ParticipantSheet, ServiceUse
 from clients.participation import Education, LabourMarketStatus
+from contacts.models import ClientLastContact, Contact
 from documents.models import DocumentKind, PdfRender
 from gdpr.models import Anonymisation
 from tests.factories import (
@@ -102,6 +103,11 @@ def test_every_record_moves_to_the_kept_file(alice, carol, two_files):
         after = _linked(relation, kept)
         if key == "clients.ClientMerge.kept":
             assert after == kept_before | merged_before | {merge.pk}, key
+        elif key == "contacts.ClientLastContact.client":
+            # Counted again by the database from the links that moved: the kept file's last
+            # contact is the later of both files'.
+            last = ClientLastContact.objects.get(client=kept).last_contact_at
+            assert last == Contact.objects.filter(clients=kept).aggregate(last=Max("occurred_at"))["last"]
         else:
             assert after == kept_before | merged_before, key
     assert merge.moved["contacts.Contact.clients"] == 1  # the shared contact kept its one link

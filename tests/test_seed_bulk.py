@@ -124,3 +124,12 @@ def test_group_activities_about_one_per_200_contacts_within_their_organisation(s
     empty = activities.filter(participants__isnull=True, anonymous_attendance__isnull=True)
     assert not empty.exists()
     assert len(set(activities.values_list("record_key", flat=True))) > 1
+
+
+def test_what_the_database_keeps_beside_the_contacts_matches_them(seeded):
+    """The load skips the triggers; it counts the dashboards' monthly totals and the clients'
+    last contacts afterwards."""
+    from tests.test_contact_month_totals import _counted, _kept, _kept_last, _last_met
+
+    assert _kept() == _counted()
+    assert _kept_last() == _last_met()

@@ -2,6 +2,7 @@
 template per option. A filter form with a few hundred options (assistants, localities) otherwise
 costs more than the rest of a list page (bench/RESULTS.md)."""
 
+import html
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -9,22 +10,32 @@ from django import forms, template
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django_filters.fields import ModelChoiceIterator as FilterModelChoiceIterator
 
 register = template.Library()
 
 SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
 
 
+def _escaped(value) -> str:
+    """What format_html makes of a value (conditional_escape), without its lazy-string checks,
+    which cost more than the rest of a few hundred options."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
+
+
 def _options(choices, selected: set[str]) -> SafeString:
-    parts = []
+    parts: list[str] = []
     for value, label in choices:
         if isinstance(label, list | tuple):  # an option group
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, selected)))
             continue
         text = "" if value is None else str(value)
-        parts.append(format_html('<option value="{}"{}>{}</option>', text, SELECTED if text in selected else "", label))
-    return mark_safe("".join(parts))  # noqa: S308 - every part is format_html output
+        chosen = SELECTED if text in selected else ""
+        parts.append(f'<option value="{_escaped(text)}"{chosen}>{_escaped(label)}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
 
 
 def _choices(field: forms.ChoiceField):
@@ -34,10 +45,14 @@ def _choices(field: forms.ChoiceField):
     if (
         isinstance(field, forms.ModelChoiceField)
         and not isinstance(field, forms.ModelMultipleChoiceField)
-        and field.iterator is ModelChoiceIterator
+        and field.iterator in (ModelChoiceIterator, FilterModelChoiceIterator)
     ):
         if field.empty_label is not None:
             yield "", field.empty_label
+        # A filter's choice of "none" (django-filter's null_label), after the empty one.
+        null_label = getattr(field, "null_label", None)
+        if field.iterator is FilterModelChoiceIterator and null_label is not None:
+            yield field.null_value, null_label  # type: ignore[attr-defined]
         if field.queryset is not None:
             for obj in list(field.queryset):
                 yield field.prepare_value(obj), field.label_from_instance(obj)

@@ -270,6 +270,8 @@ class ContactMonthTotal(models.Model):
     key_sum = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("monthly total of contacts")
+        verbose_name_plural = _("monthly totals of contacts")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "month"], name="contact_month_total_unique"),
         ]
@@ -294,6 +296,8 @@ class ClientLastContact(models.Model):
     last_contact_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("last contact with a client")
+        verbose_name_plural = _("last contacts with clients")
         constraints = [
             # (Also the index of the look-up by client.)
             models.UniqueConstraint(

@@ -139,6 +139,8 @@ def session_left(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 def session_keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """ "Stay signed in" in the warning of the inactivity sign-out: this request, like any other,
-    starts the inactivity limit again."""
+    """ "Stay signed in" in the warning of the inactivity sign-out: the inactivity limit starts
+    again now, even if the session's expiry was renewed less than a minute ago (which other
+    requests leave as it is: liaison/session_store.py)."""
+    request.session.modified = True
     return JsonResponse({"seconds_left": sessions.session_seconds_left(request)})

@@ -61,3 +61,13 @@ def test_a_session_not_read_is_saved(alice, client):
     client.force_login(alice)
     store = SessionStore(session_key=client.session.session_key)
     assert store.stored_expiry is None and store.expiry_renewal_due()
+
+
+def test_staying_signed_in_renews_the_expiry_even_within_the_minute(client, alice, settings):
+    """ "Stay signed in" in the warning is the user's answer: it always starts the limit again."""
+    client.force_login(alice)
+    client.get(reverse("home"))
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 30))
+    answer = client.post(reverse("accounts:session_keep_alive"))
+    assert answer.json()["seconds_left"] == settings.SESSION_COOKIE_AGE
+    assert _expiry(client) > timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)

@@ -1,6 +1,7 @@
 """One export in a fresh process, for its time and the process's peak memory (ru_maxrss).
 
-    python -m bench.export_probe national_xlsx|contacts_csv|contacts_xlsx|copy_csv|mpsv_xlsx|mpsv_cards_csv \
+    python -m bench.export_probe \
+        national_xlsx|contacts_csv|contacts_xlsx|copy_csv|mpsv_xlsx|mpsv_cards_csv|project_xlsx \
         --organisation ID --user ID --start YYYY-MM-DD --end YYYY-MM-DD --out PATH [--subject ID]
 
 contacts_csv and contacts_xlsx are the real export (reports.jobs.build_report and
@@ -8,7 +9,8 @@ reports.writers, as the job runs them but without the encryption of the finished
 is PostgreSQL's bare COPY of the same rows, the yardstick of the CSV. mpsv_xlsx is the MPSV annual
 statement of the service `--subject` (reports.funder_reports.mpsv), made as its job makes it: the
 subject checked against the requester's choices, the cover page and every table; mpsv_cards_csv
-its user cards (one row per user of the year).
+its user cards (one row per user of the year). project_xlsx is the crime-prevention project report
+of the project `--subject` (reports.funder_reports.prevention) over the period, as its job makes it.
 
 Prints one JSON line. The environment (DATABASE_URL, ...) is the benchmark's (bench/run.py).
 """
@@ -92,14 +94,22 @@ def copy_sql(cursor, *, organisation: int, start, end) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    kinds = ["national_xlsx", "contacts_csv", "contacts_xlsx", "copy_csv", "mpsv_xlsx", "mpsv_cards_csv"]
+    kinds = [
+        "national_xlsx",
+        "contacts_csv",
+        "contacts_xlsx",
+        "copy_csv",
+        "mpsv_xlsx",
+        "mpsv_cards_csv",
+        "project_xlsx",
+    ]
     parser.add_argument("kind", choices=kinds)
     parser.add_argument("--user", type=int, required=True)
     parser.add_argument("--organisation", type=int)
     parser.add_argument("--start", required=True)
     parser.add_argument("--end", required=True)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--subject", type=int, help="the service of a funder's report")
+    parser.add_argument("--subject", type=int, help="the service or project of a funder's report")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
@@ -148,6 +158,9 @@ def main() -> None:
         elif args.kind == "mpsv_cards_csv":
             raw = {"breakdown": "all", "format": "csv", "subject": args.subject}
             report_type = ReportType.MPSV_USER_CARDS
+        elif args.kind == "project_xlsx":
+            raw = {"breakdown": "all", "format": "xlsx", "subject": args.subject}
+            report_type = ReportType.PREVENTION_PROJECT
         else:
             file_format = args.kind.removeprefix("contacts_")
             report_type, raw = ReportType.CASE_CONTACT_EXPORT, {"breakdown": "contacts", "format": file_format}

@@ -5,7 +5,9 @@ CSV the export writes and in the values the other formats read."""
 import csv
 import datetime
 import io
+import json
 
+import openpyxl
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -71,3 +73,59 @@ def test_copy_gives_the_rows_of_the_reports_export(alice, bob, tmp_path):
     assert len(expected) == 4
     assert exported == expected
     assert copied == expected
+
+
+def test_the_project_report_is_made_for_a_project_of_the_busiest_service(alice, carol, capsys, monkeypatch, tmp_path):
+    from bench import export_probe
+    from bench.common import Results
+    from bench.exports import BENCH_PROJECT, prevention_project
+    from contacts.models import Contact
+    from groupwork.models import GroupActivity
+    from programmes.models import Project, Service
+    from programmes.vocabulary import FunderKind
+    from tests.factories import GroupActivityFactory, OrganisationFactory, UserFactory
+
+    org = alice.organisation
+    contacts = [ContactFactory(assistant=alice) for _ in range(3)]
+    group = GroupActivityFactory(author=alice)
+    service = contacts[0].service
+    other_service = Service.objects.create(organisation=org, name="Jiná služba", kind=service.kind)
+    elsewhere = ContactFactory(assistant=alice, service=other_service, activities=[])
+    stranger = ContactFactory(assistant=UserFactory(organisation=OrganisationFactory()))
+    today = timezone.localdate()
+    start = today.replace(year=today.year - 10) + datetime.timedelta(days=1)  # as the bench: ten years
+    results = Results()
+
+    project_id, counted = prevention_project(org, service.pk, start, results)
+    # A second run (an already prepared database) finds the same project and attaches nothing twice.
+    assert prevention_project(org, service.pk, start, results) == (project_id, 3)
+    project = Project.objects.get(pk=project_id)
+    assert counted == 3
+    assert (project.name, project.funder.kind, project.starts_on) == (
+        BENCH_PROJECT,
+        FunderKind.MV_CRIME_PREVENTION,
+        start,
+    )
+    assert list(project.services.all()) == [service]
+    assert set(Contact.objects.filter(project=project)) == set(contacts)
+    assert GroupActivity.objects.get(pk=group.pk).project_id == project_id
+    elsewhere.refresh_from_db()
+    stranger.refresh_from_db()
+    assert elsewhere.project_id is None and stranger.project_id is None
+    assert len(results.notes) == 1
+
+    out = tmp_path / "project.xlsx"
+    argv = ["export_probe", "project_xlsx", "--user", str(carol.pk), "--organisation", str(org.pk)]
+    argv += ["--start", start.isoformat(), "--end", today.isoformat(), "--out", str(out), "--subject", str(project_id)]
+    monkeypatch.setattr("sys.argv", argv)
+    export_probe.main()
+    measured = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert measured["kind"] == "project_xlsx"
+    assert measured["bytes"] == out.stat().st_size > 0
+    cells = {
+        cell
+        for sheet in openpyxl.load_workbook(out).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    }
+    assert BENCH_PROJECT in cells

@@ -351,3 +351,14 @@ def test_schema_gives_the_range_of_every_id(schema):
     assert cases["crime_types"]["items"] == ids and cases["locality"] == ids
     contacts = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/contacts/"]["get"]["parameters"]}
     assert contacts["assistant"] == contacts["authority"] == contacts["locality"] == ids
+
+
+@pytest.mark.parametrize("query", ["7\x00OK", "\x00"])
+def test_a_null_character_in_a_search_is_a_400_naming_the_parameter(carol, query):
+    """Django refuses a null character in text; the answer keeps the API's error shape (an object
+    of fields), not a bare list."""
+    api = APIClient()
+    api.force_authenticate(carol)
+    answer = api.get("/api/v1/clients/", {"search": query, "page": "1"})
+    assert answer.status_code == 400
+    assert isinstance(answer.json(), dict) and "search" in answer.json()

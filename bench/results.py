@@ -213,7 +213,8 @@ def render(results: Results, args) -> str:
             "largest organisation's assistants, clients, service and activity types) is stored as the upload "
             "page stores it and checked, then imported, by the background jobs' own code "
             "(`clients.import_jobs.run_import_job`), inside a transaction rolled back at the end so that the "
-            "database keeps its size. Memory that stays flat with the number of rows would give both files the same peak.",
+            "database keeps its size. Memory that stays flat with the number of rows would give both files "
+            "the same peak.",
             "",
             "| rows | file MB | check s | import s | total s | peak memory MB | target | |",
             "|---:|---:|---:|---:|---:|---:|---:|---|",

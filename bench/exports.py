@@ -190,8 +190,10 @@ def prevention_project(organisation, service: int, start: datetime.date, results
     if project.starts_on > start:
         Project.objects.filter(pk=project.pk).update(starts_on=start)
     project.services.add(service)
-    moved = Contact.objects.filter(organisation=organisation, service_id=service).exclude(project=project).update(
-        project=project
+    moved = (
+        Contact.objects.filter(organisation=organisation, service_id=service)
+        .exclude(project=project)
+        .update(project=project)
     )
     GroupActivity.objects.filter(organisation=organisation, service_id=service).exclude(project=project).update(
         project=project

@@ -229,8 +229,10 @@ def test_the_same_records_show_the_same_value_in_every_table_period_and_route(de
     # The category table counts a contact under each category of its activities (its note says
     # so): its total is of contact-category pairs, not of contacts, and is not compared here.
     assert month[("Kontakty podle obce a kategorie výkonu", "Celkem", "Celkem")] is not None
-    assert total == year[("Kontakty podle měsíce a kraje", label, "Celkem")]
-    assert total == by_quarter[("Kontakty podle měsíce a kraje", label, "Celkem")]
+    # The month's total in the quarter's and the year's tables: the same number wherever shown (a
+    # small current month beside it can make secondary suppression hide it there, as below).
+    elsewhere = {table[("Kontakty podle měsíce a kraje", label, "Celkem")] for table in (year, by_quarter)}
+    assert total is not None and elsewhere - {None} <= {total}
     # Every cell of the month's row shows the same value in the month's, the quarter's and the
     # year's table wherever it is published. (Secondary suppression is chosen per table, so a
     # cell may be hidden in one table and shown in another: shown, it is the same number.)

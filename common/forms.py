@@ -171,3 +171,13 @@ class ClientPicker(forms.Widget):
 
     def id_for_label(self, id_):
         return f"{id_}_search" if id_ else id_
+
+
+def add_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on the form that asked for it: each message at its field when the form
+    has that field, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

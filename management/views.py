@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from common.forms import add_refusal
 from common.http import AuthenticatedHttpRequest
 from common.pagination import paginate, querystring_without_page
 from programmes.forms import ServiceForm
@@ -49,15 +50,6 @@ REFERENCE_TITLES = {
     "topics": gettext_lazy("Topics"),
     "crime_types": gettext_lazy("Crime types"),
 }
-
-
-def _refused(form, error: ValidationError) -> None:
-    """A refusal of a service goes to its field when the form has it, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _site(request: HttpRequest) -> str:
@@ -120,7 +112,7 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             user, sent = services.user_create(actor=request.user, site=_site(request), **data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The user %(name)s was created.") % {"name": user})
             _invitation_message(request, sent, user.email)
@@ -161,7 +153,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.user_update(actor=request.user, user=user, **data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The user was saved."))
             return redirect("management:user_detail", pk=user.pk)
@@ -253,7 +245,7 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect("management:organisation_detail", pk=organisation.pk)
@@ -287,7 +279,7 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         try:
             services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect("management:organisation_detail", pk=organisation.pk)
@@ -309,7 +301,7 @@ def organisation_service_create(request: AuthenticatedHttpRequest, pk: int) -> H
         try:
             services.organisation_service_create(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The service was saved with the usual activity types."))
             return redirect("management:organisation_detail", pk=organisation.pk)
@@ -359,7 +351,7 @@ def _reference_form(request: AuthenticatedHttpRequest, kind: str, item) -> HttpR
         try:
             services.reference_item_save(actor=request.user, kind=kind, item=item, data=form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("management:reference_list", kind=kind)

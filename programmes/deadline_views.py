@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import role_can
 from accounts.roles import Role
+from common.forms import add_refusal
 from common.http import AuthenticatedHttpRequest
 
 from . import deadlines
 from .forms import DeadlineForm
 from .models import ReportingDeadline
 from .selectors import open_deadlines, visible_deadlines
-from .views import _organisation, _refused
+from .views import _organisation
 
 manage = role_can(Role.can_manage_programme)
 
@@ -51,7 +52,7 @@ def deadline_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             deadlines.deadline_create(organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The reporting deadline was saved."))
             return redirect("programmes:deadline_list")
@@ -67,7 +68,7 @@ def deadline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             deadlines.deadline_update(deadline=deadline, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The reporting deadline was saved."))
             return redirect("programmes:deadline_list")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import role_can
 from accounts.models import AssistantProfile, Organisation
 from accounts.roles import Role
+from common.forms import add_refusal
 from common.http import AuthenticatedHttpRequest
 from contacts.selectors import used_activity_type_ids, work_minutes
 
@@ -41,15 +42,6 @@ def _organisation(request: AuthenticatedHttpRequest) -> Organisation:
     return request.user.organisation
 
 
-def _refused(form, error: ValidationError) -> None:
-    """A refusal of a service goes to its field when the form has it, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # -- services and their activity types ----------------------------------------------------------
 
 
@@ -74,7 +66,7 @@ def service_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             service = services.service_create(organisation=organisation, **data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The service was saved with the usual activity types; adjust them below."))
             return redirect("programmes:service_detail", pk=service.pk)
@@ -100,7 +92,7 @@ def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.service_update(service=service, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The service was saved."))
             return redirect("programmes:service_detail", pk=service.pk)
@@ -118,7 +110,7 @@ def activity_type_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         try:
             services.activity_type_create(service=service, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The activity type was added at the end of the list."))
             return redirect("programmes:service_detail", pk=service.pk)
@@ -139,7 +131,7 @@ def activity_type_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         try:
             services.activity_type_update(activity_type=activity_type, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The activity type was saved."))
             return redirect("programmes:service_detail", pk=activity_type.service_id)
@@ -197,7 +189,7 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.project_create(organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect("programmes:project_list")
@@ -215,7 +207,7 @@ def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(project=project, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect("programmes:project_list")
@@ -236,7 +228,7 @@ def funder_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             funder = services.funder_create(**form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The funder was added."))
             target = back or reverse("programmes:project_create")
@@ -275,7 +267,7 @@ def assignment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.assignment_create(**form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The assignment was saved."))
             return redirect("programmes:assignment_list")
@@ -292,7 +284,7 @@ def assignment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.assignment_update(assignment=assignment, **form.cleaned_data)
         except ValidationError as error:
-            _refused(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The assignment was saved."))
             return redirect("programmes:assignment_list")

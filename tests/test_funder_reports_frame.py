@@ -179,3 +179,25 @@ def test_a_coordinator_sees_the_organisations_statements_but_not_another_organis
     assert client.get(reverse("reports:detail", args=[job.pk])).status_code == 200
     client.force_login(outsider)
     assert client.get(reverse("reports:detail", args=[job.pk])).status_code == 404
+
+
+def test_a_deadline_of_an_mpsv_subsidised_project_links_to_the_activity_report(carol, service):
+    from programmes.models import Funder, Project
+    from programmes.vocabulary import FunderKind
+
+    funder = Funder.objects.create(name="MPSV – dotace sociálních služeb", kind=FunderKind.MPSV)
+    project = Project.objects.create(
+        organisation=carol.organisation, name="Dotace MPSV 2026", funder=funder, starts_on=datetime.date(2026, 1, 1)
+    )
+    deadline = ReportingDeadline.objects.create(
+        organisation=carol.organisation,
+        project=project,
+        name="Vyúčtování dotace",
+        due_on=datetime.date(2027, 1, 31),
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
+    assert funder_reports.report_for_deadline(deadline) == (
+        ReportType.ACTIVITY,
+        {"start": "2026-01-01", "end": "2026-12-31"},
+    )

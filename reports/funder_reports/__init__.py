@@ -88,10 +88,15 @@ def report_for_deadline(deadline: ReportingDeadline) -> tuple[str, dict[str, str
     project = deadline.project
     if project is None:  # a deadline is of a service or of a project (its constraint)
         raise ValueError(f"Reporting deadline {deadline.pk} has neither a service nor a project.")
-    report_type = ReportType.ESF_MONITORING if project.funder.kind == FunderKind.ESF else ReportType.PREVENTION_PROJECT
     start = deadline.period_start or project.starts_on
     end = deadline.period_end or min(project.ends_on or deadline.due_on, deadline.due_on)
-    return report_type, {"subject": str(project.pk), "start": start.isoformat(), "end": end.isoformat()}
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    if project.funder.kind == FunderKind.MPSV:
+        # No funder's report is made per MPSV-subsidised project (the statement is the service's):
+        # the organisation's activity report of the period.
+        return ReportType.ACTIVITY, period
+    report_type = ReportType.ESF_MONITORING if project.funder.kind == FunderKind.ESF else ReportType.PREVENTION_PROJECT
+    return report_type, {"subject": str(project.pk), **period}
 
 
 def build_funder_report(

@@ -99,7 +99,8 @@ class CaseChecker(RowChecker):
         self.risks = {**importing.choice_words(RiskLevel.choices), **RISK_WORDS}
         self.clients = visible_clients(by).filter(organisation_id=self.organisation_id)
         self.cases = visible_cases(by).filter(organisation_id=self.organisation_id)
-        self.seen_ids: dict[str, int] = {}
+        self.seen_ids = importing.FirstRows()
+        self.first_rows = (self.seen_ids,)
 
     def _pick(self, found: dict[str, Any], value: Any, field: str) -> Any:
         key = folded(text(value))
@@ -145,6 +146,7 @@ class CaseChecker(RowChecker):
         column = self.mapping.get("external_id")
         ids = {text(cells[column]) for _n, cells in rows if column is not None and column < len(cells)} - {""}
         recorded = {c.external_id: c for c in self.cases.filter(external_id__in=ids)} if ids else {}
+        self.seen_ids.prefetch(ids)
         for number, cells in rows:
             raw = importing.cells_of(cells, self.mapping)
             external_id = text(raw.get("external_id"))
@@ -174,7 +176,7 @@ class CaseChecker(RowChecker):
                 )
                 continue
             if external_id:
-                self.seen_ids[external_id] = number
+                self.seen_ids.add(external_id, number)
             result.created.append(PlannedRow(number, checked, is_new=True))
 
     def _check_row(self, raw: dict[str, Any], external_id: str, known_clients: dict[str, Any]):

@@ -3,11 +3,13 @@ CSV (UTF-8 with or without BOM, or Windows-1250; `;`, `,` or tab, told by csv.Sn
 XLSX sheet (openpyxl, read only), finding the header row below any title rows, and writing the
 template and the file of rejected rows (XLSX).
 
-Rows are read one at a time (`open_table(...).rows()`), so that a large file checked and
-imported in the background (clients/import_jobs.py) never holds all its rows at once.
+Rows are read one at a time (`open_table(...).rows()`) from a file opened afresh for each pass (a
+stored upload is read a part at a time, clients/import_storage.py), so that a large file checked
+and imported in the background (clients/import_jobs.py) is never held whole in memory.
 
 Column headings are in Czech whatever the language of the page, as the template names them."""
 
+import codecs
 import csv
 import functools
 import io
@@ -15,7 +17,7 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -125,20 +127,40 @@ class TableStream:
         return next(itertools.islice(self.rows(), count, None), None) is not None
 
 
-def _decode(data: bytes) -> str:
+# A file opened afresh, at its start, for each pass over it (reading it twice at once is allowed).
+Opener = Callable[[], BinaryIO]
+READ_BYTES = 256 * 1024
+
+
+def _opener(data: bytes | Opener) -> Opener:
+    if isinstance(data, bytes | bytearray):
+        return lambda: io.BytesIO(data)
+    return data
+
+
+def _encoding(open_file: Opener) -> str:
+    """UTF-8 (with or without BOM) or else Windows-1250: the first that decodes the whole file,
+    told by decoding it a piece at a time."""
     for encoding in ("utf-8-sig", "cp1250"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        has_nul = False
         try:
-            return data.decode(encoding)
+            with open_file() as file:
+                while chunk := file.read(READ_BYTES):
+                    has_nul = has_nul or "\x00" in decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        if has_nul:
+            raise UnreadableFile(_("The file is not a CSV or XLSX table."))
+        return encoding
     raise UnreadableFile(_("The file is neither UTF-8 nor Windows-1250 text."))  # pragma: no cover
 
 
-def _csv_rows(data: bytes) -> Callable[[], Iterator[list[Any]]]:
-    text = _decode(data)
-    if "\x00" in text:
-        raise UnreadableFile(_("The file is not a CSV or XLSX table."))
-    head = "\n".join(itertools.islice(io.StringIO(text), HEADER_SEARCH_ROWS + 5))
+def _csv_rows(open_file: Opener) -> Callable[[], Iterator[list[Any]]]:
+    encoding = _encoding(open_file)
+    with io.TextIOWrapper(open_file(), encoding=encoding, newline="") as text:
+        head = "\n".join(itertools.islice(text, HEADER_SEARCH_ROWS + 5))
     try:
         dialect: Any = csv.Sniffer().sniff(head, delimiters=";,\t")
         delimiter = dialect.delimiter
@@ -146,22 +168,19 @@ def _csv_rows(data: bytes) -> Callable[[], Iterator[list[Any]]]:
         delimiter = max(";,\t", key=head.count)
 
     def rows() -> Iterator[list[Any]]:
-        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+        with io.TextIOWrapper(open_file(), encoding=encoding, newline="") as text:
+            yield from csv.reader(text, delimiter=delimiter, quotechar='"')
 
     return rows
 
 
-def _xlsx_rows(data: bytes) -> Callable[[], Iterator[list[Any]]]:
-    from openpyxl import load_workbook
+def _xlsx_rows(open_file: Opener) -> Callable[[], Iterator[list[Any]]]:
+    from .xlsx_reading import first_sheet_rows
 
     def rows() -> Iterator[list[Any]]:
-        # read_only: openpyxl parses the sheet as it goes, never the whole of it at once.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
-                yield list(values)
-        finally:
-            workbook.close()
+        # openpyxl parses the sheet as it goes, in memory that does not grow with its rows.
+        with open_file() as file:
+            yield from first_sheet_rows(file)
 
     return rows
 
@@ -179,19 +198,35 @@ def known_headings(saved: dict[str, str], columns: Columns | None = None) -> dic
     return names
 
 
-def open_table(
-    file_name: str, data: bytes, saved: dict[str, str], columns: Columns | None = None, *, large: bool = False
-) -> TableStream:
-    """The file's header: the first row with at least two cells naming a known column (the
-    template's or the saved mapping's); rows above it are titles and are skipped."""
-    if len(data) > (MAX_LARGE_FILE_BYTES if large else MAX_FILE_BYTES):
+def check_size(size: int, *, large: bool = False) -> None:
+    """UnreadableFile for a file longer than an import takes."""
+    if size > (MAX_LARGE_FILE_BYTES if large else MAX_FILE_BYTES):
         if large:
             raise UnreadableFile(_("The file is larger than 50 MB: split it into several imports."))
         raise UnreadableFile(_("The file is larger than 5 MB: split it into several imports."))
-    if not data.strip():
+
+
+def open_table(
+    file_name: str,
+    data: bytes | Opener,
+    saved: dict[str, str],
+    columns: Columns | None = None,
+    *,
+    large: bool = False,
+) -> TableStream:
+    """The file's header: the first row with at least two cells naming a known column (the
+    template's or the saved mapping's); rows above it are titles and are skipped. `data` is the
+    file's content, or what opens it afresh for each pass (a stored upload)."""
+    open_file = _opener(data)
+    with open_file() as file:
+        size = file.seek(0, io.SEEK_END)
+        file.seek(0)
+        head = file.read(READ_BYTES)
+    check_size(size, large=large)
+    if not head.strip() and size <= len(head):
         raise UnreadableFile(_("The file is empty."))
-    is_xlsx = file_name.lower().endswith(".xlsx") or data[:2] == b"PK"
-    raw = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
+    is_xlsx = file_name.lower().endswith(".xlsx") or head[:2] == b"PK"
+    raw = _xlsx_rows(open_file) if is_xlsx else _csv_rows(open_file)
     names = known_headings(saved, columns)
     opened = raw()
     try:

@@ -168,23 +168,28 @@ def _go_through(job: ImportJob, importer: Importer, *, write: bool) -> tuple[int
     skipped: list = []
     errors: list = []
     now = timezone.now()
-    for batch in importing.batches(stream.rows()):
-        if done + len(batch) > MAX_LARGE_ROWS:
-            raise ImportRefused(
-                _("The file has more than %(max)s rows: split it.") % {"max": f"{MAX_LARGE_ROWS:,}".replace(",", " ")}
-            )
-        part = DryRun()
-        checker.check_batch(batch, part)
-        if write and (part.created or part.updated):
-            importer.write(by=by, rows=[*part.created, *part.updated], file_name=job.file_name, at=now)
-        created, updated = created + len(part.created), updated + len(part.updated)
-        skipped.extend(part.skipped)
-        errors.extend(part.errors)
-        done += len(batch)
-        if write:
-            cache.set(_progress_key(job.pk), done, 24 * 3600)
-        else:
-            ImportJob.objects.filter(pk=job.pk).update(rows_done=done)
+    try:
+        for batch in importing.batches(stream.rows()):
+            if done + len(batch) > MAX_LARGE_ROWS:
+                raise ImportRefused(
+                    _("The file has more than %(max)s rows: split it.")
+                    % {"max": f"{MAX_LARGE_ROWS:,}".replace(",", " ")}
+                )
+            part = DryRun()
+            checker.check_batch(batch, part)
+            checker.end_batch()
+            if write and (part.created or part.updated):
+                importer.write(by=by, rows=[*part.created, *part.updated], file_name=job.file_name, at=now)
+            created, updated = created + len(part.created), updated + len(part.updated)
+            skipped.extend(part.skipped)
+            errors.extend(part.errors)
+            done += len(batch)
+            if write:
+                cache.set(_progress_key(job.pk), done, 24 * 3600)
+            else:
+                ImportJob.objects.filter(pk=job.pk).update(rows_done=done)
+    finally:
+        checker.close()
     return created, updated, skipped, errors, done
 
 

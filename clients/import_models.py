@@ -21,8 +21,9 @@ class ImportKind(models.TextChoices):
 
 
 class ClientImportUpload(models.Model):
-    """The file between the dry run and the confirmation, encrypted (common.crypto.encrypt_bytes);
-    only its uploader reaches it, and it is deleted on confirmation or after a day."""
+    """The file between the dry run and the confirmation, kept encrypted in parts
+    (ClientImportUploadPart, clients/import_storage.py); only its uploader reaches it, and it is
+    deleted on confirmation or after a day."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
@@ -32,7 +33,7 @@ class ClientImportUpload(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.CLIENTS)
     file_name = models.CharField(_("file name"), max_length=255)
-    data = models.BinaryField(_("encrypted content"))
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -41,6 +42,29 @@ class ClientImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ClientImportUploadPart(models.Model):
+    """A consecutive piece of an upload's file, encrypted on its own (common.crypto.encrypt_bytes),
+    so that neither storing nor reading a long file ever holds the whole of it in memory."""
+
+    upload = models.ForeignKey(
+        ClientImportUpload, on_delete=models.CASCADE, related_name="parts", verbose_name=_("upload")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    size = models.PositiveIntegerField(_("size in bytes"))  # of the plain content
+    data = models.BinaryField(_("encrypted content"))
+
+    class Meta:
+        ordering = ["upload", "number"]
+        verbose_name = _("part of an uploaded import")
+        verbose_name_plural = _("parts of uploaded imports")
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "number"], name="import_upload_part_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}/{self.number}"
 
 
 class ClientImportMapping(models.Model):

@@ -94,7 +94,7 @@ def import_start(request: AuthenticatedHttpRequest, importer: Importer) -> HttpR
         upload = form.cleaned_data["file"]
         try:
             stored, large = importing.upload_store(
-                by=request.user, importer=importer, file_name=upload.name, data=upload.read()
+                by=request.user, importer=importer, file_name=upload.name, data=upload
             )
         except UnreadableFile as error:
             form.add_error("file", str(error))

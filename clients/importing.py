@@ -11,27 +11,30 @@ nothing. A file longer than MAX_ROWS is checked and imported the same way by a b
 
 import datetime
 import decimal
+import io
 import re
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.scoping import own_client_work_organisation_id
-from common.crypto import decrypt_bytes, encrypt_bytes
 from programmes.staff_import import parse_day
 
+from . import import_storage
 from .import_files import (
     ERROR_HEADING,
     MAX_ROWS,
     Columns,
     Table,
     TableStream,
+    check_size,
     folded,
     open_table,
     xlsx_bytes,
@@ -68,12 +71,106 @@ class DryRun:
         return f"{len(self.created)}-{len(self.updated)}-{len(self.skipped)}-{len(self.errors)}"
 
 
+class FirstRows:
+    """The row of the file where each key (an external identifier, what tells a duplicate) first
+    appeared, for the checks that a row repeats an earlier one.
+
+    A short file's keys are held in memory. Past IN_MEMORY_KEYS they move, at the end of each
+    batch, to a temporary table of the database session, so that checking a file of 100,000 rows
+    takes no more memory than one of 10,000 (clients/import_jobs.py); a batch's keys are then
+    looked up in one query (`prefetch`), any other key in one query of its own. `close` drops
+    the table (it would go with the session anyway)."""
+
+    IN_MEMORY_KEYS = 5_000
+
+    def __init__(self) -> None:
+        self._memory: dict[str, int] = {}  # this batch's keys, or all of them while few
+        self._table: str | None = None
+        self._looked_up: dict[str, int | None] = {}  # keys of the table, by batch
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        if self._table is None:
+            return
+        wanted = [key for key in set(keys) if key not in self._memory and key not in self._looked_up]
+        if not wanted:
+            return
+        self._looked_up.update(dict.fromkeys(wanted))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, row FROM {self._table} WHERE key = ANY(%s)", [wanted])  # noqa: S608 - our own name
+            self._looked_up.update(cursor.fetchall())
+
+    def get(self, key: str) -> int | None:
+        if key in self._memory:
+            return self._memory[key]
+        if self._table is not None and key not in self._looked_up:
+            self.prefetch([key])
+        return self._looked_up.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key: str) -> int:
+        row = self.get(key)
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    def add(self, key: str, row: int) -> None:
+        """Records the key's row unless an earlier row has it."""
+        if self.get(key) is None:
+            self._memory[key] = row
+
+    def end_batch(self) -> None:
+        if self._table is None and len(self._memory) <= self.IN_MEMORY_KEYS:
+            return
+        from psycopg2.extras import execute_values
+
+        with connection.cursor() as cursor:
+            if self._table is None:
+                self._table = f"import_first_rows_{secrets.token_hex(6)}"
+                cursor.execute(f"CREATE TEMPORARY TABLE {self._table} (key text PRIMARY KEY, row integer NOT NULL)")
+            execute_values(
+                cursor.cursor,  # psycopg2's own, under Django's wrapper
+                f"INSERT INTO {self._table} (key, row) VALUES %s ON CONFLICT DO NOTHING",  # noqa: S608
+                list(self._memory.items()),
+                page_size=1000,
+            )
+        self._memory = {}
+        self._looked_up = {}
+
+    def close(self) -> None:
+        if self._table is not None:
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(f"DROP TABLE IF EXISTS {self._table}")
+            except DatabaseError:
+                pass  # a failed import: its rollback drops a table made in it, the session's end any other
+            self._table = None
+        self._memory, self._looked_up = {}, {}
+
+
+def first_rows_key(*parts: Any) -> str:
+    """One key of FirstRows from several values (a contact's assistant, time and duration)."""
+    return "\x1f".join(str(part) for part in parts)
+
+
 class RowChecker:
     """Checks the rows of one file, in order, a batch at a time; keeps what it saw across batches
-    (identifiers already used by an earlier row of the file)."""
+    (identifiers already used by an earlier row of the file) in FirstRows, listed in
+    `first_rows` so that `close` lets them go."""
+
+    first_rows: tuple[FirstRows, ...] = ()
 
     def check_batch(self, rows: list[tuple[int, list[Any]]], result: DryRun) -> None:
         raise NotImplementedError
+
+    def end_batch(self) -> None:
+        for seen in self.first_rows:
+            seen.end_batch()
+
+    def close(self) -> None:
+        for seen in self.first_rows:
+            seen.close()
 
 
 class Importer:
@@ -120,8 +217,8 @@ def register(importer: Importer) -> Importer:
 
 def forget_old_uploads() -> int:
     """Deletes the uploads older than a day; answers how many."""
-    deleted, _kinds = ClientImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
-    return deleted
+    _total, deleted = ClientImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
+    return deleted.get(ClientImportUpload._meta.label, 0)  # not counting their parts
 
 
 def own_uploads(user: User, importer: Importer):
@@ -148,27 +245,33 @@ def save_mapping(user: User, importer: Importer, columns: dict[str, str]) -> Non
     )
 
 
-def upload_store(*, by: User, importer: Importer, file_name: str, data: bytes) -> tuple[ClientImportUpload, bool]:
-    """Reads the file's header (UnreadableFile if it cannot be) and keeps the file encrypted for
-    its uploader. Answers the upload and whether it is large: longer than MAX_ROWS rows, to be
-    checked and imported in the background."""
-    stream = open_table(file_name, data, saved_mapping(by, importer), importer.columns, large=True)
-    large = stream.is_longer_than(MAX_ROWS)
-    if not large:
-        stream.table()  # the size limit of a file read at once
+def upload_store(
+    *, by: User, importer: Importer, file_name: str, data: bytes | BinaryIO
+) -> tuple[ClientImportUpload, bool]:
+    """Keeps the file (its content or a seekable file, as an upload arrives) encrypted for its
+    uploader, a part at a time, and reads its header from there; UnreadableFile, and nothing
+    kept, if it cannot be read. Answers the upload and whether it is large: longer than MAX_ROWS
+    rows, to be checked and imported in the background."""
+    file = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    check_size(file.seek(0, io.SEEK_END), large=True)
     forget_old_uploads()
-    upload = ClientImportUpload.objects.create(
-        organisation_id=own_client_work_organisation_id(by),
-        uploaded_by=by,
-        kind=importer.kind,
-        file_name=file_name[:255],
-        data=encrypt_bytes(data),
-    )
+    with transaction.atomic():
+        upload = ClientImportUpload.objects.create(
+            organisation_id=own_client_work_organisation_id(by),
+            uploaded_by=by,
+            kind=importer.kind,
+            file_name=file_name[:255],
+        )
+        import_storage.store(upload, file)
+        stream = upload_stream(upload, importer, saved_mapping(by, importer))
+        large = stream.is_longer_than(MAX_ROWS)
+        if not large:
+            stream.table()  # the size limit of a file read at once
     return upload, large
 
 
 def upload_stream(upload: ClientImportUpload, importer: Importer, saved: dict[str, str]) -> TableStream:
-    return open_table(upload.file_name, decrypt_bytes(bytes(upload.data)), saved, importer.columns, large=True)
+    return open_table(upload.file_name, import_storage.opener(upload), saved, importer.columns, large=True)
 
 
 def upload_table(upload: ClientImportUpload, importer: Importer, saved: dict[str, str]) -> Table:
@@ -335,8 +438,12 @@ def dry_run(importer: Importer, *, by: User, table: Table, mapping: dict[str, in
     """What the import would do with every row; nothing is written."""
     result = DryRun()
     checker = importer.checker(by=by, mapping=mapping)
-    for batch in batches(table.rows):
-        checker.check_batch(batch, result)
+    try:
+        for batch in batches(table.rows):
+            checker.check_batch(batch, result)
+            checker.end_batch()
+    finally:
+        checker.close()
     return result
 
 

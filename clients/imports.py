@@ -6,7 +6,7 @@ A row with an external identifier already recorded in the organisation updates t
 row without one that resembles a recorded client (possible_duplicates) is skipped."""
 
 import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.forms.models import model_to_dict
 from django.utils.text import capfirst
@@ -79,8 +79,9 @@ class ClientChecker(RowChecker):
         self.mapping = mapping
         self.organisation_id = own_client_work_organisation_id(by)
         self.clients = visible_clients(by).filter(organisation_id=self.organisation_id)
-        self.seen_ids: dict[str, int] = {}
-        self.seen_names: dict[tuple[str, str, str, str], int] = {}
+        self.seen_ids = importing.FirstRows()
+        self.seen_names = importing.FirstRows()  # folded names and birth year of a row without an identifier
+        self.first_rows = (self.seen_ids, self.seen_names)
 
     def check_batch(self, rows: list[tuple[int, list[Any]]], result: DryRun) -> None:
         mapping, by, organisation_id = self.mapping, self.by, self.organisation_id
@@ -94,6 +95,7 @@ class ClientChecker(RowChecker):
         ids = {text(cells[column]) for _n, cells in rows if column is not None and column < len(cells)}
         ids.discard("")
         known = {client.external_id: client for client in self.clients.filter(external_id__in=ids)} if ids else {}
+        self.seen_ids.prefetch(ids)
         for number, cells in rows:
             values, problems = _row_values(cells, mapping)
             external_id = values.pop("external_id", "")
@@ -121,19 +123,20 @@ class ClientChecker(RowChecker):
                 continue
             client = form.instance
             if external_id:
-                self.seen_ids[external_id] = number
+                self.seen_ids.add(external_id, number)
                 client.external_id = external_id
             if existing is not None:
                 result.updated.append(PlannedRow(number, client, is_new=False))
                 result.named_clients.append(existing)
                 continue
-            key = (folded(client.first_name), folded(client.last_name), folded(client.nickname), str(client.birth_year))
-            if not external_id and any(key[:3]) and key in self.seen_names:
+            name = (folded(client.first_name), folded(client.last_name), folded(client.nickname))
+            key = importing.first_rows_key(*name, client.birth_year)
+            if not external_id and any(name) and key in self.seen_names:
                 result.skipped.append(
                     (number, _("Possible duplicate of row %(row)s of this file.") % {"row": self.seen_names[key]})
                 )
                 continue
-            self.seen_names.setdefault(key, number)
+            self.seen_names.add(key, number)
             # A client recorded with another external identifier is somebody else; one recorded
             # without any (typed in by hand, or kept by a merge) may be this person.
             resembling = possible_duplicates(
@@ -216,7 +219,7 @@ def saved_mapping(user: User) -> dict[str, str]:
     return importing.saved_mapping(user, CLIENTS)
 
 
-def upload_store(*, by: User, file_name: str, data: bytes) -> tuple[ClientImportUpload, bool]:
+def upload_store(*, by: User, file_name: str, data: bytes | BinaryIO) -> tuple[ClientImportUpload, bool]:
     return importing.upload_store(by=by, importer=CLIENTS, file_name=file_name, data=data)
 
 

@@ -407,4 +407,9 @@ class ClientMerge(models.Model):
 
 
 # The uploaded files of client imports and the remembered mapping of their columns.
-from .import_models import ClientImportMapping, ClientImportUpload, ImportJob  # noqa: E402, F401
+from .import_models import (  # noqa: E402, F401
+    ClientImportMapping,
+    ClientImportUpload,
+    ClientImportUploadPart,
+    ImportJob,
+)

@@ -128,8 +128,9 @@ class ContactChecker(RowChecker):
         self.work_words = {**importing.choice_words(Activity.Work.choices), **WORK_WORDS}
         self.clients = visible_clients(by).filter(organisation_id=organisation_id)
         self.contacts = visible_contacts(by).filter(organisation_id=organisation_id)
-        self.seen_ids: dict[str, int] = {}
-        self.seen_keys: dict[tuple[int, datetime.datetime, int], int] = {}
+        self.seen_ids = importing.FirstRows()
+        self.seen_keys = importing.FirstRows()  # the assistant, time and duration of a row without an identifier
+        self.first_rows = (self.seen_ids, self.seen_keys)
 
     # -- one cell each ---------------------------------------------------------------------------
 
@@ -228,12 +229,21 @@ class ContactChecker(RowChecker):
         for number, cells in rows:
             raw = importing.cells_of(cells, self.mapping)
             parsed.append((number, raw))
+        self.seen_ids.prefetch(ids)
         moments: set[datetime.datetime] = set()
+        keys: set[str] = set()
         for _number, raw in parsed:
             try:
-                moments.add(self._occurred_at(raw))
+                moment = self._occurred_at(raw)
             except CellError:
+                continue
+            moments.add(moment)
+            try:  # what the row's key will be, to look the batch's keys up at once
+                assistant = self._pick(self.assistants, raw.get("assistant"), "")
+                keys.add(importing.first_rows_key(assistant.pk, moment.timestamp(), self._duration(raw)))
+            except (CellError, AttributeError):
                 pass
+        self.seen_keys.prefetch(keys)
         recorded_keys = set(
             self.contacts.filter(occurred_at__in=moments).values_list("assistant_id", "occurred_at", "duration_minutes")
         )
@@ -259,9 +269,12 @@ class ContactChecker(RowChecker):
                 )
                 continue
             contact = checked.contact
-            key = (contact.assistant_id, contact.occurred_at, contact.duration_minutes)
+            recorded_key = (contact.assistant_id, contact.occurred_at, contact.duration_minutes)
+            key = importing.first_rows_key(
+                contact.assistant_id, contact.occurred_at.timestamp(), contact.duration_minutes
+            )
             if not external_id:
-                if key in recorded_keys:
+                if recorded_key in recorded_keys:
                     result.skipped.append(
                         (number, _("Possible duplicate of a recorded contact of the assistant at the same time."))
                     )
@@ -272,9 +285,9 @@ class ContactChecker(RowChecker):
                     )
                     continue
             if external_id:
-                self.seen_ids[external_id] = number
+                self.seen_ids.add(external_id, number)
             else:
-                self.seen_keys.setdefault(key, number)
+                self.seen_keys.add(key, number)
             result.created.append(PlannedRow(number, checked, is_new=True))
 
     def _check_row(self, raw: dict[str, Any], external_id: str, known_clients: dict[str, Any]):

@@ -12,6 +12,8 @@ from .common import PY, NotMeasured, Results, log, run
 
 IMPORT_ROWS = 100_000
 IMPORT_TARGET_SECONDS = 120
+# Flat memory: the long file's peak at most this much above the peak of a file a tenth as long.
+IMPORT_MEMORY_RATIO = 1.1
 
 
 def _probe(args: list[str], env: dict) -> dict:

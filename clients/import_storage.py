@@ -66,16 +66,18 @@ class StoredFile(io.RawIOBase):
         return self._loaded[1]
 
     def readinto(self, buffer) -> int:
-        if self._position >= self._size or not len(buffer):
-            return 0
-        index = next(i for i, (_pk, start, size) in enumerate(self._parts) if start + size > self._position)
-        _pk, start, _size = self._parts[index]
-        content = self._part(index)
-        offset = self._position - start
-        count = min(len(buffer), len(content) - offset)
-        buffer[:count] = memoryview(content)[offset : offset + count]
-        self._position += count
-        return count
+        """Fills the buffer across parts, as a file on disk would (zipfile counts on full reads)."""
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view) and self._position < self._size:
+            index = next(i for i, (_pk, start, size) in enumerate(self._parts) if start + size > self._position)
+            content = self._part(index)
+            offset = self._position - self._parts[index][1]
+            count = min(len(view) - filled, len(content) - offset)
+            view[filled : filled + count] = memoryview(content)[offset : offset + count]
+            filled += count
+            self._position += count
+        return filled
 
 
 def opener(upload: ClientImportUpload) -> Callable[[], BinaryIO]:

@@ -100,3 +100,13 @@ def test_the_import_target_is_100_000_rows_in_two_minutes():
     )
     done.imports[0]["seconds"] = 121.0
     assert "**missed** (121 s)" in "\n".join(results.summary(done))
+
+
+def test_flat_import_memory_is_the_long_files_peak_within_a_tenth_of_the_short_files():
+    short = {"rows": 10_000, "file_bytes": 4e5, "check_seconds": 5.0, "import_seconds": 6.0, "seconds": 11.0}
+    long = {"rows": 100_000, "file_bytes": 4e6, "check_seconds": 50.0, "import_seconds": 60.0, "seconds": 110.0}
+    done = Results(imports=[short | {"peak_rss_mb": 106}, long | {"peak_rss_mb": 116}])
+    summary = "\n".join(results.summary(done))
+    assert "Flat memory: the peak importing 100,000 rows at most 1.1x the peak importing 10,000: met" in summary
+    done.imports[1]["peak_rss_mb"] = 117
+    assert "**missed** (117 MB against 106 MB, 1.10x)" in "\n".join(results.summary(done))

@@ -41,7 +41,7 @@ def test_an_upload_is_kept_in_encrypted_parts_and_read_back_as_a_seekable_file(c
     assert large is False and upload.size == len(content)
     parts = list(ClientImportUploadPart.objects.filter(upload=upload).order_by("number"))
     assert [part.size for part in parts] == [1000] * (len(content) // 1000) + [len(content) % 1000]
-    assert all(b"Eva" not in bytes(part.data) for part in parts)  # encrypted each
+    assert all("Šťastná".encode() not in bytes(part.data) for part in parts)  # encrypted each
     assert b"".join(decrypt_bytes(bytes(part.data)) for part in parts) == content
 
     with import_storage.opener(upload)() as stored:
@@ -139,9 +139,10 @@ def _peak_reading(rows: int) -> int:
 
 
 def test_reading_a_long_sheet_keeps_no_row_it_read():
+    _peak_reading(200)  # what is allocated once (imports, caches) is not counted below
     short, long = _peak_reading(2_000), _peak_reading(20_000)
     # openpyxl's own read-only reading keeps about 80 bytes a row it read: 1.4 MB more here.
-    assert long - short < 200_000, (short, long)
+    assert long - short < 600_000, (short, long)
 
 
 # -- repeats within a long file -----------------------------------------------------------------

@@ -186,3 +186,25 @@ REFERENCE_FORMS: dict[str, type[ReferenceItemForm]] = {
     "topics": TopicForm,
     "crime_types": CrimeTypeForm,
 }
+
+
+class MunicipalityForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
+    name = forms.CharField(label=_("Name of the municipality"), max_length=100)
+
+
+class LocalityForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=municipalities(),
+    )
+    name = forms.CharField(
+        label=_("Name of the locality"),
+        max_length=150,
+        help_text=_("As the assistants and the municipality call it, e.g. a street or a housing estate."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["municipality"])
+        field.label_from_instance = lambda obj: f"{obj.name} ({obj.region.name})"  # type: ignore[method-assign]

@@ -99,3 +99,17 @@ def reference_items(user: User, kind: str) -> QuerySet:
             in_use=Exists(Case.crime_types.through.objects.filter(crimetype_id=OuterRef("pk")))
         )
     return Authority.objects.none()
+
+
+def managed_municipalities(user: User) -> QuerySet[Municipality]:
+    """Every municipality with its region, for an administrator (a shared list); nothing for anyone else."""
+    if _manager_role(user) != Role.ADMIN:
+        return Municipality.objects.none()
+    return Municipality.objects.select_related("region")
+
+
+def managed_localities(user: User) -> QuerySet[Locality]:
+    """Every socially excluded locality with its municipality, for an administrator; nothing for anyone else."""
+    if _manager_role(user) != Role.ADMIN:
+        return Locality.objects.none()
+    return Locality.objects.select_related("municipality__region")

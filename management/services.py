@@ -473,3 +473,49 @@ def reference_item_delete(*, actor: User, kind: str, item: models.Model) -> None
         )
     record_event(action=AuditAction.REFERENCE_CHANGED, obj=item, actor=actor)
     item.delete()
+
+
+# -- municipalities and socially excluded localities (a shared list, kept by administrators) ------
+
+
+@transaction.atomic
+def municipality_save(*, actor: User, item: Municipality | None, region: Region, name: str) -> Municipality:
+    item = item or Municipality()
+    name = name.strip()
+    if Municipality.objects.filter(region=region, name__iexact=name).exclude(pk=item.pk).exists():
+        refuse("name", _("The region already has a municipality of this name."))
+    item.region, item.name = region, name
+    item.full_clean()
+    item.save()
+    record_event(action=AuditAction.REFERENCE_CHANGED, obj=item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def locality_save(*, actor: User, item: Locality | None, municipality: Municipality, name: str) -> Locality:
+    item = item or Locality()
+    name = name.strip()
+    if Locality.objects.filter(municipality=municipality, name__iexact=name).exclude(pk=item.pk).exists():
+        refuse("name", _("The municipality already has a locality of this name."))
+    item.municipality, item.name = municipality, name
+    item.full_clean()
+    item.save()
+    record_event(action=AuditAction.REFERENCE_CHANGED, obj=item, actor=actor)
+    return item
+
+
+def place_delete(*, actor: User, item: Municipality | Locality) -> None:
+    """Only a place nothing names: a record, a service, an assistant, an organisation or (for a
+    municipality) a locality keeps it; a used one is renamed instead."""
+    in_use = _(
+        "“%(name)s” is named by records, services, assistants or organisations, so it cannot be deleted. "
+        "Rename it instead."
+    ) % {"name": item}
+    if isinstance(item, Locality) and (item.services.exists() or item.assistant_profiles.exists()):
+        refuse(None, in_use)
+    try:
+        with transaction.atomic():
+            record_event(action=AuditAction.REFERENCE_CHANGED, obj=item, actor=actor)
+            item.delete()
+    except models.ProtectedError:
+        refuse(None, in_use)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import place_views, views
 
 app_name = "management"
 
@@ -29,4 +29,12 @@ urlpatterns = [
     path("lists/<slug:kind>/<int:pk>/move/", views.reference_move, name="reference_move"),
     path("lists/<slug:kind>/<int:pk>/toggle/", views.reference_toggle, name="reference_toggle"),
     path("lists/<slug:kind>/<int:pk>/delete/", views.reference_delete, name="reference_delete"),
+    # Municipalities and their socially excluded localities (a shared list).
+    path("places/", place_views.place_list, name="place_list"),
+    path("places/municipalities/new/", place_views.municipality_create, name="municipality_create"),
+    path("places/municipalities/<int:pk>/edit/", place_views.municipality_edit, name="municipality_edit"),
+    path("places/municipalities/<int:pk>/delete/", place_views.municipality_delete, name="municipality_delete"),
+    path("places/localities/new/", place_views.locality_create, name="locality_create"),
+    path("places/localities/<int:pk>/edit/", place_views.locality_edit, name="locality_edit"),
+    path("places/localities/<int:pk>/delete/", place_views.locality_delete, name="locality_delete"),
 ]

@@ -273,6 +273,13 @@ PAGE_NO_PERSON_DATA: dict[str, str] = {
     "management:reference_move": _WRITE,
     "management:reference_toggle": _WRITE,
     "management:reference_delete": _WRITE,
+    "management:place_list": "municipalities and localities, no person",
+    "management:municipality_create": "an empty form",
+    "management:municipality_edit": "a municipality, no person",
+    "management:municipality_delete": _WRITE,
+    "management:locality_create": "an empty form",
+    "management:locality_edit": "a locality, no person",
+    "management:locality_delete": _WRITE,
     "attention:count": "a number of things to do",
     "attention:settings": "the user's own settings",
     # Dates, "follow-up"/"task" and case or contact numbers, never a name: tests/test_attention_calendar.py.

@@ -26,6 +26,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Locality, Municipality, Region
 from accounts.roles import Role
 from attention.services import calendar_token_reset
 from cases import services as case_services
@@ -305,6 +306,16 @@ ACCESS: dict[str, Rule] = {
     ),
     "management:reference_toggle": Rule(allowed=frozenset({ADM}), obj="reference_item", method="post", ok=302, get=405),
     "management:reference_delete": Rule(allowed=frozenset({ADM}), obj="reference_item", method="post", ok=302, get=405),
+    # Municipalities and localities: a shared list, an administrator's; a missing one is 404.
+    "management:place_list": Rule(allowed=frozenset({ADM})),
+    "management:municipality_create": Rule(allowed=frozenset({ADM})),
+    "management:municipality_edit": Rule(allowed=frozenset({ADM}), obj="municipality"),
+    "management:municipality_delete": Rule(
+        allowed=frozenset({ADM}), obj="municipality", method="post", ok=302, get=405
+    ),
+    "management:locality_create": Rule(allowed=frozenset({ADM})),
+    "management:locality_edit": Rule(allowed=frozenset({ADM}), obj="locality"),
+    "management:locality_delete": Rule(allowed=frozenset({ADM}), obj="locality", method="post", ok=302, get=405),
 }
 
 
@@ -549,6 +560,14 @@ def _reference_kind_kwargs(world):
     return {"kind": "topics"}, [{"kind": "clients"}]
 
 
+def _municipality_kwargs(world):
+    return {"pk": world["place"].municipality_id}, [{"pk": MISSING_ID}]
+
+
+def _locality_kwargs(world):
+    return {"pk": world["place"].pk}, [{"pk": MISSING_ID}]
+
+
 def _reference_item_kwargs(world):
     # An item through another list's address, and a list that does not exist.
     topic = world["reference_topic"].pk
@@ -601,6 +620,8 @@ OBJECTS: dict[str, Callable[[dict], tuple[dict, dict | list[dict]]]] = {
     "invitation": _invitation_kwargs,
     "reference_kind": _reference_kind_kwargs,
     "reference_item": _reference_item_kwargs,
+    "municipality": _municipality_kwargs,
+    "locality": _locality_kwargs,
 }
 
 
@@ -711,6 +732,12 @@ def _management(administrator, oscar) -> dict:
         "foreign_user": oscar,
         "invitation_token": token,
         "reference_topic": Topic.objects.create(name="Téma z tabulky přístupů"),
+        "place": Locality.objects.create(
+            municipality=Municipality.objects.create(
+                region=Region.objects.earliest("pk"), name="Obec z tabulky přístupů"
+            ),
+            name="Lokalita z tabulky přístupů",
+        ),
     }
 
 

@@ -169,3 +169,36 @@ def test_reference_lists_by_keyboard_on_a_phone(browser, axe_source, live_server
         _accessible_and_narrow_enough(phone, 375)
     finally:
         context.close()
+
+
+def test_an_administrator_adds_a_municipality_and_a_locality_on_a_phone(
+    browser, axe_source, live_server, administrator
+):
+    from accounts.models import Locality, Municipality, Region
+
+    region = Region.objects.get(code="CZ080")
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="cs-CZ", is_mobile=True)
+    context.add_init_script(script=axe_source)
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    try:
+        sign_in(phone, live_server, administrator, with_authenticator(administrator))
+        phone.goto(f"{live_server.url}/manage/")
+        phone.get_by_role("link", name="Obce a lokality").first.click()
+        phone.get_by_label("Kraj", exact=True).select_option(str(region.pk))
+        phone.get_by_role("button", name="Zobrazit", exact=True).click()
+        phone.get_by_role("link", name="Přidat obec").click()
+        phone.get_by_label("Název obce").fill("Bruntál")
+        phone.get_by_role("button", name="Uložit").click()
+        town = Municipality.objects.get(name="Bruntál", region=region)
+        phone.get_by_role("link", name="Přidat lokalitu – Bruntál").click()
+        assert phone.locator("#id_municipality").input_value() == str(town.pk)
+        phone.get_by_label("Název lokality").fill("Květná")
+        phone.get_by_label("Název lokality").press("Enter")
+        phone.wait_for_url(re.compile(r"/manage/places/\?region="))
+        assert Locality.objects.filter(municipality=town, name="Květná").exists()
+        assert phone.locator(f"#municipality-{town.pk}").get_by_text("Květná", exact=True).is_visible()
+        _accessible_and_narrow_enough(phone, 375)
+        screenshot(phone, "management-places-375px")
+    finally:
+        context.close()

@@ -11,14 +11,13 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Locality, Region, User
 from accounts.scoping import own_client_work_organisation_id
 from clients import importing
-from clients.import_files import Columns, folded
+from clients.import_files import Columns
 from clients.import_models import ImportKind
 from clients.importing import CellError, DryRun, PlannedRow, RowChecker, text
 from clients.selectors import visible_clients
@@ -73,27 +72,18 @@ LABELS: dict[str, Any] = {
 RISK_WORDS = {"nizka": RiskLevel.LOW, "nizke": RiskLevel.LOW, "stredni": RiskLevel.MEDIUM, "vysoka": RiskLevel.HIGH}
 
 
-def _names(objects, *names) -> dict[str, Any]:
-    """Folded name -> object; a name two objects share maps to None (ambiguous)."""
-    found: dict[str, Any] = {}
-    for obj in objects:
-        for name in names:
-            key = folded(name(obj))
-            if key:
-                found[key] = None if key in found and found[key] != obj else obj
-    return found
-
-
 class CaseChecker(RowChecker):
     def __init__(self, *, by: User, mapping: dict[str, int]) -> None:
         self.mapping = mapping
         self.organisation_id = own_client_work_organisation_id(by)
-        self.assistants = _names(
+        self.assistants = importing.by_name(
             case_assignable_users(by), lambda u: u.username, lambda u: u.get_full_name(), lambda u: u.email
         )
-        self.crime_types = _names(CrimeType.objects.filter(is_active=True), lambda c: c.section, lambda c: c.name)
-        self.regions = _names(Region.objects.all(), lambda r: r.name, lambda r: r.code)
-        self.localities = _names(
+        self.crime_types = importing.by_name(
+            CrimeType.objects.filter(is_active=True), lambda c: c.section, lambda c: c.name
+        )
+        self.regions = importing.by_name(Region.objects.all(), lambda r: r.name, lambda r: r.code)
+        self.localities = importing.by_name(
             Locality.objects.select_related("municipality"), lambda loc: loc.name, lambda loc: str(loc)
         )
         self.risks = {**importing.choice_words(RiskLevel.choices), **RISK_WORDS}
@@ -103,18 +93,7 @@ class CaseChecker(RowChecker):
         self.first_rows = (self.seen_ids,)
 
     def _pick(self, found: dict[str, Any], value: Any, field: str) -> Any:
-        key = folded(text(value))
-        column = COLUMNS[field][0]
-        if found.get(key, False) is None:
-            raise CellError(
-                _("“%(value)s” in the column %(column)s is ambiguous: write it in full.")
-                % {"value": text(value), "column": column}
-            )
-        if key not in found:
-            raise CellError(
-                _("“%(value)s” in the column %(column)s is not known.") % {"value": text(value), "column": column}
-            )
-        return found[key]
+        return importing.pick(found, value, COLUMNS[field][0])
 
     def _day(self, raw: dict[str, Any], field: str) -> datetime.date | None:
         if raw.get(field) in (None, ""):
@@ -129,11 +108,7 @@ class CaseChecker(RowChecker):
     def _known_clients(self, rows: list[tuple[int, list[Any]]]) -> dict[str, Any]:
         column = self.mapping.get("client")
         tokens = {text(cells[column]) for _n, cells in rows if column is not None and column < len(cells)} - {""}
-        numbers = {int(t.lstrip("#")) for t in tokens if t.lstrip("#").isdigit() and len(t) < 10}
-        found = list(self.clients.filter(Q(external_id__in=tokens) | Q(pk__in=numbers))) if tokens else []
-        known = {f"#{client.pk}": client for client in found}
-        known.update((client.external_id, client) for client in found if client.external_id in tokens)
-        return known
+        return importing.clients_by_token(self.clients, tokens)
 
     def check_batch(self, rows: list[tuple[int, list[Any]]], result: DryRun) -> None:
         if not {"client", "title", "crime_types"} <= set(self.mapping):

@@ -4,6 +4,7 @@ A file of up to 50 MB is stored a part at a time and read back as a seekable fil
 decrypted part at a time, so that storing it, checking it and importing it take the same memory
 whatever its length (the reading of an XLSX needs to seek: its directory is at the end)."""
 
+import bisect
 import io
 from collections.abc import Callable
 from typing import BinaryIO
@@ -39,6 +40,7 @@ class StoredFile(io.RawIOBase):
             self._parts.append((part_id, start, size))
             start += size
         self._size = start
+        self._starts = [first for _pk, first, _size in self._parts]
         self._position = 0
         self._loaded: tuple[int, bytes] | None = None  # (index of the part, its plain content)
 
@@ -70,7 +72,7 @@ class StoredFile(io.RawIOBase):
         view = memoryview(buffer).cast("B")
         filled = 0
         while filled < len(view) and self._position < self._size:
-            index = next(i for i, (_pk, start, size) in enumerate(self._parts) if start + size > self._position)
+            index = bisect.bisect_right(self._starts, self._position) - 1  # the part the position falls in
             content = self._part(index)
             offset = self._position - self._parts[index][1]
             count = min(len(view) - filled, len(content) - offset)

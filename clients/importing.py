@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
@@ -399,6 +400,46 @@ def cell_yes_no(value: Any) -> bool:
 def cell_list(value: Any) -> list[str]:
     """Several values in one cell, separated by `;`, `,` or new lines."""
     return [part.strip() for part in re.split(r"[;,\n]", text(value)) if part.strip()]
+
+
+def by_name(objects: Iterable[Any], *names) -> dict[str, Any]:
+    """Folded name -> object, under each of the `names` functions; a name two objects share maps to
+    None (ambiguous), so that `pick` can say so."""
+    found: dict[str, Any] = {}
+    for obj in objects:
+        for name in names:
+            key = folded(name(obj))
+            if key:
+                found[key] = None if key in found and found[key] != obj else obj
+    return found
+
+
+def pick(found: dict[str, Any], value: Any, column: str) -> Any:
+    """The object a cell names in a `by_name` index; CellError if none or several."""
+    key = folded(text(value))
+    if key not in found:
+        raise CellError(
+            _("“%(value)s” in the column %(column)s is not known.") % {"value": text(value), "column": column}
+        )
+    if found[key] is None:
+        raise CellError(
+            _("“%(value)s” in the column %(column)s is ambiguous: write it in full.")
+            % {"value": text(value), "column": column}
+        )
+    return found[key]
+
+
+def clients_by_token(clients: QuerySet, tokens: set[str]) -> dict[str, Any]:
+    """The clients (of the `clients` the importer may see) that the tokens of a batch name, by
+    token: an external identifier, or the client's number as `#12` or `12`; one query. An external
+    identifier wins over a number."""
+    if not tokens:
+        return {}
+    numbers = {int(t.lstrip("#")) for t in tokens if t.lstrip("#").isdigit() and len(t) < 10}
+    found = list(clients.filter(Q(external_id__in=tokens) | Q(pk__in=numbers)))
+    known: dict[str, Any] = {f"#{client.pk}": client for client in found}
+    known.update((client.external_id, client) for client in found if client.external_id in tokens)
+    return known
 
 
 def cells_of(cells: list[Any], mapping: dict[str, int]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -87,17 +86,6 @@ LABELS: dict[str, Any] = {
 }
 
 
-def _by_name(objects, *names) -> dict[str, Any]:
-    """Folded name -> object; a name two objects share maps to None (ambiguous)."""
-    found: dict[str, Any] = {}
-    for obj in objects:
-        for name in names:
-            key = folded(name(obj))
-            if key:
-                found[key] = None if key in found and found[key] != obj else obj
-    return found
-
-
 class ContactChecker(RowChecker):
     """Loads the organisation's assistants, services, activity types, projects and the reference
     lists once; the clients and the recorded contacts a batch refers to with one query each."""
@@ -110,19 +98,21 @@ class ContactChecker(RowChecker):
         people = User.objects.filter(
             organisation_id=organisation_id, role__in=[Role.ASSISTANT, Role.COORDINATOR]
         ).select_related("organisation")
-        self.assistants = _by_name(people, lambda u: u.username, lambda u: u.get_full_name(), lambda u: u.email)
+        self.assistants = importing.by_name(
+            people, lambda u: u.username, lambda u: u.get_full_name(), lambda u: u.email
+        )
         services = list(Service.objects.filter(organisation_id=organisation_id, is_active=True))
-        self.services = _by_name(services, lambda s: s.name)
+        self.services = importing.by_name(services, lambda s: s.name)
         self.only_service = services[0] if len(services) == 1 else None
         self.types: dict[int, dict[str, Any]] = defaultdict(dict)
         for activity_type in ActivityType.objects.filter(service__in=services, is_active=True):
             self.types[activity_type.service_id][folded(activity_type.name)] = activity_type
-        self.projects = _by_name(
+        self.projects = importing.by_name(
             Project.objects.filter(organisation_id=organisation_id), lambda p: p.name, lambda p: p.registration_number
         )
-        self.authorities = _by_name(Authority.objects.filter(is_active=True), lambda a: a.name)
-        self.topics = _by_name(Topic.objects.filter(is_active=True), lambda t: t.name)
-        self.localities = _by_name(
+        self.authorities = importing.by_name(Authority.objects.filter(is_active=True), lambda a: a.name)
+        self.topics = importing.by_name(Topic.objects.filter(is_active=True), lambda t: t.name)
+        self.localities = importing.by_name(
             Locality.objects.select_related("municipality"), lambda loc: loc.name, lambda loc: str(loc)
         )
         self.work_words = {**importing.choice_words(Activity.Work.choices), **WORK_WORDS}
@@ -133,19 +123,6 @@ class ContactChecker(RowChecker):
         self.first_rows = (self.seen_ids, self.seen_keys)
 
     # -- one cell each ---------------------------------------------------------------------------
-
-    def _pick(self, found: dict[str, Any], value: Any, column: str) -> Any:
-        key = folded(text(value))
-        if key not in found:
-            raise CellError(
-                _("“%(value)s” in the column %(column)s is not known.") % {"value": text(value), "column": column}
-            )
-        if found[key] is None:
-            raise CellError(
-                _("“%(value)s” in the column %(column)s is ambiguous: write it in full.")
-                % {"value": text(value), "column": column}
-            )
-        return found[key]
 
     def _occurred_at(self, raw: dict[str, Any]) -> datetime.datetime:
         value = raw.get("date")
@@ -178,7 +155,7 @@ class ContactChecker(RowChecker):
 
     def _service(self, raw: dict[str, Any]) -> Service:
         if raw.get("service") not in (None, ""):
-            return self._pick(self.services, raw["service"], COLUMNS["service"][0])
+            return importing.pick(self.services, raw["service"], COLUMNS["service"][0])
         if self.only_service is None:
             raise CellError(_("Write the service: your organisation has several (or none in use)."))
         return self.only_service
@@ -186,14 +163,14 @@ class ContactChecker(RowChecker):
     def _activity(self, raw: dict[str, Any], service: Service, minutes: int) -> ActivityInput:
         types = self.types[service.pk]
         if raw.get("activity_type") not in (None, ""):
-            activity_type = self._pick(types, raw["activity_type"], COLUMNS["activity_type"][0])
+            activity_type = importing.pick(types, raw["activity_type"], COLUMNS["activity_type"][0])
         elif len(types) == 1:
             activity_type = next(iter(types.values()))
         else:
             raise CellError(_("Write the activity type of the service “%(service)s”.") % {"service": service.name})
         work = Activity.Work.DIRECT
         if raw.get("work") not in (None, ""):
-            work = self._pick(self.work_words, raw["work"], COLUMNS["work"][0])
+            work = importing.pick(self.work_words, raw["work"], COLUMNS["work"][0])
         return ActivityInput(activity_type=activity_type, minutes=minutes, work=work)
 
     # -- the rows --------------------------------------------------------------------------------
@@ -204,15 +181,7 @@ class ContactChecker(RowChecker):
         for _number, cells in rows:
             if column is not None and column < len(cells):
                 tokens.update(importing.cell_list(cells[column]))
-        if not tokens:
-            return {}
-        numbers = {int(t.lstrip("#")) for t in tokens if t.lstrip("#").isdigit() and len(t) < 10}
-        known: dict[str, Any] = {}
-        found = list(self.clients.filter(Q(external_id__in=tokens) | Q(pk__in=numbers)))
-        known.update((f"#{client.pk}", client) for client in found)
-        # An external identifier wins over a number.
-        known.update((client.external_id, client) for client in found if client.external_id in tokens)
-        return known
+        return importing.clients_by_token(self.clients, tokens)
 
     def check_batch(self, rows: list[tuple[int, list[Any]]], result: DryRun) -> None:
         if not {"date", "assistant"} <= set(self.mapping) or not {"duration", "hours"} & set(self.mapping):
@@ -239,7 +208,7 @@ class ContactChecker(RowChecker):
                 continue
             moments.add(moment)
             try:  # what the row's key will be, to look the batch's keys up at once
-                assistant = self._pick(self.assistants, raw.get("assistant"), "")
+                assistant = importing.pick(self.assistants, raw.get("assistant"), "")
                 keys.add(importing.first_rows_key(assistant.pk, moment.timestamp(), self._duration(raw)))
             except (CellError, AttributeError):
                 pass
@@ -297,18 +266,18 @@ class ContactChecker(RowChecker):
         duration = self._duration(raw)
         if raw.get("assistant") in (None, ""):
             raise CellError(_("The assistant is missing."))
-        assistant = self._pick(self.assistants, raw["assistant"], COLUMNS["assistant"][0])
+        assistant = importing.pick(self.assistants, raw["assistant"], COLUMNS["assistant"][0])
         service = self._service(raw)
         project = None
         if raw.get("project") not in (None, ""):
-            project = self._pick(self.projects, raw["project"], COLUMNS["project"][0])
+            project = importing.pick(self.projects, raw["project"], COLUMNS["project"][0])
         authority = None
         if raw.get("authority") not in (None, ""):
-            authority = self._pick(self.authorities, raw["authority"], COLUMNS["authority"][0])
+            authority = importing.pick(self.authorities, raw["authority"], COLUMNS["authority"][0])
         locality = None
         if raw.get("locality") not in (None, ""):
-            locality = self._pick(self.localities, raw["locality"], COLUMNS["locality"][0])
-        topics = [self._pick(self.topics, t, COLUMNS["topics"][0]) for t in importing.cell_list(raw.get("topics"))]
+            locality = importing.pick(self.localities, raw["locality"], COLUMNS["locality"][0])
+        topics = [importing.pick(self.topics, t, COLUMNS["topics"][0]) for t in importing.cell_list(raw.get("topics"))]
         anonymous = 0
         if raw.get("anonymous_persons") not in (None, ""):
             anonymous = importing.cell_whole(raw["anonymous_persons"])
